@@ -1,0 +1,96 @@
+// The one Kafka module: every connection kafka-ir makes goes through here, and so does the mapping of Kafka errors.
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { KafkaSettings } from '../../src/config.js';
+import { KafkaIrError } from '../../src/model/errors.js';
+import type { Logger } from '../../src/logger.js';
+
+export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): KafkaConfig {
+  const ssl = typeof settings.ssl === 'object'
+    ? {
+        ca: settings.ssl.ca ? [readFileSync(settings.ssl.ca, 'utf8')] : undefined,
+        cert: settings.ssl.cert ? readFileSync(settings.ssl.cert, 'utf8') : undefined,
+        key: settings.ssl.key ? readFileSync(settings.ssl.key, 'utf8') : undefined,
+      }
+    : settings.ssl;
+  return {
+    clientId,
+    brokers: settings.brokers,
+    ssl,
+    sasl: settings.sasl as SASLOptions | undefined,
+    connectionTimeout: 5_000,
+    // Temporal owns retries (STYLE.md): by default at most one quick retry inside the client.
+    retry: { retries, initialRetryTime: 200 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      if (!log) return;
+      const { message, ...rest } = entry;
+      const fields = { component: 'kafkajs', namespace, broker: rest.broker, error: rest.error };
+      if (level === logLevel.ERROR) log.error(fields, message);
+      else log.warn(fields, message);
+    },
+  };
+}
+
+export class KafkaClient {
+  readonly kafka: Kafka;
+  private adminPromise?: Promise<Admin>;
+
+  constructor(readonly settings: KafkaSettings, private readonly log?: Logger, retries?: number) {
+    this.kafka = new Kafka(kafkaJsConfig(settings, 'kafka-ir', log, retries));
+  }
+
+  /** The engine's own principal: never contained. */
+  get principal(): string | undefined {
+    return this.settings.sasl ? `User:${this.settings.sasl.username}` : undefined;
+  }
+
+  /** One admin connection, opened on first use and shared. */
+  admin(): Promise<Admin> {
+    this.adminPromise ??= (async () => {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (err) {
+        this.adminPromise = undefined;
+        throw mapKafkaError(err, 'connecting to Kafka');
+      }
+      return admin;
+    })();
+    return this.adminPromise;
+  }
+
+  /** Runs an admin call, mapping Kafka's errors to ones a person can act on. */
+  async withAdmin<T>(what: string, call: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = await this.admin();
+    try {
+      return await call(admin);
+    } catch (err) {
+      throw mapKafkaError(err, what);
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.adminPromise;
+    this.adminPromise = undefined;
+    if (admin) await (await admin.catch(() => undefined))?.disconnect();
+  }
+}
+
+interface KafkaJsErrorShape { name?: string; type?: string; retriable?: boolean; message?: string }
+
+export function mapKafkaError(err: unknown, what: string): KafkaIrError {
+  if (err instanceof KafkaIrError) return err;
+  const e = (err ?? {}) as KafkaJsErrorShape;
+  const detail = `${what}: ${e.message ?? String(err)}`;
+  if (e.type === 'SASL_AUTHENTICATION_FAILED' || e.name === 'KafkaJSSASLAuthenticationError') {
+    return new KafkaIrError('KAFKA_AUTH', detail, 'check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD and the mechanism', { cause: err });
+  }
+  if (e.type?.endsWith('AUTHORIZATION_FAILED')) {
+    return new KafkaIrError('KAFKA_AUTH', detail, "grant the engine's principal the ACLs listed in the operations guide (or make it a super user)", { cause: err });
+  }
+  if (e.retriable || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSBrokerNotFound') {
+    return new KafkaIrError('KAFKA_UNAVAILABLE', detail, 'Kafka did not answer; it will be retried', { cause: err });
+  }
+  return new KafkaIrError('KAFKA_REJECTED', detail, undefined, { cause: err });
+}

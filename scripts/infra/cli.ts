@@ -1,0 +1,72 @@
+// `npm run infra -- up [--brokers 1|2|3] | down [--purge] | status`: parses, delegates, sets the exit code.
+import { down } from './down.js';
+import { InfraError } from './infra-error.js';
+import { status, type InfraStatus } from './status.js';
+import { up } from './up.js';
+
+const USAGE = 'usage: npm run infra -- up [--brokers 1|3] | down [--purge] | status';
+
+function printStatus(s: InfraStatus): void {
+  const k = s.kafka;
+  const nodes = k.nodes.map((n) => `${n.nodeId}@${n.address}${n.pid ? ` pid ${n.pid}` : ' stopped'}`).join(', ');
+  const kafkaLine = k.version ? `${k.nodes.length} node(s), Kafka ${k.version}: ${nodes}` : 'no cluster';
+  console.log(`kafka     ${k.state.padEnd(8)} ${kafkaLine}${k.detail ? ` (${k.detail})` : ''}`);
+  const t = s.temporal;
+  console.log(`temporal  ${t.state.padEnd(8)} ${t.address}${t.pid ? ` pid ${t.pid}` : ''}${t.detail ? ` (${t.detail})` : ''}`);
+  if (s.extraBrokers.length > 0) {
+    const list = s.extraBrokers.map((b) => `${b.address} pid ${b.pid}`).join(', ');
+    console.log(`extra     running  ${list} (left by tests; \`down\` stops them)`);
+  }
+}
+
+function parseBrokers(args: string[]): number | undefined {
+  const i = args.findIndex((a) => a === '--brokers' || a.startsWith('--brokers='));
+  if (i < 0) return undefined;
+  const arg = args[i] ?? '';
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3) throw new InfraError(`--brokers takes 1, 2 or 3\n${USAGE}`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'up': {
+      const started = Date.now();
+      const brokers = parseBrokers(args);
+      const env = await up(brokers === undefined ? {} : { brokers });
+      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      console.log('wrote .infra/env');
+      return 0;
+    }
+    case 'down': {
+      const result = await down({ purge: args.includes('--purge') });
+      console.log(
+        `stopped ${result.kafkaNodesStopped} Kafka node(s), ${result.extraBrokersStopped} extra broker(s), ` +
+          `${result.temporalStopped ? 'Temporal' : 'no Temporal'}${result.purged ? '; data purged' : ''}`,
+      );
+      return 0;
+    }
+    case 'status': {
+      const s = await status();
+      printStatus(s);
+      return s.up ? 0 : 3;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof InfraError) {
+      console.error(`infra: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  },
+);

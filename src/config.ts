@@ -1,0 +1,99 @@
+// The engine's configuration: read once from the process environment, validated, one clear message per bad variable (never its value).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { KafkaIrError } from './model/errors.js';
+
+const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const Port = z.coerce.number().int().min(0).max(65535); // 0: any free port
+
+const EngineEnv = z.object({
+  KAFKA_IR_HOST: z.string().min(1).default('127.0.0.1'),
+  KAFKA_IR_PORT: Port.default(8080),
+  KAFKA_IR_PUBLIC_URL: z.url().optional(),
+  KAFKA_IR_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  KAFKA_IR_TOKEN: z.string().min(1).optional(),
+});
+
+const ServerEnv = EngineEnv.extend({
+  KAFKA_BROKERS: z
+    .string({ error: 'is not set: the Kafka bootstrap brokers as host:port,host:port (dev cluster: npm run infra -- up, then set -a; . .infra/env)' })
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(HostPort).min(1, 'names no broker')),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SSL: Bool.default(false),
+  KAFKA_SSL_CA: z.string().optional(),
+  KAFKA_SSL_CERT: z.string().optional(),
+  KAFKA_SSL_KEY: z.string().optional(),
+  TEMPORAL_ADDRESS: HostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('kafka-ir'),
+  KAFKA_IR_RUNBOOKS: z.string().min(1).default('./runbooks').transform((v) => v.split(':').filter(Boolean)),
+  KAFKA_IR_EVIDENCE_DIR: z.string().min(1).optional(),
+  KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+}).superRefine((env, ctx) => {
+  if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
+  }
+});
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  // An empty variable counts as unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? 'environment')}: ${i.message}`);
+  throw new KafkaIrError('INVALID_CONFIG', `invalid environment:\n${lines.join('\n')}`);
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
+  ssl: boolean | { ca?: string; cert?: string; key?: string };
+}
+
+function engineSettings(env: z.output<typeof EngineEnv>) {
+  return {
+    host: env.KAFKA_IR_HOST,
+    port: env.KAFKA_IR_PORT,
+    publicUrl: env.KAFKA_IR_PUBLIC_URL ?? `http://${env.KAFKA_IR_HOST}:${env.KAFKA_IR_PORT}`,
+    apiToken: env.KAFKA_IR_API_TOKEN,
+  };
+}
+
+/** What the CLI needs to talk to a running engine over HTTP. */
+export function loadClientConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(EngineEnv, env);
+  return { ...engineSettings(e), token: e.KAFKA_IR_TOKEN ?? e.KAFKA_IR_API_TOKEN };
+}
+export type ClientConfig = ReturnType<typeof loadClientConfig>;
+
+/** Everything `kafka-ir start` needs. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(ServerEnv, env);
+  const kafka: KafkaSettings = {
+    brokers: e.KAFKA_BROKERS,
+    sasl: e.KAFKA_SASL_MECHANISM
+      ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! }
+      : undefined,
+    ssl: e.KAFKA_SSL_CA || e.KAFKA_SSL_CERT ? { ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY } : e.KAFKA_SSL,
+  };
+  return {
+    ...engineSettings(e),
+    intakeToken: e.KAFKA_IR_INTAKE_TOKEN,
+    kafka,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      /** Where the embedded dev server keeps its database when TEMPORAL_ADDRESS is unset. */
+      dataDir: join(homedir(), '.local', 'share', 'kafka-ir'),
+    },
+    runbookDirs: e.KAFKA_IR_RUNBOOKS,
+    evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
+  };
+}
+export type Config = ReturnType<typeof loadConfig>;

@@ -1,0 +1,84 @@
+// `kafka-ir start`: wires config, runbooks, Temporal (embedded when TEMPORAL_ADDRESS is unset), the worker and the HTTP server.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { KafkaClient } from '../activities/kafka/client.js';
+import type { Config } from './config.js';
+import { KafkaIrError } from './model/errors.js';
+import type { Logger } from './logger.js';
+import { loadRunbooks } from './runbooks/load.js';
+import { buildServer } from './server/app.js';
+import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
+import { createIncidentService } from './temporal/incidents.js';
+import { createWorker } from './temporal/worker.js';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+let runtimeInstalled = false;
+
+/** Sends the Temporal runtime's logs (core, workflow and activity loggers) into pino. */
+function installRuntimeLogger(log: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const temporalLog = log.child({ component: 'temporal' });
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
+  };
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => temporalLog[levels[level]](meta ?? {}, message)),
+  });
+}
+
+export interface Engine {
+  url: string;
+  temporalAddress: string;
+  /** Settles when the worker stops (rejects if it crashed). */
+  done: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEngine(config: Config, log: Logger): Promise<Engine> {
+  if (!LOOPBACK.test(config.host) && (!config.intakeToken || !config.apiToken)) {
+    throw new KafkaIrError('INVALID_CONFIG', `KAFKA_IR_HOST=${config.host} is beyond loopback`,
+      'set KAFKA_IR_INTAKE_TOKEN and KAFKA_IR_API_TOKEN before listening on other interfaces');
+  }
+  const runbooks = loadRunbooks(config.runbookDirs).map((r) => r.runbook);
+  log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
+  installRuntimeLogger(log);
+  const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
+
+  const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ kafka, protectedPrincipals: [] }),
+  });
+  let ready = false;
+  const running = worker.run();
+  const server = buildServer({
+    incidents: createIncidentService(client, config.temporal.taskQueue, () => runbooks),
+    intakeToken: config.intakeToken,
+    apiToken: config.apiToken,
+    ready: () => ready && worker.getState() === 'RUNNING',
+    log,
+  });
+  const url = await server.listen({ host: config.host, port: config.port });
+  ready = true;
+  log.info({ url, temporal: temporalAddress, taskQueue: config.temporal.taskQueue }, 'kafka-ir is ready');
+
+  return {
+    url,
+    temporalAddress,
+    done: running,
+    async close() {
+      ready = false;
+      await server.close();
+      worker.shutdown();
+      await running;
+      await Promise.all([kafka.close(), connection.close(), nativeConnection.close()]);
+    },
+  };
+}

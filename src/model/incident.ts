@@ -1,0 +1,76 @@
+// The incident as people and the HTTP API see it (IncidentView, DESIGN §6), and the workflow's input.
+import { z } from 'zod';
+import { Alert, Severity } from './alert.js';
+import { Phase, Runbook } from './runbook.js';
+import { Plan } from './plan.js';
+
+export const StepStatus = z.enum([
+  'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
+]);
+export type StepStatus = z.infer<typeof StepStatus>;
+
+export const Vote = z.object({
+  person: z.string(),
+  channel: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  at: z.string(),
+});
+
+export const StepView = z.object({
+  id: z.string(),
+  phase: Phase,
+  action: z.string(),
+  status: StepStatus,
+  plan: Plan.optional(),
+  approvals: z.object({ quorum: z.number(), votes: z.array(Vote), waitingOn: z.array(z.string()) }).optional(),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type StepView = z.infer<typeof StepView>;
+
+export const TimelineEntry = z.looseObject({ at: z.string(), type: z.string() });
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const IncidentStatus = z.enum(['open', 'closed', 'aborted']);
+
+export const IncidentView = z.object({
+  id: z.string(),
+  runbook: z.object({ id: z.string(), version: z.number() }),
+  subject: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  phase: z.union([Phase, z.enum(['closed', 'aborted'])]),
+  dryRun: z.boolean(),
+  openedAt: z.string(),
+  closedAt: z.string().optional(),
+  alerts: z.number(),
+  steps: z.array(StepView),
+  timeline: z.array(TimelineEntry),
+});
+export type IncidentView = z.infer<typeof IncidentView>;
+
+/** What starts an incident workflow: the runbook travels pinned in the input, so editing YAML never changes it. */
+export const IncidentInput = z.object({
+  runbook: Runbook,
+  alert: Alert,
+  alertKey: z.string(),
+  subject: z.string(),
+  dryRun: z.boolean().default(false),
+});
+export type IncidentInput = z.infer<typeof IncidentInput>;
+
+export const AlertDelivery = z.object({ alert: Alert, alertKey: z.string() });
+export type AlertDelivery = z.infer<typeof AlertDelivery>;
+
+export const IntakeStatus = z.enum(['started', 'attached', 'duplicate']);
+export type IntakeStatus = z.infer<typeof IntakeStatus>;
+
+/** The public incident id: `<workflow id>-<first 8 chars of the first run id>` (DESIGN §4). */
+export function incidentId(workflowId: string, firstRunId: string): string {
+  return `${workflowId}-${firstRunId.slice(0, 8)}`;
+}
+
+export function parseIncidentId(id: string): { workflowId: string; runPrefix: string } | undefined {
+  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16})-([0-9a-f-]{8})$/.exec(id);
+  return m ? { workflowId: m[1]!, runPrefix: m[2]! } : undefined;
+}

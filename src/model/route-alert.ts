@@ -1,0 +1,29 @@
+// Which runbook handles an alert, what "the same incident" is, and the ids that follow (DESIGN §3, §4). Pure: hashing is passed in.
+import type { Alert } from './alert.js';
+import type { Runbook } from './runbook.js';
+
+export type Routed =
+  | { ok: true; runbook: Runbook; subject: string; workflowId: string }
+  | { ok: false; reason: string };
+
+const SUBJECT_FIELD = { principal: 'principal', clientId: 'clientId', brokerId: 'brokerId', host: 'host' } as const;
+
+/** Exactly one runbook handles an alert: the matching one of highest priority (ties are refused at load time). */
+export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string): Routed {
+  const matching = runbooks
+    .filter((r) => r.match.kind.includes(alert.kind) && r.match.severity.includes(alert.severity))
+    .sort((a, b) => b.priority - a.priority);
+  const runbook = matching[0];
+  if (!runbook) return { ok: false, reason: `no runbook matches kind "${alert.kind}" with severity ${alert.severity}` };
+  const value = alert.subject[SUBJECT_FIELD[runbook.subject]];
+  if (value === undefined) {
+    return { ok: false, reason: `runbook ${runbook.id} identifies incidents by subject.${runbook.subject}, which the alert lacks` };
+  }
+  const subject = String(value);
+  return { ok: true, runbook, subject, workflowId: `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}` };
+}
+
+/** The key of an exact duplicate: the alert's own fingerprint, else a hash of the whole alert. */
+export function alertKey(alert: Alert, sha256Hex: (text: string) => string): string {
+  return alert.fingerprint ? `fp:${alert.fingerprint}` : `sha256:${sha256Hex(JSON.stringify(alert))}`;
+}

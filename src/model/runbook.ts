@@ -1,0 +1,68 @@
+// The runbook schema (DESIGN §3): what a security team writes in YAML, validated before anything runs.
+import { z } from 'zod';
+import { Severity } from './alert.js';
+import { ActionName } from './actions.js';
+import { Duration } from './duration.js';
+
+export const PHASES = ['preparation', 'detection', 'containment', 'eradication', 'recovery', 'lessons'] as const;
+export const Phase = z.enum(PHASES);
+export type Phase = z.infer<typeof Phase>;
+
+const StepId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a step id is lower-case letters, digits and dashes, starting with a letter');
+
+export const Approval = z.strictObject({
+  from: z.array(z.string().min(1)).min(1),
+  quorum: z.number().int().min(1).default(1),
+  timeout: Duration,
+  escalate: z.strictObject({ after: Duration, to: z.array(z.string().min(1)).min(1) }).optional(),
+  onTimeout: z.enum(['abort', 'skip', 'proceed']).default('abort'),
+});
+export type Approval = z.infer<typeof Approval>;
+
+const StepCommon = {
+  id: StepId,
+  approval: Approval.optional(),
+  safe: z.boolean().default(false),
+  onFailure: z.enum(['abort', 'continue', 'ask']).default('abort'),
+};
+
+export const ActionStep = z.strictObject({
+  ...StepCommon,
+  action: ActionName,
+  with: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Lifts an earlier change step by applying its recorded inverse (recovery). */
+export const UndoStep = z.strictObject({
+  ...StepCommon,
+  undo: StepId,
+});
+
+export const Step = z.union([ActionStep, UndoStep]);
+export type Step = z.infer<typeof Step>;
+
+export const Runbook = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a runbook id is lower-case letters, digits and dashes'),
+  version: z.number().int().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  match: z.strictObject({
+    kind: z.array(z.string().min(1)).min(1),
+    severity: z.array(Severity).min(1).default([...Severity.options]),
+  }),
+  priority: z.number().int().default(0),
+  subject: z.enum(['principal', 'clientId', 'brokerId', 'host']),
+  phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(Step).optional()])) as {
+    [P in Phase]: z.ZodOptional<z.ZodArray<typeof Step>>;
+  }),
+});
+export type Runbook = z.infer<typeof Runbook>;
+
+export function isUndoStep(step: Step): step is z.infer<typeof UndoStep> {
+  return 'undo' in step;
+}
+
+/** Steps in the order they run, each with its phase. */
+export function stepsOf(runbook: Runbook): { phase: Phase; step: Step }[] {
+  return PHASES.flatMap((phase) => (runbook.phases[phase] ?? []).map((step) => ({ phase, step })));
+}

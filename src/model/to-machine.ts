@@ -1,0 +1,148 @@
+// Compiles a runbook into a pure xstate v5 machine: the machine says what may happen next; the workflow makes it happen.
+import { assign, setup } from 'xstate';
+import { actionCatalogue } from './actions.js';
+import { durationMs } from './duration.js';
+import { PHASES, isUndoStep, type Phase, type Runbook, type Step } from './runbook.js';
+
+export interface IncidentContext {
+  /** A kafka.access.verify step passed: eradication may start. */
+  verified: boolean;
+  /** The lessons-learned record arrived: the incident may close. */
+  lessons: boolean;
+}
+
+export type IncidentEvent =
+  | { type: 'step.planned'; step: string; noop: boolean }
+  | { type: 'step.done'; step: string }
+  | { type: 'step.failed'; step: string }
+  | { type: 'step.approved'; step: string }
+  | { type: 'step.rejected'; step: string }
+  | { type: 'lessons.recorded' }
+  | { type: 'incident.forceAdvance' }
+  | { type: 'incident.abort' };
+
+/** The commands the machine hands the workflow (params resolved by xstate). */
+export type MachineCommand =
+  | { type: 'enterPhase'; params: { phase: Phase } }
+  | { type: 'planStep'; params: { step: string } }
+  | { type: 'applyStep'; params: { step: string } }
+  | { type: 'runStep'; params: { step: string } }
+  | { type: 'requestApproval'; params: { step: string } }
+  | { type: 'escalate'; params: { step: string } }
+  | { type: 'endStep'; params: { step: string; status: 'skipped' | 'rejected' | 'timed_out' | 'failed' } }
+  | { type: 'closeIncident' }
+  | { type: 'abortIncident' };
+
+const noop = () => {};
+
+const incident = setup({
+  types: {} as { context: IncidentContext; events: IncidentEvent },
+  actions: {
+    enterPhase: noop, planStep: noop, applyStep: noop, runStep: noop, requestApproval: noop,
+    escalate: noop, endStep: noop, closeIncident: noop, abortIncident: noop,
+    markVerified: assign({ verified: true }),
+    markLessons: assign({ lessons: true }),
+  },
+  guards: {
+    isStep: ({ event }, params: { step: string }) => 'step' in event && event.step === params.step,
+    isNoopPlan: ({ event }, params: { step: string }) =>
+      event.type === 'step.planned' && event.step === params.step && event.noop,
+    verified: ({ context }) => context.verified,
+    lessonsRecorded: ({ context }) => context.lessons,
+  },
+});
+
+const ABORTED = '#incident.aborted';
+
+/** The state config of one step; `next` is the id of the state to go to once it is over. */
+function stepState(step: Step, next: string) {
+  const p = { step: step.id };
+  const is = { type: 'isStep', params: p } as const;
+  const failed = (status: 'failed' | 'rejected') => ({
+    guard: is,
+    target: step.onFailure === 'continue' ? next : ABORTED,
+    actions: { type: 'endStep', params: { ...p, status } } as const,
+  });
+  const isChange = !isUndoStep(step) && actionCatalogue[step.action].kind === 'change';
+  const doing = isChange ? 'applying' : 'running';
+  const done = {
+    guard: is,
+    target: next,
+    actions: !isUndoStep(step) && (step.action as string) === 'kafka.access.verify' ? ['markVerified' as const] : [],
+  };
+
+  const states: Record<string, unknown> = {};
+  if (isChange) {
+    states.planning = {
+      entry: { type: 'planStep', params: p },
+      on: {
+        'step.planned': [
+          { guard: { type: 'isNoopPlan', params: p }, target: 'applying' },
+          { guard: is, target: step.approval ? 'awaiting' : 'applying' },
+        ],
+        'step.failed': failed('failed'),
+      },
+    };
+  }
+  if (step.approval) {
+    const a = step.approval;
+    const onTimeout =
+      a.onTimeout === 'proceed' ? { target: doing } :
+      a.onTimeout === 'skip' ? { target: next, actions: { type: 'endStep', params: { ...p, status: 'skipped' } } } :
+      { target: ABORTED, actions: { type: 'endStep', params: { ...p, status: 'timed_out' } } };
+    states.awaiting = {
+      entry: { type: 'requestApproval', params: p },
+      after: {
+        ...(a.escalate ? { [durationMs(a.escalate.after)]: { actions: { type: 'escalate', params: p } } } : {}),
+        [durationMs(a.timeout)]: onTimeout,
+      },
+      on: { 'step.approved': { guard: is, target: doing }, 'step.rejected': failed('rejected') },
+    };
+  }
+  states[doing] = {
+    entry: { type: isChange ? 'applyStep' : 'runStep', params: p },
+    on: { 'step.done': done, 'step.failed': failed('failed') },
+  };
+  return { initial: isChange ? 'planning' : step.approval ? 'awaiting' : doing, states };
+}
+
+function phaseState(runbook: Runbook, phase: Phase, next: string) {
+  const steps = runbook.phases[phase] ?? [];
+  // Process guards (DESIGN §1): eradication waits for verified containment; close waits for the lessons record.
+  const gate =
+    phase === 'containment' && (runbook.phases.eradication?.length ?? 0) > 0
+      ? { always: { guard: 'verified', target: 'complete' }, on: { 'incident.forceAdvance': 'complete' } }
+      : phase === 'lessons' && runbook.phases.lessons !== undefined
+        ? { always: { guard: 'lessonsRecorded', target: 'complete' }, on: { 'incident.forceAdvance': 'complete' } }
+        : undefined;
+  const order = [...steps.map((s) => s.id), ...(gate ? ['gate'] : []), 'complete'];
+  const states: Record<string, unknown> = { complete: { type: 'final' } };
+  steps.forEach((step, i) => { states[step.id] = stepState(step, `#incident.${phase}.${order[i + 1]!}`); });
+  if (gate) states.gate = gate;
+  return {
+    initial: order[0],
+    entry: { type: 'enterPhase', params: { phase } },
+    states,
+    onDone: next,
+  };
+}
+
+export function toMachine(runbook: Runbook) {
+  const states: Record<string, unknown> = {};
+  PHASES.forEach((phase, i) => { states[phase] = phaseState(runbook, phase, PHASES[i + 1] ?? 'closed'); });
+  states.closed = { type: 'final', entry: 'closeIncident' };
+  states.aborted = { type: 'final', entry: 'abortIncident' };
+  return incident.createMachine({
+    id: 'incident',
+    initial: 'preparation',
+    context: { verified: false, lessons: false },
+    on: {
+      'incident.abort': { target: '.aborted' },
+      'lessons.recorded': { actions: 'markLessons' },
+    },
+    // The step configs are built from data; xstate validates targets when the machine is created.
+    states: states as never,
+  });
+}
+
+export type IncidentMachine = ReturnType<typeof toMachine>;

@@ -1,0 +1,34 @@
+// The HTTP server: intake, incidents API and health, on fastify. Routes live one concern per file.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../logger.js';
+import type { IncidentService } from '../temporal/incidents.js';
+import { alertRoutes } from './alerts.js';
+import { incidentRoutes } from './incidents.js';
+import { temporalUnavailable } from './temporal-errors.js';
+
+export interface ServerDeps {
+  incidents: IncidentService;
+  intakeToken?: string;
+  apiToken?: string;
+  ready: () => boolean;
+  log: Logger;
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1024 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, request, reply) => {
+    if (err.statusCode === 413) return reply.code(413).send({ error: 'body larger than 1 MiB' });
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message, issues: [] });
+    if (temporalUnavailable(err)) return reply.code(503).header('Retry-After', '5').send({ error: 'Temporal is unreachable; retry later' });
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.get('/healthz', async (_request, reply) =>
+    deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
+  alertRoutes(app, deps);
+  incidentRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,87 @@
+// The incident service on the client side: alerts in (update-with-start), views and notes out. Used by the HTTP API and tests.
+import { createHash } from 'node:crypto';
+import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Alert } from '../model/alert.js';
+import { parseIncidentId, type IncidentInput, type IncidentView, type IntakeStatus } from '../model/incident.js';
+import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
+import type { Runbook } from '../model/runbook.js';
+import { addNote, attachAlert, incidentView, type NoteRequest } from '../../workflows/messages.js';
+import type { runIncident } from '../../workflows/run-incident.js';
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export type SubmitOutcome =
+  | { matched: true; id: string; runbook: string; status: IntakeStatus }
+  | { matched: false; reason: string };
+
+export interface IncidentService {
+  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean }): Promise<SubmitOutcome>;
+  view(id: string): Promise<IncidentView | undefined>;
+  list(status?: 'open' | 'closed', limit?: number): Promise<IncidentView[]>;
+  note(id: string, note: NoteRequest): Promise<{ accepted: boolean } | undefined>;
+}
+
+/** A running incident answers its query; a finished one's view is its result, readable with no worker. */
+async function readView(handle: WorkflowHandle, status?: string): Promise<IncidentView> {
+  const state = status ?? (await handle.describe()).status.name;
+  return state === 'RUNNING' ? handle.query(incidentView) : (handle.result() as Promise<IncidentView>);
+}
+
+export function createIncidentService(client: Client, taskQueue: string, runbooks: () => readonly Runbook[]): IncidentService {
+  async function handleFor(id: string) {
+    const parsed = parseIncidentId(id);
+    if (!parsed) return undefined;
+    // The latest run answers for the newest incident of a subject; older ones are found by their first run id.
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
+      const handle = client.workflow.getHandle(parsed.workflowId, execution.runId);
+      const first = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
+      if (first.startsWith(parsed.runPrefix)) return handle;
+    }
+    return undefined;
+  }
+
+  return {
+    async submit(alert, options = {}) {
+      const routed = routeAlert(runbooks(), alert, sha256Hex);
+      if (!routed.ok) return { matched: false, reason: routed.reason };
+      const alertKey = options.alertKey ?? keyOf(alert, sha256Hex);
+      const input: IncidentInput = { runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: options.dryRun ?? false };
+      const result = await client.workflow.executeUpdateWithStart(attachAlert, {
+        args: [{ alert, alertKey }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof runIncident>('runIncident', {
+          workflowId: routed.workflowId,
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+      return { matched: true, id: result.id, runbook: routed.runbook.id, status: result.status };
+    },
+
+    async view(id) {
+      const handle = await handleFor(id);
+      return handle ? readView(handle) : undefined;
+    },
+
+    async list(status, limit = 100) {
+      const filter = status === 'open' ? ` AND ExecutionStatus = 'Running'` : status === 'closed' ? ` AND ExecutionStatus != 'Running'` : '';
+      const views: IncidentView[] = [];
+      for await (const execution of client.workflow.list({ query: `WorkflowType = 'runIncident'${filter}`, pageSize: limit })) {
+        if (execution.status.name === 'CONTINUED_AS_NEW') continue;
+        try {
+          views.push(await readView(client.workflow.getHandle(execution.workflowId, execution.runId), execution.status.name));
+        } catch (err) {
+          // An incident that cannot be read (its history is gone, or no worker serves its task queue) is left out of lists.
+          if (!(err instanceof WorkflowNotFoundError || err instanceof ServiceError)) throw err;
+        }
+        if (views.length >= limit) break;
+      }
+      return views;
+    },
+
+    async note(id, note) {
+      const handle = await handleFor(id);
+      return handle ? handle.executeUpdate(addNote, { args: [note] }) : undefined;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// What integration tests know about the real infrastructure: its env, the engine config it implies, and unique names.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig, type Config, type KafkaSettings } from '../../src/config.js';
+
+export const infra = () => inject('infra');
+
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function adminSettings(): KafkaSettings {
+  return loadConfig(engineEnv()).kafka;
+}
+
+/** The environment `kafka-ir start` would get from `.infra/env`, plus test-specific overrides. */
+export function engineEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = infra();
+  return {
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    KAFKA_SASL_MECHANISM: env.KAFKA_SASL_MECHANISM,
+    KAFKA_SASL_USERNAME: env.KAFKA_SASL_USERNAME,
+    KAFKA_SASL_PASSWORD: env.KAFKA_SASL_PASSWORD,
+    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS,
+    KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks',
+    KAFKA_IR_PORT: '0',
+    TEMPORAL_TASK_QUEUE: unique('kafka-ir-test'),
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig(engineEnv(overrides));
+}

@@ -1,0 +1,81 @@
+// Kafka fixtures for integration tests: users, topics, ACLs and a consumer that reports what the broker tells it.
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { kafkaJsConfig, KafkaClient } from '../../activities/kafka/client.js';
+import { toAclEntry, describeBindings } from '../../activities/kafka/acl.js';
+import { upsertScramCredential } from '../../activities/kafka/scram.js';
+import type { AclBinding } from '../../src/model/acl.js';
+import { eventually } from './engine.js';
+import { adminSettings, infra } from './infra.js';
+
+/** The admin as test set-up uses it: patient with a cluster still electing leaders. */
+export const admin = () => new KafkaClient(adminSettings(), undefined, 8);
+
+export async function createUser(name: string): Promise<string> {
+  const password = randomBytes(12).toString('hex');
+  await upsertScramCredential(adminSettings(), name, password);
+  return password;
+}
+
+export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicationFactor = 1): Promise<void> {
+  await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor }], waitForLeaders: false }));
+  // KRaft brokers learn of a new topic asynchronously; kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION.
+  await eventually(async () => {
+    const { topics } = await client.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [topic] }));
+    return topics[0]?.partitions.every((p) => p.leader >= 0) ? true : undefined;
+  }, 20_000, `topic ${topic} to have leaders`);
+  if (messages.length === 0) return;
+  const producer = client.kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: messages.map((value) => ({ value })) });
+  await producer.disconnect();
+}
+
+export async function allow(client: KafkaClient, principal: string, grants: Omit<AclBinding, 'principal' | 'host' | 'permission'>[]): Promise<void> {
+  await client.withAdmin('creating ACLs', (a) =>
+    a.createAcls({ acl: grants.map((g) => toAclEntry({ ...g, principal, host: '*', permission: 'allow' })) }));
+}
+
+export const bindingsOf = (client: KafkaClient, principal: string) => describeBindings(client, principal);
+
+export function userKafka(user: string, password: string): Kafka {
+  return new Kafka({
+    ...kafkaJsConfig({ brokers: infra().KAFKA_BROKERS.split(','), sasl: { mechanism: 'scram-sha-512', username: user, password }, ssl: false }, `test-${user}`),
+    logLevel: logLevel.NOTHING,
+  });
+}
+
+export interface WatchedConsumer {
+  consumer: Consumer;
+  /** Values consumed so far. */
+  received: string[];
+  /** Settles with the broker's error once the consumer crashes (e.g. "KafkaJSTopicAuthorizationFailed: Not authorized…"). */
+  crashed: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A consumer as `user` that keeps fetching `topic` until the broker refuses it. Set-up retries for a few
+ * seconds: brokers learn of new ACLs and groups asynchronously (KRaft metadata propagation).
+ */
+export async function watchConsumer(user: string, password: string, topic: string, groupId: string): Promise<WatchedConsumer> {
+  return eventually(async () => {
+    const consumer = userKafka(user, password).consumer({ groupId, retry: { retries: 5, restartOnFailure: async () => false }, maxWaitTimeInMs: 200 });
+    const received: string[] = [];
+    const crashed = new Promise<string>((resolve) => {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        const error = payload.error as { type?: string; name: string; message: string };
+        resolve(`${error.type ?? error.name}: ${error.message}`);
+      });
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => { received.push(message.value?.toString() ?? ''); } });
+    } catch (err) {
+      await consumer.disconnect();
+      throw err;
+    }
+    return { consumer, received, crashed, stop: () => consumer.disconnect() };
+  }, 15_000, `${user} to subscribe to ${topic}`);
+}

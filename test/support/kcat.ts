@@ -1,0 +1,14 @@
+// Debian's kcat (librdkafka): an independent client to check what the brokers really allow.
+import { spawnSync } from 'node:child_process';
+import { infra } from './infra.js';
+
+export interface KcatResult { status: number | null; stdout: string; stderr: string }
+
+export function kcatConsume(user: string, password: string, topic: string): KcatResult {
+  const res = spawnSync('kcat', [
+    '-b', infra().KAFKA_BROKERS, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-512',
+    '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`,
+    '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-m', '10',
+  ], { encoding: 'utf8', timeout: 20_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}

@@ -1,0 +1,2 @@
+// The workflows the worker registers (bundled by bundleWorkflowCode: deterministic code only).
+export { runIncident } from './run-incident.js';

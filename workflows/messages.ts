@@ -1,0 +1,10 @@
+// The incident workflow's messages: updates (alerts in, notes), and the view query. Handlers only validate and enqueue.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AlertDelivery, IncidentView, IntakeStatus } from '../src/model/incident.js';
+
+export interface AttachResult { id: string; status: IntakeStatus }
+export interface NoteRequest { person: string; channel: string; text: string; lessons: boolean }
+
+export const attachAlert = defineUpdate<AttachResult, [AlertDelivery]>('attachAlert');
+export const addNote = defineUpdate<{ accepted: boolean }, [NoteRequest]>('addNote');
+export const incidentView = defineQuery<IncidentView>('incidentView');

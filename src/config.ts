@@ -1,8 +1,11 @@
 // The engine's configuration: read once from the process environment, validated, one clear message per bad variable (never its value).
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
 import { KafkaIrError } from './model/errors.js';
+import { Settings } from './model/settings.js';
 
 const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -34,6 +37,7 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_RUNBOOKS: z.string().min(1).default('./runbooks').transform((v) => v.split(':').filter(Boolean)),
   KAFKA_IR_EVIDENCE_DIR: z.string().min(1).optional(),
   KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  KAFKA_IR_CONFIG: z.string().min(1).optional(),
 }).superRefine((env, ctx) => {
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
@@ -71,6 +75,21 @@ export function loadClientConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 export type ClientConfig = ReturnType<typeof loadClientConfig>;
 
+/** Reads and validates the KAFKA_IR_CONFIG file; every problem names the file and the key. */
+export function loadSettings(file: string | undefined): Settings {
+  if (!file) return Settings.parse({});
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new KafkaIrError('INVALID_CONFIG', `KAFKA_IR_CONFIG: cannot read ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const result = Settings.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${file} (${i.path.join('.') || 'top level'}): ${i.message}`);
+  throw new KafkaIrError('INVALID_CONFIG', `invalid settings in KAFKA_IR_CONFIG:\n${lines.join('\n')}`);
+}
+
 /** Everything `kafka-ir start` needs. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
@@ -93,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dataDir: join(homedir(), '.local', 'share', 'kafka-ir'),
     },
     runbookDirs: e.KAFKA_IR_RUNBOOKS,
+    settings: loadSettings(e.KAFKA_IR_CONFIG),
     evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
   };
 }

@@ -54,7 +54,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ kafka, protectedPrincipals: [] }),
+    activities: createActivities({ kafka, settings: config.settings, evidenceDir: config.evidenceDir }),
   });
   let ready = false;
   const running = worker.run();

@@ -1,0 +1,14 @@
+// How an action is declared: its kind, a one-line summary for runbook authors, and zod schemas for input and output.
+import type { z } from 'zod';
+
+export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType> {
+  /** "change": plan, then apply, and undo by the recorded inverse; "read": run once, changes nothing. */
+  kind: K;
+  summary: string;
+  input: I;
+  output: O;
+}
+
+export function action<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType>(spec: ActionSpec<K, I, O>) {
+  return spec;
+}

@@ -4,7 +4,9 @@ import type { AlertDelivery, IncidentView, IntakeStatus } from '../src/model/inc
 
 export interface AttachResult { id: string; status: IntakeStatus }
 export interface NoteRequest { person: string; channel: string; text: string; lessons: boolean }
+export interface AbortRequest { person: string; channel: string; reason: string; rollback: boolean }
 
 export const attachAlert = defineUpdate<AttachResult, [AlertDelivery]>('attachAlert');
 export const addNote = defineUpdate<{ accepted: boolean }, [NoteRequest]>('addNote');
+export const abortIncident = defineUpdate<{ accepted: boolean; reason?: string }, [AbortRequest]>('abortIncident');
 export const incidentView = defineQuery<IncidentView>('incidentView');

@@ -1,20 +1,38 @@
 // The incident interpreter: drives the runbook's pure xstate machine and turns its commands into activities, timers and waits.
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, log, setHandler,
-  sleep, workflowInfo,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo,
 } from '@temporalio/workflow';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
 import { incidentId, type IncidentInput, type IncidentView, type StepView } from '../src/model/incident.js';
 import type { Change } from '../src/model/plan.js';
 import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
 import { resolveTemplates, type TemplateScope } from '../src/model/template.js';
-import { toMachine, type IncidentEvent, type MachineCommand } from '../src/model/to-machine.js';
+import { toMachine, type IncidentContext, type IncidentEvent, type MachineCommand } from '../src/model/to-machine.js';
 import { applyChanges, dispatch } from './dispatch.js';
-import { addNote, attachAlert, incidentView } from './messages.js';
+import { abortIncident, addNote, attachAlert, incidentView } from './messages.js';
+import { Timers, type PendingTimer } from './timers.js';
 
 type XstateCommand =
   | { type: 'xstate.raise'; params: { event: IncidentEvent; id: string; delay?: number } }
   | { type: 'xstate.cancel'; params: { sendId: string } };
+
+/** Everything an incident knows, carried whole across continue-as-new. */
+export interface CarriedState {
+  view: IncidentView;
+  seenAlertKeys: string[];
+  startAcknowledged: boolean;
+  undoLog: { step: string; inverse: Change[] }[];
+  outputs: TemplateScope['steps'];
+  machine: { value: StateValue; context: IncidentContext };
+  timers: PendingTimer[];
+  rollbackRequested: boolean;
+}
+
+export type RunIncidentInput = IncidentInput & {
+  carried?: CarriedState;
+  /** Continue-as-new once history passes this many events (Temporal's own suggestion also counts). */
+  continueAsNewAfter?: number;
+};
 
 const now = () => new Date().toISOString();
 
@@ -24,11 +42,8 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function runIncident(input: IncidentInput): Promise<IncidentView> {
-  const info = workflowInfo();
-  const id = incidentId(info.workflowId, info.firstExecutionRunId);
-  const defs = new Map<string, Step>(stepsOf(input.runbook).map(({ step }) => [step.id, step]));
-  const view: IncidentView = {
+function newView(input: IncidentInput, id: string): IncidentView {
+  return {
     id,
     runbook: { id: input.runbook.id, version: input.runbook.version },
     subject: input.subject,
@@ -43,13 +58,23 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
     })),
     timeline: [{ at: now(), type: 'alert', alertKey: input.alertKey, kind: input.alert.kind, summary: input.alert.summary, source: input.alert.source }],
   };
-  const seenAlertKeys = new Set([input.alertKey]);
-  let startAcknowledged = false;
-  const events: IncidentEvent[] = [];
-  const timers = new Map<string, CancellationScope>();
+}
+
+export async function runIncident(input: RunIncidentInput): Promise<IncidentView> {
+  const info = workflowInfo();
+  const id = incidentId(info.workflowId, info.firstExecutionRunId);
+  const defs = new Map<string, Step>(stepsOf(input.runbook).map(({ step }) => [step.id, step]));
+  const carried = input.carried;
+  const view = carried?.view ?? newView(input, id);
+  const seenAlertKeys = new Set(carried?.seenAlertKeys ?? [input.alertKey]);
+  let startAcknowledged = carried?.startAcknowledged ?? false;
+  let rollbackRequested = carried?.rollbackRequested ?? false;
   /** Inverses recorded before each apply, in apply order: what recovery and rollback undo. */
-  const undoLog: { step: string; inverse: Change[] }[] = [];
-  const outputs: TemplateScope['steps'] = {};
+  const undoLog = carried?.undoLog ?? [];
+  const outputs: TemplateScope['steps'] = carried?.outputs ?? {};
+  const events: IncidentEvent[] = [];
+  const timers = new Timers((event) => events.push(event));
+  let inFlight = 0;
 
   const record = (type: string, fields: Record<string, unknown> = {}) => view.timeline.push({ at: now(), type, ...fields });
   const stepView = (step: string): StepView => view.steps.find((s) => s.id === step)!;
@@ -73,6 +98,11 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
     outputs[step] = { output };
     record('step.done', { step, status: s.status });
     events.push({ type: 'step.done', step });
+  };
+  /** Runs an activity-backed task, counted so continue-as-new and rollback wait for it. */
+  const track = (task: () => Promise<void>) => {
+    inFlight += 1;
+    void task().finally(() => { inFlight -= 1; });
   };
 
   setHandler(incidentView, () => view);
@@ -106,6 +136,20 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
       return { accepted: true };
     },
     { validator: (note) => { if (typeof note?.text !== 'string' || note.text.trim() === '') throw new Error('a note needs text'); } },
+  );
+  setHandler(
+    abortIncident,
+    (request) => {
+      if (view.status !== 'open') {
+        record('abort.refused', { person: request.person, channel: request.channel, reason: `the incident is already ${view.status}` });
+        return { accepted: false, reason: `the incident is already ${view.status}` };
+      }
+      record('abort.requested', { person: request.person, channel: request.channel, reason: request.reason, rollback: request.rollback });
+      rollbackRequested ||= request.rollback;
+      events.push({ type: 'incident.abort' });
+      return { accepted: true };
+    },
+    { validator: (r) => { if (typeof r?.person !== 'string' || typeof r.reason !== 'string') throw new Error('an abort needs { person, reason }'); } },
   );
 
   async function planStep(step: string): Promise<void> {
@@ -146,17 +190,44 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
     stepView(step).status = 'running';
     record('step.running', { step });
     try {
-      if (!isUndoStep(def)) throw ApplicationFailure.nonRetryable(`action ${def.action} has no runner`);
+      if (!isUndoStep(def)) {
+        const entry = dispatch[def.action] as { run?: (req: { incidentId: string; step: string; input: unknown }) => Promise<unknown> };
+        if (!entry.run) throw ApplicationFailure.nonRetryable(`action ${def.action} has no runner`);
+        return finish(step, await entry.run({ incidentId: id, step, input: resolveTemplates(def.with, scope()) }));
+      }
       const entry = undoLog.find((u) => u.step === def.undo);
       if (!entry) {
         return finish(step, { undone: def.undo, changed: [], note: `step ${def.undo} changed nothing, so there is nothing to undo` });
       }
       const result = input.dryRun ? { changed: [], alreadyInPlace: 0 } : await applyChanges({ incidentId: id, step, changes: entry.inverse });
-      if (!input.dryRun) stepView(def.undo).status = 'undone';
+      if (!input.dryRun) {
+        stepView(def.undo).status = 'undone';
+        undoLog.splice(undoLog.indexOf(entry), 1);
+      }
       finish(step, { undone: def.undo, ...result });
     } catch (err) {
       fail(step, err);
     }
+  }
+
+  /** Abort with rollback: every recorded inverse, newest first, once nothing is still applying. */
+  async function rollback(): Promise<void> {
+    await condition(() => inFlight === 0);
+    record('rollback.started', { steps: undoLog.map((u) => u.step).reverse() });
+    while (undoLog.length) {
+      const entry = undoLog[undoLog.length - 1]!;
+      try {
+        const result = await applyChanges({ incidentId: id, step: entry.step, changes: entry.inverse });
+        stepView(entry.step).status = 'undone';
+        record('step.undone', { step: entry.step, changed: result.changed.length });
+      } catch (err) {
+        record('rollback.failed', { step: entry.step, error: reason(err) });
+        log.error('rollback failed', { incidentId: id, step: entry.step, error: reason(err) });
+        return;
+      }
+      undoLog.pop();
+    }
+    record('rollback.done');
   }
 
   function perform(commands: readonly { type: string; params?: unknown }[]): void {
@@ -166,9 +237,9 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
           view.phase = command.params.phase;
           record('phase', { phase: command.params.phase });
           break;
-        case 'planStep': void planStep(command.params.step); break;
-        case 'applyStep': void applyStep(command.params.step); break;
-        case 'runStep': void runStep(command.params.step); break;
+        case 'planStep': track(() => planStep(command.params.step)); break;
+        case 'applyStep': track(() => applyStep(command.params.step)); break;
+        case 'runStep': track(() => runStep(command.params.step)); break;
         case 'requestApproval':
           stepView(command.params.step).status = 'awaiting_approval';
           record('approval.requested', { step: command.params.step });
@@ -182,45 +253,53 @@ export async function runIncident(input: IncidentInput): Promise<IncidentView> {
           break;
         }
         case 'closeIncident':
-          view.status = 'closed';
-          view.phase = 'closed';
-          view.closedAt = now();
+          Object.assign(view, { status: 'closed', phase: 'closed', closedAt: now() });
           record('closed');
           break;
         case 'abortIncident':
-          view.status = 'aborted';
-          view.phase = 'aborted';
-          view.closedAt = now();
+          Object.assign(view, { status: 'aborted', phase: 'aborted', closedAt: now() });
           record('aborted');
           break;
-        case 'xstate.raise': {
-          const { event, id: timerId, delay } = command.params;
-          if (delay === undefined) { events.push(event); break; }
-          const timer = new CancellationScope();
-          timers.set(timerId, timer);
-          timer.run(() => sleep(delay)).then(
-            () => { timers.delete(timerId); events.push(event); },
-            (err: unknown) => { if (!isCancellation(err)) throw err; },
-          );
+        case 'xstate.raise':
+          if (command.params.delay === undefined) events.push(command.params.event);
+          else timers.start(command.params.id, command.params.event, command.params.delay);
           break;
-        }
-        case 'xstate.cancel':
-          timers.get(command.params.sendId)?.cancel();
-          timers.delete(command.params.sendId);
-          break;
+        case 'xstate.cancel': timers.cancel(command.params.sendId); break;
       }
     }
   }
 
   const machine = toMachine(input.runbook);
-  let [snapshot, commands] = initialTransition(machine);
-  log.info('incident opened', { incidentId: id, runbook: input.runbook.id });
-  perform(commands);
-  while (snapshot.status !== 'done') {
-    await condition(() => events.length > 0);
-    [snapshot, commands] = transition(machine, snapshot, events.shift()!);
+  let snapshot: SnapshotFrom<typeof machine>;
+  if (carried) {
+    snapshot = machine.resolveState(carried.machine);
+    carried.timers.forEach((t) => timers.resume(t));
+  } else {
+    let commands;
+    [snapshot, commands] = initialTransition(machine);
+    log.info('incident opened', { incidentId: id, runbook: input.runbook.id });
     perform(commands);
   }
+  const limit = input.continueAsNewAfter ?? 10_000;
+  while (snapshot.status !== 'done') {
+    await condition(() => events.length > 0 || ((workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit) && inFlight === 0));
+    if (events.length === 0) {
+      // Quiet moment with a long history: start a fresh run carrying everything (nothing in flight, no event pending).
+      await condition(allHandlersFinished);
+      if (events.length === 0 && inFlight === 0) {
+        const state: CarriedState = {
+          view, seenAlertKeys: [...seenAlertKeys], startAcknowledged, undoLog, outputs,
+          machine: { value: snapshot.value, context: snapshot.context }, timers: timers.pending(), rollbackRequested,
+        };
+        return continueAsNew<typeof runIncident>({ ...input, carried: state });
+      }
+      continue;
+    }
+    const [next, commands] = transition(machine, snapshot, events.shift()!);
+    snapshot = next;
+    perform(commands);
+  }
+  if (view.status === 'aborted' && rollbackRequested && !input.dryRun) await rollback();
   await condition(allHandlersFinished);
   log.info('incident ended', { incidentId: id, status: view.status });
   return view;

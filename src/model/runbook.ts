@@ -41,6 +41,19 @@ export const UndoStep = z.strictObject({
 export const Step = z.union([ActionStep, UndoStep]);
 export type Step = z.infer<typeof Step>;
 
+/** Steps that run at the same time; the phase moves on once every one of them is over. */
+export const ParallelGroup = z.strictObject({
+  parallel: z.array(Step).min(2, 'a parallel group needs at least two steps'),
+});
+export type ParallelGroup = z.infer<typeof ParallelGroup>;
+
+export const PhaseItem = z.union([Step, ParallelGroup]);
+export type PhaseItem = z.infer<typeof PhaseItem>;
+
+export function isParallel(item: PhaseItem): item is ParallelGroup {
+  return 'parallel' in item;
+}
+
 export const Runbook = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a runbook id is lower-case letters, digits and dashes'),
   version: z.number().int().min(1),
@@ -52,8 +65,8 @@ export const Runbook = z.strictObject({
   }),
   priority: z.number().int().default(0),
   subject: z.enum(['principal', 'clientId', 'brokerId', 'host']),
-  phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(Step).optional()])) as {
-    [P in Phase]: z.ZodOptional<z.ZodArray<typeof Step>>;
+  phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(PhaseItem).optional()])) as {
+    [P in Phase]: z.ZodOptional<z.ZodArray<typeof PhaseItem>>;
   }),
 });
 export type Runbook = z.infer<typeof Runbook>;
@@ -62,7 +75,11 @@ export function isUndoStep(step: Step): step is z.infer<typeof UndoStep> {
   return 'undo' in step;
 }
 
-/** Steps in the order they run, each with its phase. */
-export function stepsOf(runbook: Runbook): { phase: Phase; step: Step }[] {
-  return PHASES.flatMap((phase) => (runbook.phases[phase] ?? []).map((step) => ({ phase, step })));
+/** Steps in the order they start, each with its phase (a parallel group's steps in their listed order). */
+export function stepsOf(runbook: Runbook): { phase: Phase; step: Step; path: (string | number)[] }[] {
+  return PHASES.flatMap((phase) =>
+    (runbook.phases[phase] ?? []).flatMap((item, i) =>
+      isParallel(item)
+        ? item.parallel.map((step, j) => ({ phase, step, path: ['phases', phase, i, 'parallel', j] }))
+        : [{ phase, step: item, path: ['phases', phase, i] }]));
 }

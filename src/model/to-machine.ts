@@ -2,7 +2,7 @@
 import { assign, setup } from 'xstate';
 import { actionCatalogue } from './actions.js';
 import { durationMs } from './duration.js';
-import { PHASES, isUndoStep, type Phase, type Runbook, type Step } from './runbook.js';
+import { PHASES, isParallel, isUndoStep, type Phase, type Runbook, type Step } from './runbook.js';
 
 export interface IncidentContext {
   /** A kafka.access.verify step passed: eradication may start. */
@@ -106,8 +106,20 @@ function stepState(step: Step, next: string) {
   return { initial: isChange ? 'planning' : step.approval ? 'awaiting' : doing, states };
 }
 
+/** A parallel group: one region per step, each ending in a final state; the group is over when all are. */
+function parallelState(steps: Step[], base: string, next: string) {
+  return {
+    type: 'parallel',
+    states: Object.fromEntries(steps.map((step) => [step.id, {
+      initial: 'work',
+      states: { work: stepState(step, `${base}.${step.id}.end`), end: { type: 'final' } },
+    }])),
+    onDone: next,
+  };
+}
+
 function phaseState(runbook: Runbook, phase: Phase, next: string) {
-  const steps = runbook.phases[phase] ?? [];
+  const items = runbook.phases[phase] ?? [];
   // Process guards (DESIGN §1): eradication waits for verified containment; close waits for the lessons record.
   const gate =
     phase === 'containment' && (runbook.phases.eradication?.length ?? 0) > 0
@@ -115,9 +127,14 @@ function phaseState(runbook: Runbook, phase: Phase, next: string) {
       : phase === 'lessons' && runbook.phases.lessons !== undefined
         ? { always: { guard: 'lessonsRecorded', target: 'complete' }, on: { 'incident.forceAdvance': 'complete' } }
         : undefined;
-  const order = [...steps.map((s) => s.id), ...(gate ? ['gate'] : []), 'complete'];
+  const keys = items.map((item, i) => (isParallel(item) ? `group-${i + 1}` : item.id));
+  const order = [...keys, ...(gate ? ['gate'] : []), 'complete'];
   const states: Record<string, unknown> = { complete: { type: 'final' } };
-  steps.forEach((step, i) => { states[step.id] = stepState(step, `#incident.${phase}.${order[i + 1]!}`); });
+  items.forEach((item, i) => {
+    const base = `#incident.${phase}.${keys[i]!}`;
+    const next = `#incident.${phase}.${order[i + 1]!}`;
+    states[keys[i]!] = isParallel(item) ? parallelState(item.parallel, base, next) : stepState(item, next);
+  });
   if (gate) states.gate = gate;
   return {
     initial: order[0],

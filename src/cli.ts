@@ -4,7 +4,11 @@ import { loadClientConfig, loadConfig } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import { createLogger } from './logger.js';
 import { startEngine } from './engine.js';
+import { abortCommand, noteCommand } from './cli/incident-actions.js';
+import { listCommand, validateCommand } from './cli/runbooks.js';
 import { statusCommand } from './cli/status.js';
+import { evidenceVerifyCommand } from './cli/evidence.js';
+import { triggerCommand, type TriggerOptions } from './cli/trigger.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -33,6 +37,51 @@ function program(): Command {
     .action(async (id: string | undefined, opts: { json?: boolean; all?: boolean }) => {
       process.exitCode = await statusCommand(loadClientConfig(), id, opts);
     });
+
+  cli.command('trigger')
+    .description('start (or attach to) an incident from an alert built from flags, or from --alert file.json')
+    .option('--kind <kind>', 'alert kind, e.g. data-exfiltration')
+    .option('--severity <severity>', 'low | medium | high | critical')
+    .option('--principal <principal>', 'subject principal, e.g. User:sergei')
+    .option('--client-id <id>', 'subject client id')
+    .option('--broker-id <id>', 'subject broker id')
+    .option('--host <host>', 'subject host')
+    .option('--topic <topic>', 'a topic involved (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--summary <text>', 'one line for people')
+    .option('--alert <file>', 'a JSON file holding one generic alert')
+    .option('--dry-run', 'run the runbook but stop every Kafka action at its plan')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: TriggerOptions) => { process.exitCode = await triggerCommand(loadClientConfig(), opts); });
+
+  cli.command('note')
+    .argument('<id>', 'incident id').argument('<text>', 'the note')
+    .option('--lessons', 'this is the lessons-learned record (lets the incident close)')
+    .description('add a note to an incident timeline')
+    .action(async (id: string, text: string, opts: { lessons?: boolean }) => {
+      process.exitCode = await noteCommand(loadClientConfig(), id, text, opts.lessons ?? false);
+    });
+
+  cli.command('abort')
+    .argument('<id>', 'incident id')
+    .requiredOption('--reason <text>', 'why the incident is aborted')
+    .option('--rollback', 'undo every change the incident made, newest first')
+    .description('abort an incident (incident commanders)')
+    .action(async (id: string, opts: { reason: string; rollback?: boolean }) => {
+      process.exitCode = await abortCommand(loadClientConfig(), id, opts.reason, opts.rollback ?? false);
+    });
+
+  const runbooks = cli.command('runbooks').description('list or validate runbooks (default: the KAFKA_IR_RUNBOOKS folders)');
+  const runbookPaths = (paths: string[]) => (paths.length ? paths : (process.env.KAFKA_IR_RUNBOOKS ?? './runbooks').split(':').filter(Boolean));
+  runbooks.command('list').argument('[path...]').option('--json', 'machine-readable output')
+    .action((paths: string[], opts: { json?: boolean }) => { process.exitCode = listCommand(runbookPaths(paths), opts.json ?? false); });
+  runbooks.command('validate').argument('[path...]', 'runbook files or folders').option('--json', 'machine-readable output')
+    .action((paths: string[], opts: { json?: boolean }) => { process.exitCode = validateCommand(runbookPaths(paths), opts.json ?? false); });
+
+  cli.command('evidence').description('work with captured evidence')
+    .command('verify').argument('<dir>', 'an evidence directory (<evidence dir>/<incident>/<step>)')
+    .option('--head <sha256>', "the custody head from the capture's output, to detect a rewritten log")
+    .description('recompute hashes against manifest.json and check the custody chain; exit 0 intact, 1 tampered')
+    .action(async (dir: string, opts: { head?: string }) => { process.exitCode = await evidenceVerifyCommand(dir, opts); });
 
   return cli;
 }

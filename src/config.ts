@@ -38,6 +38,8 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_EVIDENCE_DIR: z.string().min(1).optional(),
   KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KAFKA_IR_CONFIG: z.string().min(1).optional(),
+  /** History events after which an incident continues as new (Temporal's own suggestion also counts). */
+  KAFKA_IR_CONTINUE_AS_NEW_AFTER: z.coerce.number().int().min(50).default(10_000),
 }).superRefine((env, ctx) => {
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      continueAsNewAfter: e.KAFKA_IR_CONTINUE_AS_NEW_AFTER,
       /** Where the embedded dev server keeps its database when TEMPORAL_ADDRESS is unset. */
       dataDir: join(homedir(), '.local', 'share', 'kafka-ir'),
     },

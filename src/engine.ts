@@ -6,7 +6,7 @@ import { KafkaClient } from '../activities/kafka/client.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import type { Logger } from './logger.js';
-import { loadRunbooks } from './runbooks/load.js';
+import { loadRunbookSet } from './runbooks/load.js';
 import { buildServer } from './server/app.js';
 import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { createIncidentService } from './temporal/incidents.js';
@@ -25,6 +25,8 @@ function installRuntimeLogger(log: Logger): void {
   };
   Runtime.install({
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => temporalLog[levels[level]](meta ?? {}, message)),
+    // Core's own warnings (e.g. a task completed after an eviction) are routine; forward only its errors, into pino.
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
   });
 }
 
@@ -41,7 +43,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     throw new KafkaIrError('INVALID_CONFIG', `KAFKA_IR_HOST=${config.host} is beyond loopback`,
       'set KAFKA_IR_INTAKE_TOKEN and KAFKA_IR_API_TOKEN before listening on other interfaces');
   }
-  const runbooks = loadRunbooks(config.runbookDirs).map((r) => r.runbook);
+  const { runbooks: loaded, roster } = loadRunbookSet(config.runbookDirs);
+  const runbooks = loaded.map((r) => r.runbook);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
@@ -59,7 +62,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   let ready = false;
   const running = worker.run();
   const server = buildServer({
-    incidents: createIncidentService(client, config.temporal.taskQueue, () => runbooks),
+    incidents: createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter }),
+    roster,
     intakeToken: config.intakeToken,
     apiToken: config.apiToken,
     ready: () => ready && worker.getState() === 'RUNNING',

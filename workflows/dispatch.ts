@@ -25,8 +25,35 @@ type Entry<A extends ActionName> = (typeof actionCatalogue)[A]['kind'] extends '
 
 export const dispatch = {
   'kafka.acl.deny': { plan: kafka.planDenyPrincipal },
+  'kafka.acl.revoke': { plan: kafka.planRevokeAllows },
+  'kafka.acl.snapshot': { run: kafka.snapshotAcls },
+  'kafka.access.verify': { run: kafka.verifyAccess },
+  'kafka.quota.throttle': { plan: kafka.planThrottleClient },
+  'kafka.credentials.rotate': { plan: kafka.planRotateCredentials },
+  'kafka.credentials.revoke': { plan: kafka.planRevokeCredentials },
+  'kafka.blastRadius': { run: kafka.measureBlastRadius },
+  'kafka.evidence.capture': { run: longKafka.captureEvidence },
+  // Planning only reads metadata and configs; the reassignment itself waits in applyChanges (kafka proxy, 2 minutes, retried).
+  'kafka.broker.isolate': { plan: kafka.planIsolateBroker },
+  'kafka.health.verify': { run: kafka.verifyHealth },
+  'kafka.baseline.snapshot': { run: kafka.snapshotBaseline },
+  'kafka.baseline.diff': { run: kafka.diffBaseline },
   // longKafka: for heartbeating activities, e.g. 'kafka.evidence.capture': { run: longKafka.captureEvidence }
 } satisfies { [A in ActionName]: Entry<A> };
 
 /** Applies a plan's changes (or, for undo, its inverse); the same activity for every change action. */
 export const applyChanges = kafka.applyChanges;
+
+/** The plan activity of a change action (the machine only plans change actions). */
+export function plannerOf(action: ActionName): (req: StepRequest) => Promise<Plan> {
+  const entry = dispatch[action] as { plan?: (req: StepRequest) => Promise<Plan> };
+  if (!entry.plan) throw new Error(`${action} is not a change action`);
+  return entry.plan;
+}
+
+/** The run activity of a read action. */
+export function runnerOf(action: ActionName): (req: StepRequest) => Promise<unknown> {
+  const entry = dispatch[action] as { run?: (req: StepRequest) => Promise<unknown> };
+  if (!entry.run) throw new Error(`${action} is not a read action`);
+  return entry.run;
+}

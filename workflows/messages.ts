@@ -5,8 +5,20 @@ import type { AlertDelivery, IncidentView, IntakeStatus } from '../src/model/inc
 export interface AttachResult { id: string; status: IntakeStatus }
 export interface NoteRequest { person: string; channel: string; text: string; lessons: boolean }
 export interface AbortRequest { person: string; channel: string; reason: string; rollback: boolean }
+export interface DecisionRequest {
+  person: string;
+  channel: string;
+  step: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  /** The plan the person saw: a decision on a stale plan is refused. */
+  planHash?: string;
+}
+export interface DecisionResult { accepted: boolean; reason?: string }
 
 export const attachAlert = defineUpdate<AttachResult, [AlertDelivery]>('attachAlert');
 export const addNote = defineUpdate<{ accepted: boolean }, [NoteRequest]>('addNote');
 export const abortIncident = defineUpdate<{ accepted: boolean; reason?: string }, [AbortRequest]>('abortIncident');
+export const decide = defineUpdate<DecisionResult, [DecisionRequest]>('decide');
+export const forceAdvance = defineUpdate<DecisionResult, [{ person: string; channel: string; reason: string }]>('forceAdvance');
 export const incidentView = defineQuery<IncidentView>('incidentView');

@@ -6,10 +6,12 @@ import { initialTransition, transition, type SnapshotFrom, type StateValue } fro
 import { incidentId, type IncidentInput, type IncidentView, type StepView } from '../src/model/incident.js';
 import type { Change } from '../src/model/plan.js';
 import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
+import { peopleOf } from '../src/model/roster.js';
 import { resolveTemplates, type TemplateScope } from '../src/model/template.js';
 import { toMachine, type IncidentContext, type IncidentEvent, type MachineCommand } from '../src/model/to-machine.js';
-import { applyChanges, dispatch } from './dispatch.js';
-import { abortIncident, addNote, attachAlert, incidentView } from './messages.js';
+import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
+import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
+import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView } from './messages.js';
 import { Timers, type PendingTimer } from './timers.js';
 
 type XstateCommand =
@@ -137,19 +139,66 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     },
     { validator: (note) => { if (typeof note?.text !== 'string' || note.text.trim() === '') throw new Error('a note needs text'); } },
   );
+  /** Abort and force-advance are incident commanders' calls; the refusal is recorded like any other. */
+  const commanderRefusal = (person: string, channel: string, what: string): string | undefined => {
+    if (view.status !== 'open') return `the incident is already ${view.status}`;
+    if (!(input.roster.groups[COMMANDERS] ?? []).includes(person)) {
+      const reason = `${what} needs a member of ${COMMANDERS}; ${person} is not one`;
+      record(`${what}.refused`, { person, channel, reason });
+      return reason;
+    }
+    return undefined;
+  };
+  const personValidator = (r: { person?: unknown; channel?: unknown }) => {
+    if (typeof r?.person !== 'string' || typeof r.channel !== 'string') throw new Error('a request needs { person, channel }');
+  };
   setHandler(
     abortIncident,
     (request) => {
-      if (view.status !== 'open') {
-        record('abort.refused', { person: request.person, channel: request.channel, reason: `the incident is already ${view.status}` });
-        return { accepted: false, reason: `the incident is already ${view.status}` };
-      }
+      const refused = commanderRefusal(request.person, request.channel, 'abort');
+      if (refused) return { accepted: false, reason: refused };
       record('abort.requested', { person: request.person, channel: request.channel, reason: request.reason, rollback: request.rollback });
       rollbackRequested ||= request.rollback;
       events.push({ type: 'incident.abort' });
       return { accepted: true };
     },
-    { validator: (r) => { if (typeof r?.person !== 'string' || typeof r.reason !== 'string') throw new Error('an abort needs { person, reason }'); } },
+    { validator: (r) => { personValidator(r); if (typeof r.reason !== 'string') throw new Error('an abort needs a reason'); } },
+  );
+  setHandler(
+    forceAdvance,
+    (request) => {
+      const refused = commanderRefusal(request.person, request.channel, 'force-advance');
+      if (refused) return { accepted: false, reason: refused };
+      record('force-advance', { person: request.person, channel: request.channel, reason: request.reason, phase: view.phase });
+      events.push({ type: 'incident.forceAdvance' });
+      return { accepted: true };
+    },
+    { validator: personValidator },
+  );
+  setHandler(
+    decide,
+    (request) => {
+      const def = defs.get(request.step);
+      const s = view.steps.find((x) => x.id === request.step);
+      const verdict = judge(request, s, def?.approval, input.roster, input.requestedBy);
+      if (!verdict.accepted) {
+        record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
+        return { accepted: false, reason: verdict.reason };
+      }
+      const approvals = s!.approvals!;
+      approvals.votes.push({ person: request.person, channel: request.channel, decision: request.decision, at: now() });
+      approvals.waitingOn = waitingOn(def!.approval!, input.roster, approvals.votes, input.requestedBy);
+      record('decision', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: request.reason });
+      if (verdict.outcome === 'approved') events.push({ type: 'step.approved', step: request.step });
+      if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });
+      return { accepted: true };
+    },
+    {
+      validator: (r) => {
+        personValidator(r);
+        if (typeof r.step !== 'string' || (r.decision !== 'approve' && r.decision !== 'reject')) throw new Error('a decision needs { step, decision: approve | reject }');
+      },
+    },
   );
 
   async function planStep(step: string): Promise<void> {
@@ -158,7 +207,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     const s = stepView(step);
     s.status = 'running';
     try {
-      const plan = await dispatch[def.action].plan({ incidentId: id, step, input: resolveTemplates(def.with, scope()) });
+      const plan = await plannerOf(def.action)({ incidentId: id, step, input: resolveTemplates(def.with, scope()) });
       s.plan = plan;
       s.status = 'planned';
       record('step.planned', { step, summary: plan.summary, hash: plan.hash, changes: plan.changes.length });
@@ -191,9 +240,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     record('step.running', { step });
     try {
       if (!isUndoStep(def)) {
-        const entry = dispatch[def.action] as { run?: (req: { incidentId: string; step: string; input: unknown }) => Promise<unknown> };
-        if (!entry.run) throw ApplicationFailure.nonRetryable(`action ${def.action} has no runner`);
-        return finish(step, await entry.run({ incidentId: id, step, input: resolveTemplates(def.with, scope()) }));
+        return finish(step, await runnerOf(def.action)({ incidentId: id, step, input: resolveTemplates(def.with, scope()) }));
       }
       const entry = undoLog.find((u) => u.step === def.undo);
       if (!entry) {
@@ -240,12 +287,22 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
         case 'planStep': track(() => planStep(command.params.step)); break;
         case 'applyStep': track(() => applyStep(command.params.step)); break;
         case 'runStep': track(() => runStep(command.params.step)); break;
-        case 'requestApproval':
-          stepView(command.params.step).status = 'awaiting_approval';
-          record('approval.requested', { step: command.params.step });
-          if (input.dryRun) events.push({ type: 'step.approved', step: command.params.step });
+        case 'requestApproval': {
+          const { step } = command.params;
+          const approval = defs.get(step)!.approval!;
+          const s = stepView(step);
+          s.status = 'awaiting_approval';
+          s.approvals = { quorum: approval.quorum, votes: [], waitingOn: waitingOn(approval, input.roster, [], input.requestedBy) };
+          record('approval.requested', { step, from: approval.from, quorum: approval.quorum, timeout: approval.timeout, planHash: s.plan?.hash });
+          if (input.dryRun) events.push({ type: 'step.approved', step });
           break;
-        case 'escalate': record('approval.escalated', { step: command.params.step }); break;
+        }
+        case 'escalate': {
+          const to = defs.get(command.params.step)!.approval!.escalate!.to;
+          record('approval.escalated', { step: command.params.step, to, people: peopleOf(input.roster, to) });
+          log.warn('approval escalated', { incidentId: id, step: command.params.step, to });
+          break;
+        }
         case 'endStep': {
           const { step, status } = command.params;
           if (status !== 'failed') stepView(step).status = status === 'rejected' ? 'rejected' : 'skipped';

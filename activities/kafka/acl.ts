@@ -1,12 +1,15 @@
-// ACL reads and changes: DENY planning for a principal, and exact, idempotent create/delete of bindings.
-import {
-  AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes, type AclEntry,
-} from 'kafkajs';
+// ACL reads and changes: snapshots, DENY planning for a principal, and exact, idempotent create/delete of bindings.
+import type { AclEntry } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from './kafkajs-enums.js';
 import { aclKey, describeAcl, type AclBinding } from '../../src/model/acl.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import type { ActionInput } from '../../src/model/actions.js';
+import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
+import { compareBindings } from '../../src/model/acl-pattern.js';
 import type { Change, Plan } from '../../src/model/plan.js';
+import type { Settings } from '../../src/model/settings.js';
 import type { KafkaClient } from './client.js';
+import { collateralPrincipals, COLLATERAL_CAVEAT } from './collateral.js';
+import { authorizerFacts } from './authorizer.js';
 import { hashPlan } from './plan-hash.js';
 
 const RESOURCE = {
@@ -31,6 +34,8 @@ const PATTERN_NAME = invert(PATTERN);
 const PERMISSION_NAME = invert(PERMISSION);
 const OPERATION_NAME = invert(OPERATION);
 
+export type AclChange = Extract<Change, { op: 'acl.create' | 'acl.delete' }>;
+
 export function toAclEntry(b: AclBinding): AclEntry {
   return {
     resourceType: RESOURCE[b.resourceType], resourceName: b.resourceName, resourcePatternType: PATTERN[b.patternType],
@@ -46,54 +51,68 @@ export async function describeBindings(client: KafkaClient, principal?: string):
       operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY, principal,
     }),
   );
-  return res.resources.flatMap((r) =>
-    r.acls.flatMap((acl) => {
-      const resourceType = RESOURCE_NAME.get(r.resourceType);
-      const patternType = PATTERN_NAME.get(r.resourcePatternType);
-      const operation = OPERATION_NAME.get(acl.operation);
-      const permission = PERMISSION_NAME.get(acl.permissionType);
-      if (!resourceType || !patternType || !operation || !permission) return [];
-      return [{ resourceType, resourceName: r.resourceName, patternType, principal: acl.principal, host: acl.host, operation, permission }];
-    }),
-  );
+  return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
 }
 
-async function brokerSetting(client: KafkaClient, name: string): Promise<string | undefined> {
-  const res = await client.withAdmin(`reading broker setting ${name}`, async (admin) => {
-    const { brokers } = await admin.describeCluster();
-    return admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]?.nodeId ?? 0), configNames: [name] }],
-    });
-  });
-  return res.resources[0]?.configEntries.find((e) => e.configName === name)?.configValue ?? undefined;
+/**
+ * A binding as the Kafka protocol carries it (the numbers are the protocol's, the same in kafkajs and
+ * @platformatic/kafka); undefined for kinds kafka-ir does not manage (delegation tokens, users).
+ */
+export function bindingFromWire(
+  r: { resourceType: number; resourceName: string; resourcePatternType: number },
+  acl: { principal: string; host: string; operation: number; permissionType: number },
+): AclBinding | undefined {
+  const resourceType = RESOURCE_NAME.get(r.resourceType);
+  const patternType = PATTERN_NAME.get(r.resourcePatternType);
+  const operation = OPERATION_NAME.get(acl.operation);
+  const permission = PERMISSION_NAME.get(acl.permissionType);
+  if (!resourceType || !patternType || !operation || !permission) return undefined;
+  return { resourceType, resourceName: r.resourceName, patternType, principal: acl.principal, host: acl.host, operation, permission };
 }
 
-/** Refuses principals that must never be contained (DESIGN §5), with the reason. */
-export async function assertContainable(client: KafkaClient, principal: string, protectedPrincipals: string[]): Promise<void> {
+/** kafka.acl.snapshot: every binding (or one principal's), in a stable order so snapshots compare equal. */
+export async function snapshotAcls(client: KafkaClient, input: ActionInput<'kafka.acl.snapshot'>): Promise<ActionOutput<'kafka.acl.snapshot'>> {
+  return { bindings: (await describeBindings(client, input.principal)).sort(compareBindings) };
+}
+
+/** Refuses principals that must never be contained (DESIGN §5), with the reason. `superUsers`: declared ones (settings.authorizer). */
+export async function assertContainable(client: KafkaClient, principal: string, protectedPrincipals: string[], superUsers: string[] = []): Promise<void> {
   if (principal === client.principal) {
     throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is kafka-ir's own principal`, 'containing it would stop the engine itself');
   }
   if (protectedPrincipals.includes(principal)) {
     throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is listed in protectedPrincipals`, 'remove it from KAFKA_IR_CONFIG if it really must be contained');
   }
-  const superUsers = (await brokerSetting(client, 'super.users'))?.split(';').map((s) => s.trim()) ?? [];
-  if (superUsers.includes(principal)) {
+  const facts = await authorizerFacts(client, { superUsers });
+  if (facts.superUsers.includes(principal)) {
     throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is a super user (super.users)`,
       'ACLs cannot stop a super user: remove it from super.users and restart the brokers, or rotate its credentials');
   }
 }
 
-export async function planDeny(
-  client: KafkaClient, input: ActionInput<'kafka.acl.deny'>, protectedPrincipals: string[],
-): Promise<Plan> {
-  await assertContainable(client, input.principal, protectedPrincipals);
-  const notes: string[] = [];
-  if ((await brokerSetting(client, 'allow.everyone.if.no.acl.found')) === 'true') {
-    const warning = 'the brokers set allow.everyone.if.no.acl.found=true: a DENY on "*" ends "allow everyone" for every resource, so every principal without an explicit ALLOW loses access too';
-    if (!input.force) throw new KafkaIrError('UNSAFE_PLAN', warning, 'grant explicit ALLOWs to the other principals first, or set force: true');
-    notes.push(warning);
+/**
+ * DESIGN §5: with allow.everyone.if.no.acl.found=true a DENY on "*" ends "allow everyone" for every resource.
+ * Refused unless forced when the setting is known true; when it is unknown, the plan says who would be hit.
+ */
+async function allowEveryoneNotes(client: KafkaClient, settings: Pick<Settings, 'authorizer'>, principal: string, force: boolean): Promise<string[]> {
+  const facts = await authorizerFacts(client, settings.authorizer);
+  if (facts.allowEveryoneIfNoAclFound === false) return [];
+  const collateral = await collateralPrincipals(client.settings, await describeBindings(client), facts.superUsers, [principal]);
+  const who = collateral.length ? `: ${collateral.join(', ')}` : ' (no SCRAM user is without one)';
+  const effect = `a DENY on "*" ends "allow everyone" for every resource, so every principal without an explicit ALLOW loses access too${who}`;
+  if (facts.allowEveryoneIfNoAclFound === undefined) {
+    return [`allow.everyone.if.no.acl.found is hidden by the brokers and not declared (KAFKA_IR_CONFIG authorizer.allowEveryoneIfNoAclFound); if it is true, ${effect}`];
   }
+  const warning = `the brokers set allow.everyone.if.no.acl.found=true: ${effect}`;
+  if (!force) throw new KafkaIrError('UNSAFE_PLAN', warning, 'grant explicit ALLOWs to the other principals first, or set force: true');
+  return [warning, COLLATERAL_CAVEAT];
+}
+
+export async function planDeny(
+  client: KafkaClient, input: ActionInput<'kafka.acl.deny'>, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
+): Promise<Plan> {
+  await assertContainable(client, input.principal, settings.protectedPrincipals, settings.authorizer.superUsers);
+  const notes = await allowEveryoneNotes(client, settings, input.principal, input.force);
   const wanted: AclBinding[] = (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) => ({
     resourceType,
     resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*',
@@ -105,7 +124,7 @@ export async function planDeny(
   }));
   const existing = new Set((await describeBindings(client, input.principal)).map(aclKey));
   const missing = wanted.filter((b) => !existing.has(aclKey(b)));
-  const changes: Change[] = missing.map((binding) => ({ op: 'acl.create', binding }));
+  const changes: AclChange[] = missing.map((binding) => ({ op: 'acl.create', binding }));
   notes.push('ACL changes apply to the next request of open connections; SCRAM sessions stay authenticated until re-authentication.');
   return {
     action: 'kafka.acl.deny',
@@ -119,17 +138,29 @@ export async function planDeny(
   };
 }
 
-/** Makes ACL changes exactly; a change already in place is counted, not repeated (safe under retries). */
-export async function applyAclChanges(client: KafkaClient, changes: Change[]): Promise<{ changed: Change[]; alreadyInPlace: number }> {
-  const principals = [...new Set(changes.map((c) => c.binding.principal))];
+/**
+ * Makes ACL changes exactly; a change already in place is counted, not repeated in the result (safe under retries).
+ * Brokers learn ACLs from the metadata log a moment after the controller, so a read may be stale: every change is
+ * sent anyway (creating an existing binding and deleting a missing one are no-ops in Kafka), deletions are counted
+ * from the controller's answer, and creations from the read.
+ */
+export async function applyAclChanges(client: KafkaClient, all: Change[]): Promise<{ changed: Change[]; alreadyInPlace: number }> {
+  const changes = all.filter((c): c is AclChange => c.op === 'acl.create' || c.op === 'acl.delete');
+  if (changes.length !== all.length) throw new Error('applyAclChanges was given a change that is not an ACL change');
+  const creates = changes.filter((c) => c.op === 'acl.create');
+  const deletes = changes.filter((c) => c.op === 'acl.delete');
+  const principals = [...new Set(creates.map((c) => c.binding.principal))];
   const present = new Set((await Promise.all(principals.map((p) => describeBindings(client, p)))).flat().map(aclKey));
-  const creates = changes.filter((c) => c.op === 'acl.create' && !present.has(aclKey(c.binding)));
-  const deletes = changes.filter((c) => c.op === 'acl.delete' && present.has(aclKey(c.binding)));
   if (creates.length) {
     await client.withAdmin('creating ACLs', (admin) => admin.createAcls({ acl: creates.map((c) => toAclEntry(c.binding)) }));
   }
+  let deleted: AclChange[] = [];
   if (deletes.length) {
-    await client.withAdmin('deleting ACLs', (admin) => admin.deleteAcls({ filters: deletes.map((c) => toAclEntry(c.binding)) }));
+    const res = await client.withAdmin('deleting ACLs', (admin) => admin.deleteAcls({ filters: deletes.map((c) => toAclEntry(c.binding)) }));
+    const failed = res.filterResponses.find((r) => r.errorCode !== 0);
+    if (failed) throw new KafkaIrError('KAFKA_REJECTED', `deleting ACLs: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
+    deleted = deletes.filter((_, i) => (res.filterResponses[i]?.matchingAcls.length ?? 0) > 0);
   }
-  return { changed: [...creates, ...deletes], alreadyInPlace: changes.length - creates.length - deletes.length };
+  const changed = [...creates.filter((c) => !present.has(aclKey(c.binding))), ...deleted];
+  return { changed, alreadyInPlace: changes.length - changed.length };
 }

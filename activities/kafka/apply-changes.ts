@@ -1,6 +1,11 @@
 // Applies a plan's changes (or an undo's inverse), routed by the change's kind; every applier is idempotent.
 import type { Change } from '../../src/model/plan.js';
 import { applyAclChanges } from './acl.js';
+import { applyScramChanges } from './credentials.js';
+import { applyQuotaChanges } from './quota.js';
+import { applyReassignments } from './reassign.js';
+import { applyConfigChanges } from './broker-config.js';
+import { applyFenceChanges } from './fence.js';
 import type { KafkaActivityDeps } from './index.js';
 
 export interface ChangeRequest { incidentId: string; step: string; changes: Change[] }
@@ -11,6 +16,11 @@ type Applier = (deps: KafkaActivityDeps, changes: Change[], req: ChangeRequest) 
 /** One applier per change-op prefix ("acl" for "acl.create"). Add a line here for a new kind of change. */
 const APPLIERS: Record<string, Applier> = {
   acl: (deps, changes) => applyAclChanges(deps.kafka, changes),
+  quota: (deps, changes) => applyQuotaChanges(deps.kafka.settings, changes),
+  scram: (deps, changes, req) => applyScramChanges(deps.kafka.settings, deps.settings, changes, req),
+  partition: (deps, changes) => applyReassignments(deps.kafka, changes),
+  config: (deps, changes) => applyConfigChanges(deps.kafka, changes),
+  broker: (_deps, changes) => applyFenceChanges(changes),
 };
 
 export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest): Promise<ChangeResult> {

@@ -1,10 +1,20 @@
 // The Kafka activities: one entry per plan/run activity, plus the shared applier of planned changes.
-import { actionCatalogue } from '../../src/model/actions.js';
+import { actionCatalogue, type ActionInput, type ActionName } from '../../src/model/actions.js';
 import type { Settings } from '../../src/model/settings.js';
 import { classified } from '../failure.js';
-import { planDeny } from './acl.js';
+import { planDeny, snapshotAcls } from './acl.js';
+import { planRevoke } from './acl-revoke.js';
+import { verifyAccess } from './access.js';
 import { applyChanges, type ChangeRequest } from './apply-changes.js';
 import type { KafkaClient } from './client.js';
+import { planRevokeCredentials, planRotate } from './credentials.js';
+import { planThrottle } from './quota.js';
+import { measureBlastRadius } from './blast-radius.js';
+import { captureEvidence } from './evidence.js';
+import { activityProgress } from '../activity-progress.js';
+import { planIsolateBroker } from './broker-isolate.js';
+import { verifyHealth } from './health.js';
+import { diffBaseline, snapshotBaseline } from './baseline.js';
 
 export interface KafkaActivityDeps {
   kafka: KafkaClient;
@@ -17,9 +27,24 @@ export interface KafkaActivityDeps {
 export interface StepRequest { incidentId: string; step: string; input: unknown }
 
 export function kafkaActivities(deps: KafkaActivityDeps) {
-  const input = <A extends keyof typeof actionCatalogue>(a: A, req: StepRequest) => actionCatalogue[a].input.parse(req.input);
+  const input = <A extends ActionName>(a: A, req: StepRequest): ActionInput<A> => actionCatalogue[a].input.parse(req.input) as ActionInput<A>;
   return {
-    planDenyPrincipal: classified((req: StepRequest) => planDeny(deps.kafka, input('kafka.acl.deny', req), deps.settings.protectedPrincipals)),
+    planDenyPrincipal: classified((req: StepRequest) => planDeny(deps.kafka, input('kafka.acl.deny', req), deps.settings)),
+    planRevokeAllows: classified((req: StepRequest) => planRevoke(deps.kafka, input('kafka.acl.revoke', req), deps.settings)),
+    snapshotAcls: classified((req: StepRequest) => snapshotAcls(deps.kafka, input('kafka.acl.snapshot', req))),
+    verifyAccess: classified((req: StepRequest) => verifyAccess(deps.kafka, input('kafka.access.verify', req), deps.settings)),
+    measureBlastRadius: classified((req: StepRequest) => measureBlastRadius(deps.kafka, input('kafka.blastRadius', req), deps.settings)),
+    captureEvidence: classified((req: StepRequest) => {
+      const progress = activityProgress();
+      return captureEvidence(deps, { ...req, input: input('kafka.evidence.capture', req) }, progress.heartbeat, progress.signal);
+    }),
+    planThrottleClient: classified((req: StepRequest) => planThrottle(deps.kafka, input('kafka.quota.throttle', req), deps.settings.protectedPrincipals)),
+    planRotateCredentials: classified((req: StepRequest) => planRotate(deps.kafka, input('kafka.credentials.rotate', req), deps.settings)),
+    planRevokeCredentials: classified((req: StepRequest) => planRevokeCredentials(deps.kafka, input('kafka.credentials.revoke', req), deps.settings)),
+    planIsolateBroker: classified((req: StepRequest) => planIsolateBroker(deps.kafka, deps.settings, input('kafka.broker.isolate', req))),
+    verifyHealth: classified((req: StepRequest) => verifyHealth(deps.kafka, input('kafka.health.verify', req))),
+    snapshotBaseline: classified((req: StepRequest) => { input('kafka.baseline.snapshot', req); return snapshotBaseline(deps.kafka, deps.evidenceDir); }),
+    diffBaseline: classified((req: StepRequest) => diffBaseline(deps.kafka, deps.evidenceDir, input('kafka.baseline.diff', req))),
     applyChanges: classified((req: ChangeRequest) => applyChanges(deps, req)),
   };
 }

@@ -10,7 +10,7 @@ export async function callApi<T>(config: ClientConfig, method: 'GET' | 'POST', p
   try {
     res = await fetch(new URL(path, config.publicUrl), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
-    throw new KafkaIrError('INVALID_CONFIG', `cannot reach kafka-ir at ${config.publicUrl} (${(err as Error).cause ?? (err as Error).message})`,
+    throw new KafkaIrError('ENGINE_UNREACHABLE', `cannot reach kafka-ir at ${config.publicUrl} (${(err as Error).cause ?? (err as Error).message})`,
       'start it with `kafka-ir start`, or point KAFKA_IR_PUBLIC_URL at it');
   }
   if (res.status === 401) throw new KafkaIrError('INVALID_CONFIG', 'kafka-ir refused the token', 'set KAFKA_IR_TOKEN to your personal API token');

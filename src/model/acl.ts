@@ -2,12 +2,16 @@
 import { z } from 'zod';
 
 export const AclResourceType = z.enum(['topic', 'group', 'cluster', 'transactional-id']);
+export type AclResourceType = z.infer<typeof AclResourceType>;
 export const AclPatternType = z.enum(['literal', 'prefixed']);
+export type AclPatternType = z.infer<typeof AclPatternType>;
 export const AclOperation = z.enum([
   'all', 'read', 'write', 'create', 'delete', 'alter', 'describe',
   'cluster-action', 'describe-configs', 'alter-configs', 'idempotent-write',
 ]);
+export type AclOperation = z.infer<typeof AclOperation>;
 export const AclPermission = z.enum(['allow', 'deny']);
+export type AclPermission = z.infer<typeof AclPermission>;
 
 export const AclBinding = z.object({
   resourceType: AclResourceType,

@@ -8,6 +8,18 @@ export const ERROR_CODES = {
   KAFKA_AUTH: { retryable: false },
   KAFKA_UNAVAILABLE: { retryable: true },
   KAFKA_REJECTED: { retryable: false },
+  ENGINE_UNREACHABLE: { retryable: true },
+  SECRET_SINK_FAILED: { retryable: true },
+  /** kafka.access.verify: brokers do not (yet) enforce what was expected; KRaft metadata takes a moment to reach every broker. */
+  ACCESS_NOT_AS_EXPECTED: { retryable: true },
+  /** Partition reassignments still moving data: retried until they finish. */
+  REASSIGNMENT_IN_PROGRESS: { retryable: true },
+  /** kafka.health.verify with expectHealthy: the cluster has not (yet) recovered. */
+  CLUSTER_UNHEALTHY: { retryable: true },
+  /** kafka.broker.isolate: the site's fence command failed; a person must look at it. */
+  FENCE_FAILED: { retryable: false },
+  /** kafka.baseline.diff: the baseline named is missing, outside the evidence directory, or modified. */
+  BASELINE_UNUSABLE: { retryable: false },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Alert, Severity } from './alert.js';
 import { Phase, Runbook } from './runbook.js';
+import { Roster } from './roster.js';
 import { Plan } from './plan.js';
 
 export const StepStatus = z.enum([
@@ -56,6 +57,10 @@ export const IncidentInput = z.object({
   alertKey: z.string(),
   subject: z.string(),
   dryRun: z.boolean().default(false),
+  /** The roster as it was when the incident opened: who may decide is pinned like the runbook. */
+  roster: Roster,
+  /** The authenticated person who raised the alert, if any: four-eyes keeps them from approving. */
+  requestedBy: z.string().optional(),
 });
 export type IncidentInput = z.infer<typeof IncidentInput>;
 
@@ -71,6 +76,6 @@ export function incidentId(workflowId: string, firstRunId: string): string {
 }
 
 export function parseIncidentId(id: string): { workflowId: string; runPrefix: string } | undefined {
-  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16})-([0-9a-f-]{8})$/.exec(id);
+  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry)?)-([0-9a-f-]{8})$/.exec(id);
   return m ? { workflowId: m[1]!, runPrefix: m[2]! } : undefined;
 }

@@ -1,10 +1,23 @@
 // Plan → approve → apply (DESIGN §4): the exact changes an action will make, their inverse, and a hash approvals bind to.
 import { z } from 'zod';
 import { AclBinding } from './acl.js';
+import { ScramMechanism } from './credentials.js';
+import { QuotaEntity, QuotaKey } from './quota.js';
 
 export const Change = z.discriminatedUnion('op', [
   z.object({ op: z.literal('acl.create'), binding: AclBinding }),
   z.object({ op: z.literal('acl.delete'), binding: AclBinding }),
+  /** null: no quota of that key (before: none was set; after: remove it). */
+  z.object({ op: z.literal('quota.set'), entity: QuotaEntity, key: QuotaKey, before: z.number().nullable(), after: z.number().nullable() }),
+  /** The new secret is not part of the change: it lives only in the secret sink, keyed by incident and step. */
+  z.object({ op: z.literal('scram.rotate'), user: z.string(), mechanisms: z.array(ScramMechanism).min(1) }),
+  z.object({ op: z.literal('scram.delete'), user: z.string(), mechanism: ScramMechanism }),
+  /** The partition's replica list, in order (the first is the preferred leader). */
+  z.object({ op: z.literal('partition.reassign'), topic: z.string(), partition: z.number().int().nonnegative(), before: z.array(z.number().int()), after: z.array(z.number().int()) }),
+  /** A per-broker dynamic config; an absent before/after means no per-broker value (the static or default value applies). */
+  z.object({ op: z.literal('config.set'), resource: z.literal('broker'), name: z.string(), key: z.string(), before: z.string().optional(), after: z.string().optional() }),
+  /** The site's fence command (settings.fenceCommand), already substituted: it has no inverse. */
+  z.object({ op: z.literal('broker.fence'), brokerId: z.number().int(), host: z.string(), command: z.array(z.string()).min(1) }),
 ]);
 export type Change = z.infer<typeof Change>;
 

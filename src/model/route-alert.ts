@@ -9,7 +9,7 @@ export type Routed =
 const SUBJECT_FIELD = { principal: 'principal', clientId: 'clientId', brokerId: 'brokerId', host: 'host' } as const;
 
 /** Exactly one runbook handles an alert: the matching one of highest priority (ties are refused at load time). */
-export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string): Routed {
+export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string, dryRun = false): Routed {
   const matching = runbooks
     .filter((r) => r.match.kind.includes(alert.kind) && r.match.severity.includes(alert.severity))
     .sort((a, b) => b.priority - a.priority);
@@ -20,7 +20,9 @@ export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex
     return { ok: false, reason: `runbook ${runbook.id} identifies incidents by subject.${runbook.subject}, which the alert lacks` };
   }
   const subject = String(value);
-  return { ok: true, runbook, subject, workflowId: `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}` };
+  // A dry run is its own incident: it must never attach to (or be mistaken for) the real one.
+  const workflowId = `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}${dryRun ? '-dry' : ''}`;
+  return { ok: true, runbook, subject, workflowId };
 }
 
 /** The key of an exact duplicate: the alert's own fingerprint, else a hash of the whole alert. */

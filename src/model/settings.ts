@@ -21,6 +21,15 @@ export const Settings = z.strictObject({
   secretSink: SecretSink.optional(),
   /** Run after a broker's replicas are drained, e.g. a firewall rule; {brokerId} and {host} are substituted. */
   fenceCommand: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The brokers' authorizer settings, as set in their server.properties. Kafka reports super.users and
+   * allow.everyone.if.no.acl.found as sensitive (value hidden) in DescribeConfigs, so they must be declared here.
+   */
+  authorizer: z.strictObject({
+    superUsers: z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"')).default([]),
+    /** Unset: unknown, and plans say what would happen if it were true. */
+    allowEveryoneIfNoAclFound: z.boolean().optional(),
+  }).default({ superUsers: [] }),
 });
 export type Settings = z.infer<typeof Settings>;
 

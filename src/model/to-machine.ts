@@ -9,6 +9,8 @@ export interface IncidentContext {
   verified: boolean;
   /** The lessons-learned record arrived: the incident may close. */
   lessons: boolean;
+  /** An incident commander forced the incident past a process gate. */
+  forced: boolean;
 }
 
 export type IncidentEvent =
@@ -42,6 +44,7 @@ const incident = setup({
     escalate: noop, endStep: noop, closeIncident: noop, abortIncident: noop,
     markVerified: assign({ verified: true }),
     markLessons: assign({ lessons: true }),
+    markForced: assign({ forced: true }),
   },
   guards: {
     isStep: ({ event }, params: { step: string }) => 'step' in event && event.step === params.step,
@@ -123,9 +126,9 @@ function phaseState(runbook: Runbook, phase: Phase, next: string) {
   // Process guards (DESIGN §1): eradication waits for verified containment; close waits for the lessons record.
   const gate =
     phase === 'containment' && (runbook.phases.eradication?.length ?? 0) > 0
-      ? { always: { guard: 'verified', target: 'complete' }, on: { 'incident.forceAdvance': 'complete' } }
+      ? { always: { guard: 'verified', target: 'complete' }, on: { 'incident.forceAdvance': { target: 'complete', actions: 'markForced' } } }
       : phase === 'lessons' && runbook.phases.lessons !== undefined
-        ? { always: { guard: 'lessonsRecorded', target: 'complete' }, on: { 'incident.forceAdvance': 'complete' } }
+        ? { always: { guard: 'lessonsRecorded', target: 'complete' }, on: { 'incident.forceAdvance': { target: 'complete', actions: 'markForced' } } }
         : undefined;
   const keys = items.map((item, i) => (isParallel(item) ? `group-${i + 1}` : item.id));
   const order = [...keys, ...(gate ? ['gate'] : []), 'complete'];
@@ -152,7 +155,7 @@ export function toMachine(runbook: Runbook) {
   return incident.createMachine({
     id: 'incident',
     initial: 'preparation',
-    context: { verified: false, lessons: false },
+    context: { verified: false, lessons: false, forced: false },
     on: {
       'incident.abort': { target: '.aborted' },
       'lessons.recorded': { actions: 'markLessons' },

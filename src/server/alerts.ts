@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { Alert } from '../model/alert.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { requireToken } from './auth.js';
+import { requireCaller } from './auth.js';
+import type { Roster } from '../model/roster.js';
 import { temporalUnavailable } from './temporal-errors.js';
 
 export const issuesOf = (error: z.ZodError) =>
@@ -15,8 +16,9 @@ export interface IntakeAnswer {
   unmatched: { index: number; reason: string }[];
 }
 
-export function alertRoutes(app: FastifyInstance, deps: { incidents: IncidentService; intakeToken?: string }): void {
-  app.post('/v1/alerts', { preHandler: requireToken(deps.intakeToken) }, async (request, reply) => {
+export function alertRoutes(app: FastifyInstance, deps: { incidents: IncidentService; intakeToken?: string; roster: Roster }): void {
+  app.post('/v1/alerts', { preHandler: requireCaller(deps.intakeToken, deps.roster) }, async (request, reply) => {
+    const dryRun = (request.query as { dryRun?: string }).dryRun === 'true';
     const body = request.body;
     const batch = Array.isArray(body);
     const items: unknown[] = batch ? body : [body];
@@ -34,7 +36,8 @@ export function alertRoutes(app: FastifyInstance, deps: { incidents: IncidentSer
     try {
       for (const [index, p] of parsed.entries()) {
         if (!p.success) { answer.rejected.push({ index, issues: issuesOf(p.error) }); continue; }
-        const outcome = await deps.incidents.submit(p.data);
+        const requestedBy = request.caller?.kind === 'person' ? request.caller.person : undefined;
+        const outcome = await deps.incidents.submit(p.data, { dryRun, requestedBy });
         if (outcome.matched) answer.incidents.push({ id: outcome.id, runbook: outcome.runbook, status: outcome.status });
         else answer.unmatched.push({ index, reason: outcome.reason });
       }

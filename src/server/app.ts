@@ -1,6 +1,7 @@
 // The HTTP server: intake, incidents API and health, on fastify. Routes live one concern per file.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
+import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
 import { alertRoutes } from './alerts.js';
 import { incidentRoutes } from './incidents.js';
@@ -12,6 +13,7 @@ export interface ServerDeps {
   apiToken?: string;
   ready: () => boolean;
   log: Logger;
+  roster: Roster;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {

@@ -1,11 +1,14 @@
-// Bearer-token checks in constant time; a route with no token configured is open (loopback only, enforced at start-up).
-import { timingSafeEqual, createHash } from 'node:crypto';
+// Who is calling: the shared service token, a person's own token (matched by its SHA-256 in the roster), or nobody.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Roster } from '../model/roster.js';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+export type Caller = { kind: 'service' } | { kind: 'person'; person: string };
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 export function tokenMatches(given: string | undefined, expected: string): boolean {
-  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+  return given !== undefined && timingSafeEqual(sha256(given), sha256(expected));
 }
 
 export function bearer(request: FastifyRequest): string | undefined {
@@ -13,11 +16,38 @@ export function bearer(request: FastifyRequest): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
-/** A preHandler that answers 401 unless the request carries the token (when one is configured). */
-export function requireToken(token: string | undefined) {
+/** The roster person whose token this is; every stored hash is compared, in constant time each. */
+export function personOf(roster: Roster, token: string | undefined): string | undefined {
+  if (!token) return undefined;
+  const digest = sha256(token);
+  let found: string | undefined;
+  for (const [handle, person] of Object.entries(roster.people)) {
+    if (person.tokenSha256 && timingSafeEqual(digest, Buffer.from(person.tokenSha256, 'hex'))) found = handle;
+  }
+  return found;
+}
+
+/**
+ * Identifies the caller: a personal token names a person; the service token (or, when none is configured,
+ * no token at all on loopback) is the service. Anything else is nobody.
+ */
+export function identify(request: FastifyRequest, serviceToken: string | undefined, roster: Roster): Caller | undefined {
+  const token = bearer(request);
+  const person = personOf(roster, token);
+  if (person) return { kind: 'person', person };
+  if (serviceToken === undefined ? token === undefined : tokenMatches(token, serviceToken)) return { kind: 'service' };
+  return undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { caller?: Caller }
+}
+
+/** A preHandler that answers 401 unless the caller is identified, and records who it is. */
+export function requireCaller(serviceToken: string | undefined, roster: Roster) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (token !== undefined && !tokenMatches(bearer(request), token)) {
-      await reply.code(401).send({ error: 'unauthorized' });
-    }
+    const caller = identify(request, serviceToken, roster);
+    if (!caller) return reply.code(401).send({ error: 'unauthorized' });
+    request.caller = caller;
   };
 }

@@ -3,13 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IncidentService } from '../temporal/incidents.js';
 import { issuesOf } from './alerts.js';
-import { requireToken } from './auth.js';
+import { requireCaller, type Caller } from './auth.js';
+import type { Roster } from '../model/roster.js';
 
 const NoteBody = z.object({ text: z.string().trim().min(1), lessons: z.boolean().optional() });
+const Decision = z.discriminatedUnion('decision', [
+  z.object({ decision: z.enum(['approve', 'reject']), step: z.string().min(1), reason: z.string().optional(), planHash: z.string().optional() }),
+  z.object({ decision: z.literal('abort'), reason: z.string().trim().min(1, 'say why'), rollback: z.boolean().default(false) }),
+  z.object({ decision: z.literal('force-advance'), reason: z.string().trim().min(1, 'say why') }),
+]);
+
+const who = (caller: Caller | undefined) => (caller?.kind === 'person' ? caller.person : 'api');
 const ListQuery = z.object({ status: z.enum(['open', 'closed']).optional() });
 
-export function incidentRoutes(app: FastifyInstance, deps: { incidents: IncidentService; apiToken?: string }): void {
-  const auth = { preHandler: requireToken(deps.apiToken) };
+export function incidentRoutes(app: FastifyInstance, deps: { incidents: IncidentService; apiToken?: string; roster: Roster }): void {
+  const auth = { preHandler: requireCaller(deps.apiToken, deps.roster) };
   const notFound = (id: string) => ({ error: `no incident ${id}` });
 
   app.get('/v1/incidents', auth, async (request, reply) => {
@@ -27,8 +35,23 @@ export function incidentRoutes(app: FastifyInstance, deps: { incidents: Incident
     const body = NoteBody.safeParse(request.body);
     if (!body.success) return reply.code(400).send({ error: 'invalid note', issues: issuesOf(body.error) });
     const result = await deps.incidents.note(request.params.id, {
-      person: 'api', channel: 'api', text: body.data.text, lessons: body.data.lessons ?? false,
+      person: who(request.caller), channel: 'api', text: body.data.text, lessons: body.data.lessons ?? false,
     });
+    return result ?? reply.code(404).send(notFound(request.params.id));
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/incidents/:id/decisions', auth, async (request, reply) => {
+    const body = Decision.safeParse(request.body);
+    if (!body.success) return reply.code(400).send({ error: 'invalid decision', issues: issuesOf(body.error) });
+    if (request.caller?.kind !== 'person') {
+      return reply.code(403).send({ error: 'a decision needs your personal token (KAFKA_IR_TOKEN), so it can be attributed to you' });
+    }
+    const person = request.caller.person;
+    const d = body.data;
+    const result =
+      d.decision === 'abort' ? await deps.incidents.abort(request.params.id, { person, channel: 'api', reason: d.reason, rollback: d.rollback })
+      : d.decision === 'force-advance' ? await deps.incidents.forceAdvance(request.params.id, { person, channel: 'api', reason: d.reason })
+      : await deps.incidents.decide(request.params.id, { person, channel: 'api', step: d.step, decision: d.decision, reason: d.reason, planHash: d.planHash });
     return result ?? reply.code(404).send(notFound(request.params.id));
   });
 }

@@ -1,12 +1,16 @@
 // The incident service on the client side: alerts in (update-with-start), views and notes out. Used by the HTTP API and tests.
 import { createHash } from 'node:crypto';
 import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Alert } from '../model/alert.js';
-import { parseIncidentId, type IncidentInput, type IncidentView, type IntakeStatus } from '../model/incident.js';
+import { parseIncidentId, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
-import { addNote, attachAlert, incidentView, type NoteRequest } from '../../workflows/messages.js';
-import type { runIncident } from '../../workflows/run-incident.js';
+import {
+  abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, type AbortRequest, type DecisionRequest, type DecisionResult, type NoteRequest,
+} from '../../workflows/messages.js';
+import type { Roster } from '../model/roster.js';
+import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -15,10 +19,13 @@ export type SubmitOutcome =
   | { matched: false; reason: string };
 
 export interface IncidentService {
-  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean }): Promise<SubmitOutcome>;
+  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; requestedBy?: string }): Promise<SubmitOutcome>;
   view(id: string): Promise<IncidentView | undefined>;
   list(status?: 'open' | 'closed', limit?: number): Promise<IncidentView[]>;
   note(id: string, note: NoteRequest): Promise<{ accepted: boolean } | undefined>;
+  abort(id: string, request: AbortRequest): Promise<DecisionResult | undefined>;
+  decide(id: string, request: DecisionRequest): Promise<DecisionResult | undefined>;
+  forceAdvance(id: string, request: { person: string; channel: string; reason: string }): Promise<DecisionResult | undefined>;
 }
 
 /** A running incident answers its query; a finished one's view is its result, readable with no worker. */
@@ -27,7 +34,9 @@ async function readView(handle: WorkflowHandle, status?: string): Promise<Incide
   return state === 'RUNNING' ? handle.query(incidentView) : (handle.result() as Promise<IncidentView>);
 }
 
-export function createIncidentService(client: Client, taskQueue: string, runbooks: () => readonly Runbook[]): IncidentService {
+export function createIncidentService(
+  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: { continueAsNewAfter?: number } = {},
+): IncidentService {
   async function handleFor(id: string) {
     const parsed = parseIncidentId(id);
     if (!parsed) return undefined;
@@ -40,12 +49,24 @@ export function createIncidentService(client: Client, taskQueue: string, runbook
     return undefined;
   }
 
+  /** Sends an update to a running incident; an ended one refuses without reaching the workflow. */
+  async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A]>, request: A): Promise<DecisionResult | undefined> {
+    const handle = await handleFor(id);
+    if (!handle) return undefined;
+    if ((await handle.describe()).status.name !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
+    return handle.executeUpdate(def, { args: [request] });
+  }
+
   return {
-    async submit(alert, options = {}) {
-      const routed = routeAlert(runbooks(), alert, sha256Hex);
+    async submit(alert, opts = {}) {
+      const { runbooks, roster } = catalog();
+      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun);
       if (!routed.ok) return { matched: false, reason: routed.reason };
-      const alertKey = options.alertKey ?? keyOf(alert, sha256Hex);
-      const input: IncidentInput = { runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: options.dryRun ?? false };
+      const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
+      const input: RunIncidentInput = {
+        runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: opts.dryRun ?? false, roster,
+        requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
+      };
       const result = await client.workflow.executeUpdateWithStart(attachAlert, {
         args: [{ alert, alertKey }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof runIncident>('runIncident', {
@@ -83,5 +104,9 @@ export function createIncidentService(client: Client, taskQueue: string, runbook
       const handle = await handleFor(id);
       return handle ? handle.executeUpdate(addNote, { args: [note] }) : undefined;
     },
+
+    abort: (id, request) => update(id, abortIncident, request),
+    decide: (id, request) => update(id, decide, request),
+    forceAdvance: (id, request) => update(id, forceAdvance, request),
   };
 }

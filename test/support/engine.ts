@@ -3,8 +3,15 @@ import { startEngine, type Engine } from '../../src/engine.js';
 import { createLogger } from '../../src/logger.js';
 import { testConfig } from './infra.js';
 
-export async function startTestEngine(overrides: Record<string, string> = {}): Promise<Engine & { post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>; get(path: string): Promise<{ status: number; body: any }> }> {
-  const engine = await startEngine(testConfig(overrides), createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
+export interface TestEngine extends Engine {
+  taskQueue: string;
+  post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+}
+
+export async function startTestEngine(overrides: Record<string, string> = {}): Promise<TestEngine> {
+  const config = testConfig(overrides);
+  const engine = await startEngine(config, createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -14,6 +21,7 @@ export async function startTestEngine(overrides: Record<string, string> = {}): P
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   return Object.assign(engine, {
+    taskQueue: config.temporal.taskQueue,
     post: (path: string, body: unknown, token?: string) => call('POST', path, body, token),
     get: (path: string) => call('GET', path),
   });

@@ -1,0 +1,64 @@
+// kafka.access.verify: every broker, asked on its own connection, says what a principal can still do; retried until all agree.
+import {
+  AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, describeAclsV3, type Connection,
+} from '@platformatic/kafka';
+import type { AclBinding } from '../../src/model/acl.js';
+import { evaluateAccess, overallVerdict, type BrokerAclView } from '../../src/model/access.js';
+import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
+import { KafkaIrError } from '../../src/model/errors.js';
+import type { Settings } from '../../src/model/settings.js';
+import { bindingFromWire } from './acl.js';
+import { authorizerFacts, type AuthorizerFacts } from './authorizer.js';
+import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
+import type { KafkaClient } from './client.js';
+
+async function describeAcls(c: Connection, filter: { principal?: string; resourceName?: string; literal?: boolean }): Promise<AclBinding[]> {
+  const res = await describeAclsV3.api.async(c, {
+    resourceType: ResourceTypes.ANY, resourceName: filter.resourceName,
+    resourcePatternType: filter.literal ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.ANY,
+    principal: filter.principal, host: undefined, operation: AclOperations.ANY, permissionType: AclPermissionTypes.ANY,
+  });
+  if (res.errorCode !== 0) throw new KafkaIrError('KAFKA_REJECTED', `describing ACLs: ${res.errorMessage ?? `error ${res.errorCode}`}`);
+  return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
+}
+
+/** The ACLs this broker itself holds: DescribeAcls is answered from the broker's own metadata image, not forwarded. */
+async function brokerView(client: KafkaClient, broker: BrokerAddress, principal: string, facts: AuthorizerFacts): Promise<BrokerAclView> {
+  return withBrokerConnection(client.settings, broker, `reading ACLs of ${principal}`, async (c) => {
+    const own = await describeAcls(c, { principal });
+    const wildcardPrincipal = await describeAcls(c, { principal: 'User:*' });
+    const onStar = facts.allowEveryoneIfNoAclFound === false ? [] : await describeAcls(c, { resourceName: '*', literal: true });
+    return {
+      bindings: [...own, ...wildcardPrincipal],
+      superUsers: facts.superUsers,
+      // Unknown counts as true: "denied" must not be claimed while resources might still be open to everyone.
+      allowEveryoneIfNoAclFound: facts.allowEveryoneIfNoAclFound !== false,
+      wildcardTypesWithAcls: [...new Set(onStar.map((b) => b.resourceType))],
+    };
+  });
+}
+
+export async function verifyAccess(
+  client: KafkaClient, input: ActionInput<'kafka.access.verify'>, settings: Pick<Settings, 'authorizer'>,
+): Promise<ActionOutput<'kafka.access.verify'>> {
+  const facts = await authorizerFacts(client, settings.authorizer);
+  const { brokers } = await client.withAdmin('describing the cluster', (admin) => admin.describeCluster());
+  if (!brokers.length) throw new KafkaIrError('KAFKA_UNAVAILABLE', 'describing the cluster: no broker listed', 'it will be retried');
+  const answers = await Promise.all(brokers.map(async ({ nodeId, host, port }) => {
+    const view = await brokerView(client, { id: nodeId, host, port }, input.principal, facts);
+    const evaluation = evaluateAccess(input.principal, view, input.host);
+    return { id: nodeId, host: `${host}:${port}`, verdict: evaluation.verdict, denyBindings: evaluation.denyBindings, reason: evaluation.reason };
+  }));
+  answers.sort((a, b) => a.id - b.id);
+  const verdict = overallVerdict(answers.map((a) => a.verdict));
+  if (verdict !== input.expect) {
+    const disagree = answers.filter((a) => a.verdict !== input.expect);
+    throw new KafkaIrError('ACCESS_NOT_AS_EXPECTED',
+      `${input.principal} is not ${input.expect} on ${disagree.map((a) => `broker ${a.id} (${a.host}): ${a.reason}`).join('; ')}`,
+      'brokers apply ACL changes from the metadata log within moments; if this persists, check that broker and the ACLs (kafka.acl.snapshot)');
+  }
+  return {
+    principal: input.principal, expect: input.expect, verdict,
+    brokers: answers.map(({ id, host, verdict: v, denyBindings }) => ({ id, host, verdict: v, denyBindings })),
+  };
+}

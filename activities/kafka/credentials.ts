@@ -1,0 +1,121 @@
+// SCRAM credential rotation (secret to the sink first, then the cluster) and revocation; the secret never leaves this path.
+import { randomBytes } from 'node:crypto';
+import { Connection } from '@platformatic/kafka';
+import type { KafkaSettings } from '../../src/config.js';
+import type { ActionInput } from '../../src/model/actions.js';
+import type { ScramMechanism } from '../../src/model/credentials.js';
+import { KafkaIrError } from '../../src/model/errors.js';
+import type { Change, Plan } from '../../src/model/plan.js';
+import type { Settings } from '../../src/model/settings.js';
+import { assertContainable } from './acl.js';
+import type { KafkaClient } from './client.js';
+import { hashPlan } from './plan-hash.js';
+import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from './scram.js';
+import { openSecretSink, secretKey } from './secret-sink.js';
+import { tlsOptions } from './tls-options.js';
+
+type RotateChange = Extract<Change, { op: 'scram.rotate' }>;
+type DeleteChange = Extract<Change, { op: 'scram.delete' }>;
+
+const REAUTH_NOTE = 'Sessions already authenticated stay open until they re-authenticate: brokers force that only when connections.max.reauth.ms is set. Deny the principal first to stop them now.';
+
+/** Describing all users, not one: Kafka answers an unknown user with an error instead of "no credentials". */
+async function mechanismsOf(settings: KafkaSettings, user: string): Promise<ScramMechanism[]> {
+  return [...((await describeScramUsers(settings)).get(user) ?? [])].sort();
+}
+
+export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.credentials.rotate'>, settings: Settings): Promise<Plan> {
+  if (!settings.secretSink) {
+    throw new KafkaIrError('INVALID_CONFIG', 'kafka.credentials.rotate needs a secret sink to hand the new secret to',
+      'set secretSink in the KAFKA_IR_CONFIG file: { type: file, dir: /path } or { type: command, command: [...] }');
+  }
+  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  const user = input.principal.slice('User:'.length);
+  const mechanisms = await mechanismsOf(client.settings, user);
+  const changes: Change[] = mechanisms.length ? [{ op: 'scram.rotate', user, mechanisms }] : [];
+  return {
+    action: 'kafka.credentials.rotate',
+    summary: mechanisms.length
+      ? `replace the ${mechanisms.join(' and ')} secret of ${user} with a new random one, stored in the ${settings.secretSink.type} secret sink`
+      : `${user} has no SCRAM credentials: nothing to rotate`,
+    changes,
+    inverse: [],
+    notes: [
+      'Irreversible: the old secret cannot be restored; clients of this user need the new secret from the secret sink.',
+      'The new secret is written to the secret sink (keyed by incident and step) before the cluster changes; it is never in the plan, results or logs.',
+      REAUTH_NOTE,
+    ],
+    hash: hashPlan('kafka.credentials.rotate', changes),
+  };
+}
+
+export async function planRevokeCredentials(client: KafkaClient, input: ActionInput<'kafka.credentials.revoke'>, settings: Settings): Promise<Plan> {
+  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  const user = input.principal.slice('User:'.length);
+  const changes: Change[] = (await mechanismsOf(client.settings, user)).map((mechanism) => ({ op: 'scram.delete', user, mechanism }));
+  return {
+    action: 'kafka.credentials.revoke',
+    summary: changes.length
+      ? `delete the ${changes.map((c) => (c as DeleteChange).mechanism).join(' and ')} credentials of ${user}`
+      : `${user} has no SCRAM credentials: nothing to delete`,
+    changes,
+    inverse: [],
+    notes: ['Irreversible: the credentials can only be re-created with a new secret.', REAUTH_NOTE],
+    hash: hashPlan('kafka.credentials.revoke', changes),
+  };
+}
+
+/** Whether `secret` already authenticates `user` (a fresh SASL handshake against a bootstrap broker). */
+async function authenticates(settings: KafkaSettings, user: string, secret: string, mechanism: ScramMechanism): Promise<boolean> {
+  for (const broker of settings.brokers) {
+    const [host, port] = broker.split(':') as [string, string];
+    const connection = new Connection('kafka-ir-probe', {
+      connectTimeout: 5_000, requestTimeout: 10_000, sasl: { mechanism, username: user, password: secret }, tls: tlsOptions(settings),
+    });
+    try {
+      await connection.connect(host, Number(port));
+      return true;
+    } catch {
+      // Any failure reads as "not in place": the applier then sets the same secret again, which is harmless.
+    } finally {
+      await connection.close().catch(() => {});
+    }
+  }
+  return false;
+}
+
+async function applyRotate(settings: KafkaSettings, sinkSettings: Settings['secretSink'], c: RotateChange, key: string): Promise<boolean> {
+  const present = await mechanismsOf(settings, c.user);
+  const missing = c.mechanisms.filter((m) => !present.includes(m));
+  if (missing.length) {
+    throw new KafkaIrError('PLAN_DRIFT', `${c.user} no longer has ${missing.join(' and ')} credentials, which the plan would rotate`,
+      'they were deleted since the plan was made: plan again and review');
+  }
+  const sink = openSecretSink(sinkSettings);
+  if (!sink) throw new KafkaIrError('INVALID_CONFIG', 'no secretSink is configured any more', 'set secretSink in the KAFKA_IR_CONFIG file and retry');
+  // The sink returns the secret an earlier attempt stored under this key, so a retry sets that one.
+  const secret = await sink.keep(key, c.user, randomBytes(24).toString('base64url'));
+  // SHA-256 first: once the SHA-512 probe succeeds, every planned mechanism has the new secret.
+  const ordered = [...c.mechanisms].sort();
+  if (await authenticates(settings, c.user, secret, ordered.at(-1)!)) return false;
+  for (const mechanism of ordered) await upsertScramCredential(settings, c.user, secret, mechanism);
+  return true;
+}
+
+/** Applies scram.* changes idempotently; `key` parts come from the step so a retry reuses the sink's secret. */
+export async function applyScramChanges(
+  settings: KafkaSettings, engineSettings: Settings, changes: Change[], req: { incidentId: string; step: string },
+): Promise<{ changed: Change[]; alreadyInPlace: number }> {
+  const changed: Change[] = [];
+  for (const c of changes.filter((x): x is RotateChange => x.op === 'scram.rotate')) {
+    if (await applyRotate(settings, engineSettings.secretSink, c, secretKey(req.incidentId, req.step))) changed.push(c);
+  }
+  const deletes = changes.filter((x): x is DeleteChange => x.op === 'scram.delete');
+  for (const user of new Set(deletes.map((d) => d.user))) {
+    const present = await mechanismsOf(settings, user);
+    const doomed = deletes.filter((d) => d.user === user && present.includes(d.mechanism));
+    await deleteScramCredentials(settings, user, doomed.map((d) => d.mechanism));
+    changed.push(...doomed);
+  }
+  return { changed, alreadyInPlace: changes.length - changed.length };
+}

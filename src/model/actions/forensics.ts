@@ -1,0 +1,71 @@
+// Forensic reads: a principal's blast radius, and evidence capture to the evidence store (reference + hashes only).
+import { z } from 'zod';
+import { Principal } from '../alert.js';
+import { ByteSize } from '../byte-size.js';
+import { action } from './define.js';
+
+export const BlastRadius = z.strictObject({
+  principal: z.string(),
+  /**
+   * A super user bypasses ACLs: it can read and write every topic. "unknown" when the brokers hide super.users
+   * (Kafka reports the authorizer's configs as sensitive: no value) and settings.authorizer.superUsers is empty.
+   */
+  superUser: z.union([z.boolean(), z.literal('unknown')]),
+  readableTopics: z.array(z.string()),
+  writableTopics: z.array(z.string()),
+  groups: z.array(z.strictObject({
+    id: z.string(),
+    state: z.string(),
+    members: z.array(z.strictObject({ clientId: z.string(), host: z.string() })),
+  })),
+  /** Per topic, messages produced since `since` that its groups have committed past: a lower bound. */
+  consumed: z.array(z.strictObject({ topic: z.string(), messages: z.number().int().nonnegative() })),
+  readTopics: z.array(z.string()),
+  classified: z.array(z.strictObject({ topic: z.string(), label: z.string(), status: z.enum(['read', 'atRisk']) })),
+  caveat: z.string(),
+  notes: z.array(z.string()),
+});
+export type BlastRadius = z.infer<typeof BlastRadius>;
+
+export const EvidenceFile = z.strictObject({
+  /** Relative to `dir`. */
+  path: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  messages: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type EvidenceFile = z.infer<typeof EvidenceFile>;
+
+export const EvidenceCapture = z.strictObject({
+  dir: z.string(),
+  files: z.array(EvidenceFile),
+  manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The hash of the last custody-log entry: an anchor outside the store (`kafka-ir evidence verify --head`). */
+  custodyHead: z.string().regex(/^[0-9a-f]{64}$/),
+  truncated: z.boolean(),
+  messages: z.number().int().nonnegative(),
+});
+export type EvidenceCapture = z.infer<typeof EvidenceCapture>;
+
+export const forensicsActions = {
+  'kafka.blastRadius': action({
+    kind: 'read',
+    summary: 'What a principal can read and write, its consumer groups and their members, and what its groups consumed since a time (a lower bound).',
+    input: z.strictObject({ principal: Principal, since: z.iso.datetime({ offset: true }) }),
+    output: BlastRadius,
+  }),
+  'kafka.evidence.capture': action({
+    kind: 'read',
+    summary: 'Topic metadata, configs, group offsets and the messages of topics in a time range to the evidence store: NDJSON, SHA-256 manifest, custody log.',
+    input: z.strictObject({
+      topics: z.array(z.string().min(1)).min(1),
+      from: z.iso.datetime({ offset: true }),
+      to: z.iso.datetime({ offset: true }).optional(),
+      maxBytes: ByteSize.optional(),
+      maxMessages: z.number().int().positive().optional(),
+      /** JSON field paths ("card.number"; arrays are walked) whose values are replaced by "***". */
+      mask: z.array(z.string().min(1)).default([]),
+    }),
+    output: EvidenceCapture,
+  }),
+};

@@ -1,0 +1,45 @@
+// Kafka's own AclCommand, as an independent check of what the cluster holds (the admin properties file stays 0600 in `dir`).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { AclBinding } from '../../src/model/acl.js';
+import { eventually } from './engine.js';
+import { infra } from './infra.js';
+
+/** Kafka's own AclCommand: the bindings it lists for a principal, as "TYPE|name|PATTERN|principal|host|OP|PERM". */
+export function aclCommandList(dir: string, principal: string): string[] {
+  const env = infra();
+  const config = join(dir, 'admin.properties');
+  writeFileSync(config, [
+    'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=SCRAM-SHA-512',
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";`,
+  ].join('\n'), { mode: 0o600 });
+  const res = spawnSync('java', ['-cp', `${env.KAFKA_HOME}/lib/*`, 'kafka.admin.AclCommand',
+    '--bootstrap-server', env.KAFKA_BROKERS, '--command-config', config, '--list', '--principal', principal], { encoding: 'utf8', timeout: 60_000 });
+  expect(res.status, res.stderr).toBe(0);
+  const out: string[] = [];
+  let resource = '';
+  for (const line of res.stdout.split('\n')) {
+    const r = /ResourcePattern\(resourceType=(\w+), name=(.*), patternType=(\w+)\)/.exec(line);
+    if (r) resource = `${r[1]}|${r[2]}|${r[3]}`;
+    const a = /\(principal=(.+), host=(.+), operation=(\w+), permissionType=(\w+)\)/.exec(line);
+    if (a) out.push(`${resource}|${a[1]}|${a[2]}|${a[3]}|${a[4]}`);
+  }
+  return out.sort();
+}
+
+const upper = (s: string) => s.toUpperCase().replace(/-/g, '_');
+/** Our bindings in the same form. */
+export const asAclCommand = (bs: AclBinding[]) => bs.map((b) =>
+  [upper(b.resourceType), b.resourceName, upper(b.patternType), b.principal, b.host, upper(b.operation), upper(b.permission)].join('|')).sort();
+
+
+/** Brokers learn ACL changes from the metadata log a moment after the controller: waits until AclCommand lists `expected`. */
+export function aclCommandShows(dir: string, principal: string, expected: AclBinding[]): Promise<string[]> {
+  const want = asAclCommand(expected);
+  return eventually(async () => {
+    const listed = aclCommandList(dir, principal);
+    return JSON.stringify(listed) === JSON.stringify(want) ? listed : undefined;
+  }, 30_000, `AclCommand to list ${want.length} binding(s) of ${principal}`);
+}

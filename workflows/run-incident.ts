@@ -240,6 +240,10 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     record('step.running', { step });
     try {
       if (!isUndoStep(def)) {
+        if (input.dryRun && def.action === 'kafka.access.verify') {
+          // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
+          return finish(step, { dryRun: true, note: 'dry run: access is not verified because nothing was applied' });
+        }
         return finish(step, await runnerOf(def.action)({ incidentId: id, step, input: resolveTemplates(def.with, scope()) }));
       }
       const entry = undoLog.find((u) => u.step === def.undo);

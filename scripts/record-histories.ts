@@ -1,0 +1,65 @@
+// Records incident histories for the replay test (test/fixtures/histories/): a completed run, an aborted run with
+// rollback, a dry run and an approved run. Needs the dev infrastructure (`npm run infra -- up`). Re-record after a
+// change to workflow code that is meant to alter commands — and put that change behind patched() for running incidents.
+import { writeFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { startEngine } from '../src/engine.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { parseIncidentId } from '../src/model/incident.js';
+import { readInfraEnv } from './infra/index.js';
+
+const env = readInfraEnv();
+const suffix = Date.now().toString(36);
+const config = loadConfig({ ...env, KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `record-${suffix}` });
+const engine = await startEngine(config, createLogger({ level: 'warn' }));
+const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }) });
+const token = (p: string) => `test-token-${p}-0123456789`;
+
+async function call(method: string, path: string, body?: unknown, who?: string): Promise<any> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (who) headers.authorization = `Bearer ${token(who)}`;
+  const res = await fetch(`${engine.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return res.json();
+}
+const alert = (kind: string, who: string) => ({
+  kind, severity: 'high', summary: `replay fixture ${kind}`, source: 'record-histories', observedAt: '2026-11-23T03:00:00.000Z',
+  subject: { principal: `User:replay-${who}-${suffix}` },
+});
+async function until(id: string, done: (v: any) => boolean): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (done(await call('GET', `/v1/incidents/${id}`))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`incident ${id} did not get there`);
+}
+async function save(name: string, id: string): Promise<void> {
+  const { workflowId } = parseIncidentId(id)!;
+  const handle = client.workflow.getHandle(workflowId);
+  await handle.result();
+  writeFileSync(`test/fixtures/histories/${name}.json`, `${historyToJSON(await handle.fetchHistory())}\n`);
+  console.log(`recorded ${name}`);
+}
+
+try {
+  const completed = (await call('POST', '/v1/alerts', alert('test.auto-deny', 'completed'))).incidents[0].id;
+  await save('completed-auto-deny', completed);
+
+  const dry = (await call('POST', '/v1/alerts?dryRun=true', alert('test.auto-deny', 'dry'))).incidents[0].id;
+  await save('dry-run-auto-deny', dry);
+
+  const aborted = (await call('POST', '/v1/alerts', alert('test.deny-and-hold', 'aborted'))).incidents[0].id;
+  await until(aborted, (v) => v.steps[0].status === 'done');
+  await call('POST', `/v1/incidents/${aborted}/decisions`, { decision: 'abort', reason: 'fixture', rollback: true }, 'carol');
+  await save('aborted-with-rollback', aborted);
+
+  const approved = (await call('POST', '/v1/alerts', alert('test.approve-deny', 'approved'))).incidents[0].id;
+  await until(approved, (v) => v.steps[0].status === 'awaiting_approval');
+  await call('POST', `/v1/incidents/${approved}/decisions`, { step: 'deny', decision: 'approve' }, 'alice');
+  await call('POST', `/v1/incidents/${approved}/decisions`, { step: 'deny', decision: 'approve' }, 'bob');
+  await save('approved-quorum', approved);
+} finally {
+  await engine.close();
+  await client.connection.close();
+}

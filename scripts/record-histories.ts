@@ -10,6 +10,10 @@ import { createLogger } from '../src/logger.js';
 import { parseIncidentId } from '../src/model/incident.js';
 import { readInfraEnv } from './infra/index.js';
 
+// The API's JSON answers, read loosely: this script only follows ids and statuses.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 const env = readInfraEnv();
 const suffix = Date.now().toString(36);
 const config = loadConfig({ ...env, KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `record-${suffix}` });
@@ -17,7 +21,7 @@ const engine = await startEngine(config, createLogger({ level: 'warn' }));
 const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS }) });
 const token = (p: string) => `test-token-${p}-0123456789`;
 
-async function call(method: string, path: string, body?: unknown, who?: string): Promise<any> {
+async function call(method: string, path: string, body?: unknown, who?: string): Promise<Json> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (who) headers.authorization = `Bearer ${token(who)}`;
   const res = await fetch(`${engine.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -27,7 +31,7 @@ const alert = (kind: string, who: string) => ({
   kind, severity: 'high', summary: `replay fixture ${kind}`, source: 'record-histories', observedAt: '2026-11-23T03:00:00.000Z',
   subject: { principal: `User:replay-${who}-${suffix}` },
 });
-async function until(id: string, done: (v: any) => boolean): Promise<void> {
+async function until(id: string, done: (v: Json) => boolean): Promise<void> {
   for (let i = 0; i < 150; i++) {
     if (done(await call('GET', `/v1/incidents/${id}`))) return;
     await new Promise((r) => setTimeout(r, 200));

@@ -1,6 +1,5 @@
 // kafka.quota.throttle against the real cluster: plan, apply, re-apply, undo and drift, checked with Kafka's ConfigCommand.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -10,6 +9,7 @@ import { describeQuota } from '../../activities/kafka/quota.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import { Settings } from '../../src/model/settings.js';
 import { eventually } from '../support/engine.js';
+import { kafkaTool } from '../support/kafka-tools.js';
 import { adminSettings, infra, unique } from '../support/infra.js';
 import { admin } from '../support/kafka.js';
 
@@ -23,16 +23,7 @@ afterAll(async () => { await kafka.close(); rmSync(dir, { recursive: true, force
 
 /** Kafka's own ConfigCommand; `entity` is e.g. ['--entity-type', 'users', '--entity-name', 'x']. */
 function configCommand(args: string[]): string {
-  const env = infra();
-  const config = join(dir, 'admin.properties');
-  writeFileSync(config, [
-    'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=SCRAM-SHA-512',
-    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";`,
-  ].join('\n'), { mode: 0o600 });
-  const res = spawnSync('java', ['-cp', `${env.KAFKA_HOME}/lib/*`, 'kafka.admin.ConfigCommand',
-    '--bootstrap-server', env.KAFKA_BROKERS, '--command-config', config, ...args], { encoding: 'utf8', timeout: 60_000 });
-  expect(res.status, res.stderr).toBe(0);
-  return res.stdout;
+  return kafkaTool('kafka.admin.ConfigCommand', args);
 }
 const users = (name: string) => ['--entity-type', 'users', '--entity-name', name];
 const clients = (name: string) => ['--entity-type', 'clients', '--entity-name', name];

@@ -1,26 +1,14 @@
 // Kafka's own AclCommand, as an independent check of what the cluster holds (the admin properties file stays 0600 in `dir`).
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect } from 'vitest';
 import type { AclBinding } from '../../src/model/acl.js';
 import { eventually } from './engine.js';
-import { infra } from './infra.js';
+import { kafkaTool } from './kafka-tools.js';
 
 /** Kafka's own AclCommand: the bindings it lists for a principal, as "TYPE|name|PATTERN|principal|host|OP|PERM". */
-export function aclCommandList(dir: string, principal: string): string[] {
-  const env = infra();
-  const config = join(dir, 'admin.properties');
-  writeFileSync(config, [
-    'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=SCRAM-SHA-512',
-    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";`,
-  ].join('\n'), { mode: 0o600 });
-  const res = spawnSync('java', ['-cp', `${env.KAFKA_HOME}/lib/*`, 'kafka.admin.AclCommand',
-    '--bootstrap-server', env.KAFKA_BROKERS, '--command-config', config, '--list', '--principal', principal], { encoding: 'utf8', timeout: 60_000 });
-  expect(res.status, res.stderr).toBe(0);
+export function aclCommandList(_dir: string, principal: string): string[] {
+  const stdout = kafkaTool('kafka.admin.AclCommand', ['--list', '--principal', principal]);
   const out: string[] = [];
   let resource = '';
-  for (const line of res.stdout.split('\n')) {
+  for (const line of stdout.split('\n')) {
     const r = /ResourcePattern\(resourceType=(\w+), name=(.*), patternType=(\w+)\)/.exec(line);
     if (r) resource = `${r[1]}|${r[2]}|${r[3]}`;
     const a = /\(principal=(.+), host=(.+), operation=(\w+), permissionType=(\w+)\)/.exec(line);

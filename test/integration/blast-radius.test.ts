@@ -64,7 +64,7 @@ beforeAll(async () => {
       throw err;
     }
   }, 20_000, `${user} to join ${group}`);
-  await eventually(async () => (received.length === 2 * N ? true : undefined), 30_000, 'the group to consume A and B');
+  await eventually(async () => (received.length === 2 * N ? true : undefined), 60_000, 'the group to consume A and B');
   await eventually(async () => {
     const offsets = await kafka.withAdmin('reading offsets', (a) => a.fetchOffsets({ groupId: group, topics: [A, B] }));
     return offsets.every((t) => t.partitions.every((p) => p.offset === String(N))) ? true : undefined;

@@ -36,7 +36,7 @@ describe('data-exfiltration', () => {
       { resourceType: 'group', resourceName: group, patternType: 'literal', operation: 'read' },
     ]);
     const reader = await watchConsumer(user, password, topic, group);
-    await eventually(async () => (reader.received.length === 3 ? true : undefined), 30_000, 'the attacker to read 3 messages');
+    await eventually(async () => (reader.received.length === 3 ? true : undefined), 60_000, 'the attacker to read 3 messages');
     await eventually(async () => {
       const offsets = await kafka.withAdmin('offsets', (a) => a.fetchOffsets({ groupId: group, topics: [topic] }));
       return offsets[0]?.partitions[0]?.offset === '3' ? true : undefined;

@@ -13,7 +13,7 @@ const kafka = proxyActivities<Activities>({
 });
 
 /** For actions that read or move much data (evidence, reassignment): long, heartbeating, cancellable. */
-export const longKafka = proxyActivities<Activities>({
+const longKafka = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 5 },
@@ -38,7 +38,6 @@ export const dispatch = {
   'kafka.health.verify': { run: kafka.verifyHealth },
   'kafka.baseline.snapshot': { run: kafka.snapshotBaseline },
   'kafka.baseline.diff': { run: kafka.diffBaseline },
-  // longKafka: for heartbeating activities, e.g. 'kafka.evidence.capture': { run: longKafka.captureEvidence }
 } satisfies { [A in ActionName]: Entry<A> };
 
 /** Applies a plan's changes (or, for undo, its inverse); the same activity for every change action. */

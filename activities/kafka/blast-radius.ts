@@ -2,7 +2,7 @@
 import { ConfigResourceTypes } from './kafkajs-enums.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
-import { accessOf } from '../../src/model/acl-access.js';
+import { accessOf } from '../../src/model/access.js';
 import { classificationOf, type Settings } from '../../src/model/settings.js';
 import { describeBindings } from './acl.js';
 import type { KafkaClient } from './client.js';

@@ -1,7 +1,7 @@
-// Effective access of one principal as one broker would decide it: DENY wins, wildcard and prefixed patterns, super users, allow-everyone.
+// Effective access: one broker's verdict for a principal (DENY wins, wildcard and prefixed patterns, super users, allow-everyone), and access to one resource.
 import { z } from 'zod';
-import { AclResourceType, type AclBinding } from './acl.js';
-import { compareBindings, patternCovers } from './acl-pattern.js';
+import { AclResourceType, type AclBinding, type AclOperation } from './acl.js';
+import { compareBindings, patternCovers, patternMatches } from './acl-pattern.js';
 
 export const AccessVerdict = z.enum(['denied', 'allowed']);
 export type AccessVerdict = z.infer<typeof AccessVerdict>;
@@ -50,4 +50,22 @@ export function evaluateAccess(principal: string, view: BrokerAclView, host = '*
 export function overallVerdict(verdicts: AccessVerdict[]): AccessVerdict | 'mixed' {
   const distinct = [...new Set(verdicts)];
   return distinct.length === 1 ? distinct[0]! : 'mixed';
+}
+
+export type Access = 'allowed' | 'denied' | 'none';
+
+/**
+ * Access of `principal` to `operation` on one resource, from bindings of the principal and of `User:*`.
+ * Host-restricted bindings: an ALLOW from any host grants (the principal can connect from there); a DENY only
+ * counts when it covers every host ("*"), because one host's DENY leaves the others open.
+ */
+export function accessOf(
+  bindings: AclBinding[], principal: string, resourceType: AclResourceType, name: string, operation: AclOperation,
+): Access {
+  const relevant = bindings.filter((b) =>
+    (b.principal === principal || b.principal === 'User:*')
+    && (b.operation === operation || b.operation === 'all')
+    && patternMatches(b, resourceType, name));
+  if (relevant.some((b) => b.permission === 'deny' && b.host === '*')) return 'denied';
+  return relevant.some((b) => b.permission === 'allow') ? 'allowed' : 'none';
 }

@@ -12,6 +12,13 @@ export function describePattern(p: Pattern): string {
   return p.resourceName === '*' ? `every ${p.resourceType} ("*")` : `${p.resourceType} "${p.resourceName}"`;
 }
 
+/** True when the pattern matches one concrete resource (a literal name, the literal "*", or a prefix of the name). */
+export function patternMatches(p: Pattern, resourceType: AclBinding['resourceType'], name: string): boolean {
+  if (p.resourceType !== resourceType) return false;
+  if (p.patternType === 'prefixed') return name.startsWith(p.resourceName);
+  return p.resourceName === '*' || p.resourceName === name;
+}
+
 /** True when every resource `inner` matches is also matched by `outer`, so an ACL on `outer` still applies there. */
 export function patternCovers(outer: Pattern, inner: Pattern): boolean {
   if (outer.resourceType !== inner.resourceType) return false;

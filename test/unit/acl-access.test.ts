@@ -1,7 +1,7 @@
 // ACL evaluation by Kafka's rules: literal, prefixed and wildcard resources; DENY beats ALLOW; User:* applies to all.
 import { describe, expect, it } from 'vitest';
 import type { AclBinding } from '../../src/model/acl.js';
-import { accessOf } from '../../src/model/acl-access.js';
+import { accessOf } from '../../src/model/access.js';
 
 const p = 'User:eve';
 const b = (over: Partial<AclBinding>): AclBinding => ({

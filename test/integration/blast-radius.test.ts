@@ -54,10 +54,15 @@ beforeAll(async () => {
   const received: string[] = [];
   consumer = await eventually(async () => {
     const c = userKafka(user, password).consumer({ groupId: group, maxWaitTimeInMs: 200 });
+    // Brokers learn new ACLs a moment apart: a fetch refused on the way in crashes the consumer, so try again.
+    let crash: Error | undefined;
+    c.on(c.events.CRASH, (e) => { crash = e.payload.error; });
     try {
       await c.connect();
       await c.subscribe({ topics: [A, B], fromBeginning: true });
       await c.run({ eachMessage: async ({ message }) => { received.push(message.value?.toString() ?? ''); } });
+      for (let i = 0; i < 100 && received.length === 0 && !crash; i++) await new Promise((r) => setTimeout(r, 100));
+      if (crash) throw crash;
       return c;
     } catch (err) {
       await c.disconnect();

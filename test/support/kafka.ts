@@ -55,8 +55,8 @@ export interface WatchedConsumer {
 }
 
 /**
- * A consumer as `user` that keeps fetching `topic` until the broker refuses it. Set-up retries for a few
- * seconds: brokers learn of new ACLs and groups asynchronously (KRaft metadata propagation).
+ * A consumer as `user` that keeps fetching `topic` (which must hold messages) until the broker refuses it. Set-up
+ * lasts until the first message and retries for a few seconds: brokers learn of new ACLs and groups asynchronously.
  */
 export async function watchConsumer(user: string, password: string, topic: string, groupId: string): Promise<WatchedConsumer> {
   return eventually(async () => {
@@ -68,10 +68,15 @@ export async function watchConsumer(user: string, password: string, topic: strin
         resolve(`${error.type ?? error.name}: ${error.message}`);
       });
     });
+    let setUpCrash = false;
+    void crashed.then(() => { setUpCrash = true; });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => { received.push(message.value?.toString() ?? ''); } });
+      // A broker that has not yet learnt the ALLOW refuses the first fetch: that is set-up, so start again.
+      for (let i = 0; i < 100 && received.length === 0 && !setUpCrash; i++) await new Promise((r) => setTimeout(r, 100));
+      if (setUpCrash) throw new Error(`the consumer crashed while starting: ${await crashed}`);
     } catch (err) {
       await consumer.disconnect();
       throw err;

@@ -7,8 +7,12 @@ import type { Plan } from '../src/model/plan.js';
 import type { StepRequest } from '../activities/index.js';
 export type { StepRequest };
 
+/**
+ * Kafka admin calls take seconds: a short start-to-close timeout is what lets Temporal retry an activity whose worker
+ * died (a crash is only noticed when it expires). Longer work goes through `longKafka`, which heartbeats.
+ */
 const kafka = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 10 },
 });
 

@@ -7,8 +7,8 @@ import type { KafkaClient } from './client.js';
 type ReassignChange = Extract<Change, { op: 'partition.reassign' }>;
 export interface PartitionNow { replicas: number[]; leader: number; isr: number[] }
 
-/** Under the 2-minute start-to-close timeout of the `kafka` activity proxy: a longer move is retried, not resubmitted. */
-const WAIT_MS = 100_000;
+/** Under the 30-second start-to-close timeout of the `kafka` activity proxy: a longer move is retried, not resubmitted. */
+const WAIT_MS = 20_000;
 const POLL_MS = 500;
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;

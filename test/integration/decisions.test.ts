@@ -81,4 +81,11 @@ describe('approval timeouts', () => {
     expect(v.steps.map((s: { status: string }) => s.status)).toEqual(['skipped', 'skipped']);
     expect(await bindingsOf(kafka, principal)).toEqual([]);
   });
+
+  it('lets a safe step proceed on its own when nobody answers (onTimeout: proceed)', async () => {
+    const principal = `User:${unique('proceed')}`;
+    const res = await engine.post('/v1/alerts', alert('test.approval-proceed', principal));
+    const v = await eventually(async () => { const x = await view(res.body.incidents[0].id); return x.status === 'closed' ? x : undefined; }, 15_000, 'the step to proceed');
+    expect(v.steps[0]).toMatchObject({ id: 'snapshot', status: 'done', output: { bindings: [] }, approvals: { votes: [] } });
+  });
 });

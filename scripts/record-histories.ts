@@ -1,6 +1,6 @@
-// Records incident histories for the replay test (test/fixtures/histories/): a completed run, an aborted run with
-// rollback, a dry run and an approved run. Needs the dev infrastructure (`npm run infra -- up`). Re-record after a
-// change to workflow code that is meant to alter commands — and put that change behind patched() for running incidents.
+// Records incident histories for the replay test (test/fixtures/histories/): completed, aborted with rollback, dry,
+// approved, rejected, and timed out with escalation. Needs the dev infrastructure (`npm run infra -- up`). Re-record
+// after a change to workflow code that is meant to alter commands — and put that change behind patched() for running incidents.
 import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -63,6 +63,14 @@ try {
   await call('POST', `/v1/incidents/${approved}/decisions`, { step: 'deny', decision: 'approve' }, 'alice');
   await call('POST', `/v1/incidents/${approved}/decisions`, { step: 'deny', decision: 'approve' }, 'bob');
   await save('approved-quorum', approved);
+
+  const rejected = (await call('POST', '/v1/alerts', alert('test.approve-deny', 'rejected'))).incidents[0].id;
+  await until(rejected, (v) => v.steps[0].status === 'awaiting_approval');
+  await call('POST', `/v1/incidents/${rejected}/decisions`, { step: 'deny', decision: 'reject', reason: 'fixture' }, 'bob');
+  await save('rejected', rejected);
+
+  const timedOut = (await call('POST', '/v1/alerts', alert('test.approval-timeout', 'timeout'))).incidents[0].id;
+  await save('timeout-with-escalation', timedOut);
 } finally {
   await engine.close();
   await client.connection.close();

@@ -9,8 +9,10 @@ const dir = 'test/fixtures/histories';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('recorded histories', () => {
-  it('include a completed run, an aborted run with rollback, a dry run and an approved run', () => {
-    expect(files.sort()).toEqual(['aborted-with-rollback.json', 'approved-quorum.json', 'completed-auto-deny.json', 'dry-run-auto-deny.json']);
+  it('include completed, aborted-with-rollback, dry, approved, rejected and timed-out runs', () => {
+    expect(files.sort()).toEqual([
+      'aborted-with-rollback.json', 'approved-quorum.json', 'completed-auto-deny.json', 'dry-run-auto-deny.json', 'rejected.json', 'timeout-with-escalation.json',
+    ]);
   });
 
   it.each(files)('%s replays without nondeterminism', async (file) => {

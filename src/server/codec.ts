@@ -1,0 +1,57 @@
+// The codec endpoint for the Temporal Web UI and CLI (`--codec-endpoint`): payloads in, payloads out, behind the API token.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import type { Roster } from '../model/roster.js';
+import { KafkaIrError } from '../model/errors.js';
+import { issuesOf } from './alerts.js';
+import { requireCaller } from './auth.js';
+
+const Base64 = z.base64();
+// Temporal's codec server protocol: JSON payloads with base64 metadata values and data.
+const JsonPayload = z.object({ metadata: z.record(z.string(), Base64).nullish(), data: Base64.nullish() });
+const Body = z.object({ payloads: z.array(JsonPayload) });
+type JsonPayload = z.infer<typeof JsonPayload>;
+
+const fromJson = (p: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const toJson = (p: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+// The UI calls from its own origin. Any origin may ask; only a caller with the token gets an answer, and no cookie is honoured.
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type, x-namespace',
+  'access-control-max-age': '600',
+};
+
+export function codecRoutes(app: FastifyInstance, deps: { codec?: PayloadCodec; apiToken?: string; roster: Roster }): void {
+  const auth = requireCaller(deps.apiToken, deps.roster);
+  const withCors = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(CORS);
+    return auth(request, reply);
+  };
+
+  app.options('/v1/codec/:direction', async (_request, reply) => reply.headers(CORS).code(204).send());
+
+  for (const direction of ['encode', 'decode'] as const) {
+    app.post(`/v1/codec/${direction}`, { preHandler: withCors }, async (request, reply) => {
+      if (!deps.codec) return reply.code(501).send({ error: 'payload encryption is off: this engine has no KAFKA_IR_PAYLOAD_KEY' });
+      const body = Body.safeParse(request.body);
+      if (!body.success) return reply.code(400).send({ error: 'invalid payloads', issues: issuesOf(body.error) });
+      try {
+        const payloads = await deps.codec[direction](body.data.payloads.map(fromJson));
+        return { payloads: payloads.map(toJson) };
+      } catch (err) {
+        // Unknown key id or failed authentication: the message names the key id, never key material.
+        if (err instanceof KafkaIrError) return reply.code(400).send({ error: err.message, issues: [] });
+        throw err;
+      }
+    });
+  }
+}

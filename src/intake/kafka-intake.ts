@@ -1,0 +1,116 @@
+// Alerts from a Kafka topic: generic alert JSON, at least once (the offset is committed after the incident service
+// answered); what cannot become an alert goes to the dead-letter topic with the reason.
+import { Kafka, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { kafkaJsConfig } from '../../activities/kafka/client.js';
+import type { KafkaSettings } from '../config.js';
+import type { Logger } from '../logger.js';
+import { Alert } from '../model/alert.js';
+import type { IntakeTopic } from '../model/settings.js';
+import { issuesOf } from '../server/alerts.js';
+import { temporalUnavailable } from '../server/temporal-errors.js';
+import type { IncidentService } from '../temporal/incidents.js';
+
+interface HandledMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  outcome: 'started' | 'attached' | 'duplicate' | 'unmatched' | 'dead-lettered';
+  id?: string;
+  reason?: string;
+}
+
+export interface KafkaIntakeDeps {
+  kafka: KafkaSettings;
+  intake: IntakeTopic;
+  incidents: IncidentService;
+  log: Logger;
+}
+
+export interface KafkaIntake { stop(): Promise<void> }
+
+/** The dead-letter record: why, the validation issues, the original text, and where it came from. */
+export interface DeadLetter {
+  reason: string;
+  issues: { path: string; message: string }[];
+  original: string;
+  source: { topic: string; partition: number; offset: string };
+}
+
+type Verdict = { alert: Alert } | { reason: string; issues: DeadLetter['issues'] };
+
+function verdictOf(message: KafkaMessage): Verdict {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value?.toString('utf8') ?? '');
+  } catch (err) {
+    return { reason: 'not JSON', issues: [{ path: '', message: (err as Error).message }] };
+  }
+  const parsed = Alert.safeParse(json);
+  return parsed.success ? { alert: parsed.data } : { reason: 'not a valid alert', issues: issuesOf(parsed.error) };
+}
+
+export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaIntake> {
+  const { topic, deadLetterTopic, groupId, fromBeginning } = deps.intake;
+  const log = deps.log.child({ component: 'kafka-intake' });
+  const kafka = new Kafka(kafkaJsConfig(deps.kafka, 'kafka-ir-intake', log, 5));
+  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  let running = true;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function deadLetter(message: KafkaMessage, letter: DeadLetter): Promise<void> {
+    const headers: IHeaders = { 'kafka-ir-reason': letter.reason, 'kafka-ir-source': `${letter.source.topic}:${letter.source.partition}:${letter.source.offset}` };
+    await producer.send({ topic: deadLetterTopic, acks: -1, messages: [{ key: message.key, value: JSON.stringify(letter), headers }] });
+  }
+
+  async function handle(partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<HandledMessage> {
+    const at = { topic, partition, offset: message.offset };
+    const verdict = verdictOf(message);
+    const original = message.value?.toString('utf8') ?? '';
+    if ('reason' in verdict) {
+      await deadLetter(message, { ...verdict, original, source: at });
+      return { ...at, outcome: 'dead-lettered', reason: verdict.reason };
+    }
+    // The offset identifies a redelivered copy; an alert's own fingerprint identifies it across topics and replays.
+    const alertKey = verdict.alert.fingerprint ? undefined : `kafka:${topic}:${partition}:${message.offset}`;
+    for (;;) {
+      try {
+        const outcome = await deps.incidents.submit(verdict.alert, { alertKey });
+        return outcome.matched ? { ...at, outcome: outcome.status, id: outcome.id } : { ...at, outcome: 'unmatched', reason: outcome.reason };
+      } catch (err) {
+        if (!temporalUnavailable(err)) {
+          const reason = `the incident service refused it: ${(err as Error).message}`;
+          await deadLetter(message, { reason, issues: [], original, source: at });
+          return { ...at, outcome: 'dead-lettered', reason };
+        }
+        // Not committed, so not lost: hold the partition until Temporal answers (or the engine stops).
+        if (!running) throw err;
+        log.warn({ offset: message.offset, partition }, 'Temporal is unreachable; retrying the alert');
+        await heartbeat();
+        await sleep(2_000);
+      }
+    }
+  }
+
+  await Promise.all([consumer.connect(), producer.connect()]);
+  await consumer.subscribe({ topic, fromBeginning });
+  consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ error: payload.error.message, restart: payload.restart }, 'intake consumer crashed'));
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message, heartbeat }) => {
+      const handled = await handle(partition, message, heartbeat);
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      if (handled.outcome === 'unmatched' || handled.outcome === 'dead-lettered') log.warn(handled, 'alert from Kafka not turned into an incident');
+      else log.info(handled, 'alert from Kafka');
+    },
+  });
+  log.info({ topic, groupId, deadLetterTopic }, 'consuming alerts from Kafka');
+
+  return {
+    async stop() {
+      running = false;
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// Keeps a fresh security baseline for the backdoor hunt (kafka.baseline.diff): one snapshot per run of the schedule.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+
+const { snapshotBaseline } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export async function refreshBaseline(): Promise<{ ref: string; sha256: string }> {
+  const ref = await snapshotBaseline({ incidentId: 'baseline-schedule', step: 'snapshot', input: {} });
+  return { ref: ref.ref, sha256: ref.sha256 };
+}

@@ -1,4 +1,5 @@
 // The engine's configuration: read once from the process environment, validated, one clear message per bad variable (never its value).
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,29 @@ import { Settings } from './model/settings.js';
 const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const Port = z.coerce.number().int().min(0).max(65535); // 0: any free port
+
+/** One key of KAFKA_IR_PAYLOAD_KEY; the material is a KeyObject, which never prints or serialises its bytes. */
+export interface PayloadKey { id: string; key: KeyObject }
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** `<key id>:<base64 of 32 bytes>[,…]`: the first key encrypts, all decrypt (DESIGN §6). Issues name entries by position, never by content. */
+const PayloadKeys = z.string().transform((value, ctx) => {
+  const keys: PayloadKey[] = [];
+  const bad = (n: number, message: string) => ctx.addIssue({ code: 'custom', message: `entry ${n} ${message}` });
+  value.split(',').map((e) => e.trim()).forEach((entry, i) => {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, Math.max(colon, 0));
+    const material = entry.slice(colon + 1);
+    if (colon < 0) bad(i + 1, 'is not <key id>:<base64 of 32 bytes>');
+    else if (!KEY_ID.test(id)) bad(i + 1, "has a key id that is not 1-64 letters, digits, '.', '_' or '-'");
+    else if (!BASE64.test(material) || Buffer.from(material, 'base64').length !== 32) bad(i + 1, 'has a key that is not base64 of exactly 32 bytes (make one with: openssl rand -base64 32)');
+    else if (keys.some((k) => k.id === id)) bad(i + 1, 'repeats the key id of an earlier entry');
+    else keys.push({ id, key: createSecretKey(Buffer.from(material, 'base64')) });
+  });
+  return keys;
+});
 
 const EngineEnv = z.object({
   KAFKA_IR_HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,6 +62,7 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_EVIDENCE_DIR: z.string().min(1).optional(),
   KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KAFKA_IR_CONFIG: z.string().min(1).optional(),
+  KAFKA_IR_PAYLOAD_KEY: PayloadKeys.optional(),
   /** History events after which an incident continues as new (Temporal's own suggestion also counts). */
   KAFKA_IR_CONTINUE_AS_NEW_AFTER: z.coerce.number().int().min(50).default(10_000),
 }).superRefine((env, ctx) => {
@@ -116,7 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     runbookDirs: e.KAFKA_IR_RUNBOOKS,
     settings: loadSettings(e.KAFKA_IR_CONFIG),
+    /** Unset: payloads and failure messages are stored in Temporal history in plain text. */
+    payloadKeys: e.KAFKA_IR_PAYLOAD_KEY,
     evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
   };
 }
 export type Config = ReturnType<typeof loadConfig>;
+
+/** Every environment variable the engine reads (for checks of deployment files such as docker-compose.yml). */
+export const ENV_NAMES: readonly string[] = Object.keys(ServerEnv.shape);

@@ -8,9 +8,14 @@ import { KafkaIrError } from './model/errors.js';
 import type { Logger } from './logger.js';
 import { loadRunbookSet } from './runbooks/load.js';
 import { buildServer } from './server/app.js';
+import { ensureBaselineSchedule } from './temporal/baseline-schedule.js';
 import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
+import { durationMs } from './model/duration.js';
 import { createIncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
+import { EncryptionCodec } from './temporal/codec.js';
+import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
+import { startKafkaIntake } from './intake/kafka-intake.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
@@ -52,18 +57,36 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
+  if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
+  const dataConverter = dataConverterFor(codec);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ kafka, settings: config.settings, evidenceDir: config.evidenceDir }),
+    dataConverter,
   });
+  if (config.settings.baseline) {
+    await ensureBaselineSchedule(client, config.temporal.taskQueue, durationMs(config.settings.baseline.every));
+    log.info({ every: config.settings.baseline.every }, 'baseline schedule in place');
+  }
   let ready = false;
   const running = worker.run();
+  const incidents = createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter });
+  const intake = config.settings.intake
+    ? await startKafkaIntake({ kafka: config.kafka, intake: config.settings.intake, incidents, log }).catch(async (err: unknown) => {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      throw err;
+    })
+    : undefined;
   const server = buildServer({
-    incidents: createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter }),
+    incidents,
+    intake: { alertmanager: config.settings.alertmanager },
     roster,
+    codec,
     intakeToken: config.intakeToken,
     apiToken: config.apiToken,
     ready: () => ready && worker.getState() === 'RUNNING',
@@ -80,6 +103,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     async close() {
       ready = false;
       await server.close();
+      await intake?.stop();
       worker.shutdown();
       await running;
       await Promise.all([kafka.close(), connection.close(), nativeConnection.close()]);

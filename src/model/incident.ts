@@ -70,12 +70,20 @@ export type AlertDelivery = z.infer<typeof AlertDelivery>;
 export const IntakeStatus = z.enum(['started', 'attached', 'duplicate']);
 export type IntakeStatus = z.infer<typeof IntakeStatus>;
 
-/** The public incident id: `<workflow id>-<first 8 chars of the first run id>` (DESIGN §4). */
+/**
+ * The public incident id: `<workflow id>-<8 hex of the first run id>` (DESIGN §4). Run ids are UUIDv7, whose leading
+ * digits are a timestamp shared by runs started within about a minute, so the 8 digits are the id's random tail.
+ */
 export function incidentId(workflowId: string, firstRunId: string): string {
-  return `${workflowId}-${firstRunId.slice(0, 8)}`;
+  return `${workflowId}-${runTag(firstRunId)}`;
 }
 
-export function parseIncidentId(id: string): { workflowId: string; runPrefix: string } | undefined {
-  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry)?)-([0-9a-f-]{8})$/.exec(id);
-  return m ? { workflowId: m[1]!, runPrefix: m[2]! } : undefined;
+/** The 8 hex digits of a run id that name its incident. */
+export function runTag(runId: string): string {
+  return runId.replace(/-/g, '').slice(-8);
+}
+
+export function parseIncidentId(id: string): { workflowId: string; runTag: string } | undefined {
+  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry)?)-([0-9a-f]{8})$/.exec(id);
+  return m ? { workflowId: m[1]!, runTag: m[2]! } : undefined;
 }

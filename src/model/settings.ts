@@ -1,5 +1,6 @@
 // Structured settings from the KAFKA_IR_CONFIG YAML file: what an operator tunes beyond environment variables.
 import { z } from 'zod';
+import { Duration } from './duration.js';
 
 export const TopicClassification = z.strictObject({
   /** A literal topic name, or a prefix ending in "*". */
@@ -15,12 +16,38 @@ export const SecretSink = z.discriminatedUnion('type', [
 ]);
 export type SecretSink = z.infer<typeof SecretSink>;
 
+/** Label (or Splunk field) names an alert field is read from, first present wins. */
+const FieldNames = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** How Alertmanager labels and Splunk result fields become a generic alert (DESIGN §6); unset keys keep the default mapping. */
+export const AlertMapping = z.strictObject({
+  labels: z.strictObject({
+    kind: FieldNames, severity: FieldNames, summary: FieldNames, principal: FieldNames, clientId: FieldNames,
+    host: FieldNames, topic: FieldNames, brokerId: FieldNames, cluster: FieldNames,
+  }).partial().default({}),
+  /** Source severity → alert severity, merged over the default (info→low, warning→medium, error→high, critical→critical). */
+  severities: z.record(z.string(), z.enum(['low', 'medium', 'high', 'critical'])).default({}),
+});
+export type AlertMapping = z.infer<typeof AlertMapping>;
+
+/** Alerts consumed from a Kafka topic (generic alert JSON); invalid ones go to the dead-letter topic with the reason. */
+export const IntakeTopic = z.strictObject({
+  topic: z.string().min(1),
+  deadLetterTopic: z.string().min(1),
+  groupId: z.string().min(1).default('kafka-ir-intake'),
+  /** Where a group with no committed offset starts: false (default) reads only alerts produced after it joined. */
+  fromBeginning: z.boolean().default(false),
+});
+export type IntakeTopic = z.infer<typeof IntakeTopic>;
+
 export const Settings = z.strictObject({
   protectedPrincipals: z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"')).default([]),
   classifications: z.array(TopicClassification).default([]),
   secretSink: SecretSink.optional(),
   /** Run after a broker's replicas are drained, e.g. a firewall rule; {brokerId} and {host} are substituted. */
   fenceCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** A fresh security baseline every `every` (a Temporal schedule), for kafka.baseline.diff to compare against. Off when absent. */
+  baseline: z.strictObject({ every: Duration }).optional(),
   /**
    * The brokers' authorizer settings, as set in their server.properties. Kafka reports super.users and
    * allow.everyone.if.no.acl.found as sensitive (value hidden) in DescribeConfigs, so they must be declared here.
@@ -30,6 +57,8 @@ export const Settings = z.strictObject({
     /** Unset: unknown, and plans say what would happen if it were true. */
     allowEveryoneIfNoAclFound: z.boolean().optional(),
   }).default({ superUsers: [] }),
+  alertmanager: AlertMapping.optional(),
+  intake: IntakeTopic.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

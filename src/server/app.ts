@@ -1,10 +1,12 @@
 // The HTTP server: intake, incidents API and health, on fastify. Routes live one concern per file.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { alertRoutes } from './alerts.js';
+import { alertRoutes, type IntakeOptions } from './alerts.js';
 import { incidentRoutes } from './incidents.js';
+import { codecRoutes } from './codec.js';
 import { temporalUnavailable } from './temporal-errors.js';
 
 export interface ServerDeps {
@@ -14,6 +16,9 @@ export interface ServerDeps {
   ready: () => boolean;
   log: Logger;
   roster: Roster;
+  /** The payload codec behind /v1/codec/* (the Temporal UI's codec endpoint); unset when KAFKA_IR_PAYLOAD_KEY is. */
+  codec?: PayloadCodec;
+  intake?: IntakeOptions;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -32,5 +37,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
   alertRoutes(app, deps);
   incidentRoutes(app, deps);
+  codecRoutes(app, deps);
   return app;
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Alert } from '../model/alert.js';
-import { parseIncidentId, type IncidentView, type IntakeStatus } from '../model/incident.js';
+import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
 import {
@@ -19,7 +19,8 @@ export type SubmitOutcome =
   | { matched: false; reason: string };
 
 export interface IncidentService {
-  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; requestedBy?: string }): Promise<SubmitOutcome>;
+  /** `attachOnly`: attach to the open incident, never start one (a "resolved" notification). */
+  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; requestedBy?: string; attachOnly?: boolean }): Promise<SubmitOutcome>;
   view(id: string): Promise<IncidentView | undefined>;
   list(status?: 'open' | 'closed', limit?: number): Promise<IncidentView[]>;
   note(id: string, note: NoteRequest): Promise<{ accepted: boolean } | undefined>;
@@ -44,7 +45,7 @@ export function createIncidentService(
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
       const handle = client.workflow.getHandle(parsed.workflowId, execution.runId);
       const first = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (first.startsWith(parsed.runPrefix)) return handle;
+      if (runTag(first) === parsed.runTag) return handle;
     }
     return undefined;
   }
@@ -67,6 +68,16 @@ export function createIncidentService(
         runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: opts.dryRun ?? false, roster,
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
       };
+      if (opts.attachOnly) {
+        // A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts.
+        try {
+          const attached = await client.workflow.getHandle(routed.workflowId).executeUpdate(attachAlert, { args: [{ alert, alertKey }] });
+          return { matched: true, id: attached.id, runbook: routed.runbook.id, status: attached.status };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return { matched: false, reason: 'resolved, and no open incident to attach it to' };
+          throw err;
+        }
+      }
       const result = await client.workflow.executeUpdateWithStart(attachAlert, {
         args: [{ alert, alertKey }],
         startWorkflowOperation: new WithStartWorkflowOperation<typeof runIncident>('runIncident', {

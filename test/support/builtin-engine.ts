@@ -2,7 +2,8 @@
 import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestEngine, type TestEngine } from './engine.js';
+import { eventually, startTestEngine, type TestEngine } from './engine.js';
+import { token } from './people.js';
 
 export async function startBuiltinEngine(): Promise<TestEngine & { secrets: string; evidence: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-builtin-'));
@@ -18,4 +19,21 @@ export async function startBuiltinEngine(): Promise<TestEngine & { secrets: stri
   ].join('\n'));
   const engine = await startTestEngine({ KAFKA_IR_RUNBOOKS: runbooks, KAFKA_IR_CONFIG: join(dir, 'config.yaml'), KAFKA_IR_EVIDENCE_DIR: evidence });
   return Object.assign(engine, { secrets, evidence, runbookFiles: readdirSync(runbooks) });
+}
+
+/**
+ * After a failed scenario: aborts (with rollback, as carol, an incident commander) each incident still open, so no
+ * change stays on the shared cluster and no open workflow is left without a worker. Best effort: it never throws.
+ */
+export async function abortLeftovers(engine: TestEngine, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const viewOf = async () => (await engine.get(`/v1/incidents/${id}`)).body as { status?: string; timeline?: { type: string }[] } | undefined;
+    try {
+      if ((await viewOf())?.status !== 'open') continue;
+      await engine.post(`/v1/incidents/${id}/decisions`, { decision: 'abort', reason: 'test clean-up after a failure', rollback: true }, token('carol'));
+      await eventually(async () => ((await viewOf())?.timeline?.some((e) => /^rollback\.(done|failed)$/.test(e.type)) ? true : undefined), 60_000, `${id} to roll back`);
+    } catch (err) {
+      console.warn(`could not clean up ${id}: ${String(err)}`);
+    }
+  }
 }

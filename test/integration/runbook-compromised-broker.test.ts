@@ -1,0 +1,102 @@
+// Scenario: the built-in compromised-broker runbook as a dry run. Isolating a broker of the shared cluster for real would
+// move every replica of every topic under other tests' feet, so this walks the runbook to close with every change planned only.
+import { createHash } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js';
+import { eventually } from '../support/engine.js';
+import { infra, unique } from '../support/infra.js';
+import { admin } from '../support/kafka.js';
+import { brokerDynamicConfigs, describeTopics } from '../support/kafka-tools.js';
+import { token } from '../support/people.js';
+
+// Not broker 3, which test/integration/broker-isolate.test.ts isolates for real.
+const BROKER = 2;
+const topic = unique('cb-payments');
+let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
+const kafka = admin();
+const opened: string[] = [];
+
+/** The dry-run incident's workflow id is fixed by runbook and subject: one left open by an aborted earlier run, served by no worker, would swallow the alert. */
+async function endLeftoverDryRun(): Promise<void> {
+  const client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
+  const handle = client.workflow.getHandle(`ir-compromised-broker-${createHash('sha256').update(String(BROKER)).digest('hex').slice(0, 16)}-dry`);
+  const status = await handle.describe().then((d) => d.status.name, () => 'NONE');
+  if (status === 'RUNNING') await handle.terminate('left open by an earlier run of runbook-compromised-broker.test.ts');
+  await client.connection.close();
+}
+
+beforeAll(async () => {
+  await endLeftoverDryRun();
+  engine = await startBuiltinEngine();
+  // RF 2, every partition with a replica on BROKER: one led by it, one where it follows.
+  await kafka.withAdmin('creating topic', (a) => a.createTopics({
+    waitForLeaders: false,
+    topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [BROKER, 1] }, { partition: 1, replicas: [3, BROKER] }] }],
+  }));
+  await eventually(async () => {
+    const parts = describeTopics([topic]);
+    return parts.length === 2 && parts.every((p) => p.leader === p.replicas[0] && p.isr.length === 2) ? true : undefined;
+  }, 30_000, `${topic} to have its preferred leaders and a full ISR`);
+});
+
+afterAll(async () => {
+  if (engine) await abortLeftovers(engine, opened);
+  await engine?.close();
+  await kafka.withAdmin('deleting topics', (a) => a.deleteTopics({ topics: [topic] })).catch(() => {});
+  await kafka.close();
+});
+
+const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
+
+describe('compromised-broker (dry run)', () => {
+  it('plans the isolation (moves off the broker, caps) with automatic approvals, runs the reads, and changes nothing on the cluster', async () => {
+    const partitionsBefore = describeTopics([topic]);
+    const configsBefore = brokerDynamicConfigs(BROKER);
+
+    const res = await engine.post('/v1/alerts?dryRun=true', {
+      kind: 'compromised-broker', severity: 'critical', summary: `unexpected binary on the host of broker ${BROKER}`, source: 'edr',
+      observedAt: new Date().toISOString(), subject: { brokerId: BROKER },
+    });
+    const id = res.body.incidents[0].id;
+    opened.push(id);
+    expect(res.body.incidents[0]).toMatchObject({ runbook: 'compromised-broker', status: 'started' });
+    expect(id).toMatch(/-dry-/);
+
+    // No decision is needed in a dry run: the incident walks to the lessons record by itself.
+    const waiting = await eventually(async () => { const v = await view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
+    expect(waiting.dryRun).toBe(true);
+    const steps = Object.fromEntries(waiting.steps.map((s: { id: string }) => [s.id, s]));
+    expect(waiting.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+      'health-before:done', 'isolate:planned', 'health-after:done', 'restore-broker:done', 'health:done',
+    ]);
+    expect(steps['health-before'].output).toMatchObject({ brokers: 3 });
+
+    const plan = steps.isolate.plan;
+    const moves = plan.changes.filter((c: { op: string }) => c.op === 'partition.reassign');
+    expect(moves).toEqual(expect.arrayContaining([
+      { op: 'partition.reassign', topic, partition: 0, before: [BROKER, 1], after: [1, 3] },
+      { op: 'partition.reassign', topic, partition: 1, before: [3, BROKER], after: [3, 1] },
+    ]));
+    // Every topic of the cluster is drained, not only this one: each move takes the broker out and nothing else moves.
+    for (const m of moves) expect(m.before.includes(BROKER) && !m.after.includes(BROKER)).toBe(true);
+    expect(plan.changes.filter((c: { op: string }) => c.op === 'config.set').map((c: { name: string; key: string; after: string }) => `${c.name}:${c.key}=${c.after}`).sort())
+      .toEqual([`${BROKER}:max.connection.creation.rate=1`, `${BROKER}:max.connections=10`]);
+    expect(plan.inverse).toEqual(expect.arrayContaining([{ op: 'partition.reassign', topic, partition: 0, before: [1, 3], after: [BROKER, 1] }]));
+    expect(steps.isolate.output).toEqual({ changed: [], alreadyInPlace: 0 });
+    expect(steps.isolate.approvals).toMatchObject({ quorum: 2, votes: [] });
+    expect(steps['restore-broker'].output).toMatchObject({ undone: 'isolate', changed: [] });
+    const types = waiting.timeline.map((e: { type: string; step?: string }) => (e.step ? `${e.type}:${e.step}` : e.type));
+    expect(types).toEqual(expect.arrayContaining(['approval.requested:isolate', 'step.dry-run:isolate', 'approval.requested:restore-broker']));
+    expect(types).not.toContain('step.applying:isolate');
+    expect(types).not.toContain('decision:isolate');
+
+    expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'rehearsal: drain plan reviewed with the platform team', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
+    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    expect(closed.timeline.at(-1).type).toBe('closed');
+
+    // Nothing moved and nothing was capped (Kafka's own TopicCommand and ConfigCommand).
+    expect(describeTopics([topic])).toEqual(partitionsBefore);
+    expect(brokerDynamicConfigs(BROKER)).toEqual(configsBefore);
+  });
+});

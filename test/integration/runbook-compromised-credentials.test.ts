@@ -1,0 +1,107 @@
+// Scenario: the built-in compromised-credentials runbook from alert to close, on the real cluster, decided by people.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AclBinding } from '../../src/model/acl.js';
+import { aclCommandList, aclCommandShows, asAclCommand } from '../support/acl-command.js';
+import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js';
+import { eventually } from '../support/engine.js';
+import { unique } from '../support/infra.js';
+import { admin, allow, bindingsOf, createTopic, createUser, userKafka } from '../support/kafka.js';
+import { kcatConsume } from '../support/kcat.js';
+import { token } from '../support/people.js';
+
+let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
+const kafka = admin();
+beforeAll(async () => { engine = await startBuiltinEngine(); });
+const opened: string[] = [];
+afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); await kafka.close(); });
+
+const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
+const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
+const waitFor = (id: string, step: string, status: string) =>
+  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
+const approve = async (id: string, step: string, who: 'alice' | 'bob') =>
+  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision: 'approve' }, token(who))).body).toEqual({ accepted: true });
+/** A fresh kafkajs session as the user: undefined once SASL succeeds, else the broker's refusal. */
+async function refusal(user: string, password: string): Promise<string | undefined> {
+  const a = userKafka(user, password).admin({ retry: { retries: 0 } });
+  try { await a.connect(); return undefined; } catch (err) { return (err as Error).message; } finally { await a.disconnect(); }
+}
+const reads = (user: string, password: string, topic: string) =>
+  eventually(async () => (kcatConsume(user, password, topic).stdout.includes('t-2') ? true : undefined), 30_000, `${user} to read ${topic}`);
+
+describe('compromised-credentials', () => {
+  it('denies, verifies, rotates into the sink, lifts the deny and lets the service back in with the new password only', async () => {
+    const user = unique('billing');
+    const topic = unique('invoices');
+    const principal = `User:${user}`;
+    const password = await createUser(user);
+    await createTopic(kafka, topic, ['t-1', 't-2']);
+    await allow(kafka, principal, [{ resourceType: 'topic', resourceName: topic, patternType: 'literal', operation: 'read' }]);
+    // Brokers learn new ACLs a moment apart: read them back once every reply has them.
+    const before: AclBinding[] = await eventually(async () => { const bs = await bindingsOf(kafka, principal); return bs.length === 1 ? bs : undefined; }, 20_000, 'the ALLOW');
+    await reads(user, password, topic);
+
+    const res = await engine.post('/v1/alerts', {
+      kind: 'compromised-credentials', severity: 'high', summary: `${user}'s password was posted in a chat`, source: 'secret-scanner',
+      observedAt: new Date().toISOString(), subject: { principal },
+    });
+    const id = res.body.incidents[0].id;
+    opened.push(id);
+    expect(res.body.incidents[0]).toMatchObject({ runbook: 'compromised-credentials', status: 'started' });
+
+    await waitFor(id, 'deny', 'awaiting_approval');
+    const deny = await stepOf(id, 'deny');
+    expect(deny.approvals).toMatchObject({ quorum: 1, votes: [] });
+    expect(deny.approvals.waitingOn).toEqual(expect.arrayContaining(['alice', 'bob']));
+    const denies = deny.plan.changes.map((c: { op: string; binding: AclBinding }) => { expect(c.op).toBe('acl.create'); return c.binding; });
+    expect(denies.every((b: AclBinding) => b.principal === principal && b.permission === 'deny' && b.operation === 'all' && b.host === '*')).toBe(true);
+    expect(denies.map((b: AclBinding) => `${b.resourceType}:${b.resourceName}`).sort()).toEqual(['cluster:kafka-cluster', 'group:*', 'topic:*', 'transactional-id:*']);
+    expect(aclCommandList('', principal)).toEqual(asAclCommand(before));
+
+    // Either on-call or SecOps may deny; bob's one vote is the quorum.
+    await approve(id, 'deny', 'bob');
+    await aclCommandShows('', principal, [...before, ...denies]);
+    await eventually(async () => {
+      const r = kcatConsume(user, password, topic);
+      return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
+    }, 30_000, `${user} to be refused`);
+    await waitFor(id, 'verify', 'done');
+    expect((await stepOf(id, 'verify')).output.verdict).toBe('denied');
+
+    await waitFor(id, 'rotate', 'awaiting_approval');
+    const rotate = await stepOf(id, 'rotate');
+    expect(rotate.plan.changes).toEqual([{ op: 'scram.rotate', user, mechanisms: ['SCRAM-SHA-512'] }]);
+    expect(rotate.plan.inverse).toEqual([]);
+    expect(await refusal(user, password)).toBeUndefined();
+    await approve(id, 'rotate', 'bob');
+    await waitFor(id, 'rotate', 'done');
+    const files = readdirSync(engine.secrets);
+    expect(files).toHaveLength(1);
+    const newPassword = readFileSync(join(engine.secrets, files[0]!), 'utf8').trim();
+    expect(newPassword).not.toBe(password);
+    expect(JSON.stringify(await view(id))).not.toContain(newPassword);
+    // The stolen password no longer opens a session; the new one does (access itself is still denied).
+    expect(await eventually(async () => refusal(user, password), 30_000, 'the old password to be refused')).toMatch(/SASL|authenticat/i);
+    expect(await refusal(user, newPassword)).toBeUndefined();
+    expect(kcatConsume(user, newPassword, topic).status).not.toBe(0);
+
+    await waitFor(id, 'restore-access', 'awaiting_approval');
+    await approve(id, 'restore-access', 'alice');
+    await waitFor(id, 'health', 'done');
+    await aclCommandShows('', principal, before);
+    await reads(user, newPassword, topic);
+    expect(kcatConsume(user, password, topic).status).not.toBe(0);
+
+    expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'billing password lived in a chat channel; moved to the vault', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
+    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+      'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
+    ]);
+    expect(closed.timeline.filter((e: { type: string }) => e.type === 'decision').map((e: { step: string; person: string }) => `${e.step}:${e.person}`))
+      .toEqual(['deny:bob', 'rotate:bob', 'restore-access:alice']);
+    expect(closed.timeline.filter((e: { type: string }) => e.type === 'phase').map((e: { phase: string }) => e.phase))
+      .toEqual(expect.arrayContaining(['containment', 'eradication', 'recovery', 'lessons']));
+  });
+});

@@ -1,0 +1,88 @@
+// Scenario: the built-in denial-of-service runbook from alert to close, on the real cluster, decided by on-call.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { Runbook, stepsOf } from '../../src/model/runbook.js';
+import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js';
+import { eventually } from '../support/engine.js';
+import { unique } from '../support/infra.js';
+import { kafkaTool } from '../support/kafka-tools.js';
+import { token } from '../support/people.js';
+
+let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
+beforeAll(async () => { engine = await startBuiltinEngine(); });
+const opened: string[] = [];
+afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); });
+
+const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
+const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
+const waitFor = (id: string, step: string, status: string) =>
+  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
+const approve = async (id: string, step: string) =>
+  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision: 'approve' }, token('alice'))).body).toEqual({ accepted: true });
+/** Kafka's own ConfigCommand: the client id's quotas as key → value ({} when none is set). */
+function quotasOf(clientId: string): Record<string, number> {
+  const out = kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'clients', '--entity-name', clientId]);
+  const line = /Quota configs for client-id '([^']+)' are (.*)$/m.exec(out);
+  if (!line) return {};
+  expect(line[1]).toBe(clientId);
+  return Object.fromEntries(line[2]!.split(', ').map((kv) => { const [k, v] = kv.split('='); return [k!, Number(v)] as const; }).sort(([a], [b]) => a.localeCompare(b)));
+}
+/** Brokers learn quota changes from the metadata log a moment apart, and ConfigCommand asks any one of them. */
+const quotasBecome = (clientId: string, want: Record<string, number>) =>
+  eventually(async () => (JSON.stringify(quotasOf(clientId)) === JSON.stringify(want) ? true : undefined), 20_000, `quotas ${JSON.stringify(want)}`);
+// In ConfigCommand's keys' sorted order, as quotasOf returns them.
+const THROTTLE = { consumer_byte_rate: 1048576, producer_byte_rate: 1048576, request_percentage: 10 };
+
+describe('denial-of-service', () => {
+  it('throttles the client id by quota on approval, lifts exactly that throttle on approval and closes on the lessons record', async () => {
+    const clientId = unique('batch-loader');
+    expect(quotasOf(clientId)).toEqual({});
+
+    const res = await engine.post('/v1/alerts', {
+      kind: 'denial-of-service', severity: 'high', summary: `${clientId} saturates the request handler threads`, source: 'prometheus',
+      observedAt: new Date().toISOString(), subject: { clientId },
+    });
+    const id = res.body.incidents[0].id;
+    opened.push(id);
+    expect(res.body.incidents[0]).toMatchObject({ runbook: 'denial-of-service', status: 'started' });
+
+    await waitFor(id, 'throttle', 'awaiting_approval');
+    expect((await stepOf(id, 'health-before')).output).toMatchObject({ brokers: 3 });
+    const plan = (await stepOf(id, 'throttle')).plan;
+    const entity = { clientId };
+    expect(plan.changes).toEqual(expect.arrayContaining(Object.entries(THROTTLE).map(([key, after]) => ({ op: 'quota.set', entity, key, before: null, after }))));
+    expect(plan.changes).toHaveLength(3);
+    expect(plan.inverse).toEqual(expect.arrayContaining(Object.entries(THROTTLE).map(([key, before]) => ({ op: 'quota.set', entity, key, before, after: null }))));
+    expect(quotasOf(clientId)).toEqual({});
+    const requested = (await view(id)).timeline.find((e: { type: string; step?: string }) => e.type === 'approval.requested' && e.step === 'throttle');
+    expect(requested).toMatchObject({ from: ['kafka-oncall'], quorum: 1, timeout: '5m', planHash: plan.hash });
+
+    await approve(id, 'throttle');
+    await waitFor(id, 'throttle', 'done');
+    await quotasBecome(clientId, THROTTLE);
+    expect((await stepOf(id, 'throttle')).output.changed).toHaveLength(3);
+
+    await waitFor(id, 'lift-throttle', 'awaiting_approval');
+    await approve(id, 'lift-throttle');
+    await waitFor(id, 'health', 'done');
+    await quotasBecome(clientId, {});
+
+    expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'the loader retried without backoff; fixed in its config', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
+    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+      'health-before:done', 'throttle:undone', 'lift-throttle:done', 'health:done',
+    ]);
+    expect(closed.timeline.filter((e: { type: string }) => e.type === 'decision').map((e: { step: string; person: string }) => `${e.step}:${e.person}`))
+      .toEqual(['throttle:alice', 'lift-throttle:alice']);
+  });
+
+  // Nobody deciding within 5 minutes must still throttle: the runbook says so by construction (not waited for here).
+  it('throttles without a decision: the step is safe and its approval times out into proceed', () => {
+    const runbook = Runbook.parse(parse(readFileSync('runbooks/denial-of-service.yaml', 'utf8')));
+    const throttle = stepsOf(runbook).find(({ step }) => step.id === 'throttle')!.step;
+    expect(throttle).toMatchObject({ action: 'kafka.quota.throttle', safe: true, approval: { timeout: '5m', onTimeout: 'proceed' } });
+    const lift = stepsOf(runbook).find(({ step }) => step.id === 'lift-throttle')!.step;
+    expect(lift).toMatchObject({ undo: 'throttle', approval: { onTimeout: 'skip' } });
+  });
+});

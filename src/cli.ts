@@ -4,7 +4,7 @@ import { loadClientConfig, loadConfig } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import { createLogger } from './logger.js';
 import { startEngine } from './engine.js';
-import { abortCommand, noteCommand } from './cli/incident-actions.js';
+import { abortCommand, decideCommand, noteCommand } from './cli/incident-actions.js';
 import { listCommand, validateCommand } from './cli/runbooks.js';
 import { statusCommand } from './cli/status.js';
 import { evidenceVerifyCommand } from './cli/evidence.js';
@@ -59,6 +59,23 @@ function program(): Command {
     .description('add a note to an incident timeline')
     .action(async (id: string, text: string, opts: { lessons?: boolean }) => {
       process.exitCode = await noteCommand(loadClientConfig(), id, text, opts.lessons ?? false);
+    });
+
+  cli.command('approve')
+    .argument('<id>', 'incident id')
+    .requiredOption('--step <step-id>', 'the step waiting for approval')
+    .description('approve a step (needs your personal token in KAFKA_IR_TOKEN)')
+    .action(async (id: string, opts: { step: string }) => {
+      process.exitCode = await decideCommand(loadClientConfig(), id, opts.step, 'approve');
+    });
+
+  cli.command('reject')
+    .argument('<id>', 'incident id')
+    .requiredOption('--step <step-id>', 'the step waiting for approval')
+    .requiredOption('--reason <text>', 'why (shown in the timeline)')
+    .description('reject a step: any reject vetoes it (needs your personal token in KAFKA_IR_TOKEN)')
+    .action(async (id: string, opts: { step: string; reason: string }) => {
+      process.exitCode = await decideCommand(loadClientConfig(), id, opts.step, 'reject', opts.reason);
     });
 
   cli.command('abort')

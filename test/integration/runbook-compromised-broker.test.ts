@@ -47,7 +47,6 @@ afterAll(async () => {
   await kafka.close();
 });
 
-const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
 
 describe('compromised-broker (dry run)', () => {
   it('plans the isolation (moves off the broker, caps) with automatic approvals, runs the reads, and changes nothing on the cluster', async () => {
@@ -64,7 +63,7 @@ describe('compromised-broker (dry run)', () => {
     expect(id).toMatch(/-dry-/);
 
     // No decision is needed in a dry run: the incident walks to the lessons record by itself.
-    const waiting = await eventually(async () => { const v = await view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
+    const waiting = await eventually(async () => { const v = await engine.view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
     expect(waiting.dryRun).toBe(true);
     const steps = Object.fromEntries(waiting.steps.map((s: { id: string }) => [s.id, s]));
     expect(waiting.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
@@ -92,7 +91,7 @@ describe('compromised-broker (dry run)', () => {
     expect(types).not.toContain('decision:isolate');
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'rehearsal: drain plan reviewed with the platform team', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
     expect(closed.timeline.at(-1).type).toBe('closed');
 
     // Nothing moved and nothing was capped (Kafka's own TopicCommand and ConfigCommand).

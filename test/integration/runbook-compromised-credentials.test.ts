@@ -17,12 +17,6 @@ beforeAll(async () => { engine = await startBuiltinEngine(); });
 const opened: string[] = [];
 afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); await kafka.close(); });
 
-const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
-const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
-const waitFor = (id: string, step: string, status: string) =>
-  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
-const approve = async (id: string, step: string, who: 'alice' | 'bob') =>
-  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision: 'approve' }, token(who))).body).toEqual({ accepted: true });
 /** A fresh kafkajs session as the user: undefined once SASL succeeds, else the broker's refusal. */
 async function refusal(user: string, password: string): Promise<string | undefined> {
   const a = userKafka(user, password).admin({ retry: { retries: 0 } });
@@ -51,8 +45,8 @@ describe('compromised-credentials', () => {
     opened.push(id);
     expect(res.body.incidents[0]).toMatchObject({ runbook: 'compromised-credentials', status: 'started' });
 
-    await waitFor(id, 'deny', 'awaiting_approval');
-    const deny = await stepOf(id, 'deny');
+    await engine.waitForStep(id, 'deny', 'awaiting_approval');
+    const deny = await engine.stepOf(id, 'deny');
     expect(deny.approvals).toMatchObject({ quorum: 1, votes: [] });
     expect(deny.approvals.waitingOn).toEqual(expect.arrayContaining(['alice', 'bob']));
     const denies = deny.plan.changes.map((c: { op: string; binding: AclBinding }) => { expect(c.op).toBe('acl.create'); return c.binding; });
@@ -61,41 +55,41 @@ describe('compromised-credentials', () => {
     expect(aclCommandList('', principal)).toEqual(asAclCommand(before));
 
     // Either on-call or SecOps may deny; bob's one vote is the quorum.
-    await approve(id, 'deny', 'bob');
+    await engine.decide(id, 'deny', 'bob');
     await aclCommandShows('', principal, [...before, ...denies]);
     await eventually(async () => {
       const r = kcatConsume(user, password, topic);
       return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
     }, 30_000, `${user} to be refused`);
-    await waitFor(id, 'verify', 'done');
-    expect((await stepOf(id, 'verify')).output.verdict).toBe('denied');
+    await engine.waitForStep(id, 'verify', 'done');
+    expect((await engine.stepOf(id, 'verify')).output.verdict).toBe('denied');
 
-    await waitFor(id, 'rotate', 'awaiting_approval');
-    const rotate = await stepOf(id, 'rotate');
+    await engine.waitForStep(id, 'rotate', 'awaiting_approval');
+    const rotate = await engine.stepOf(id, 'rotate');
     expect(rotate.plan.changes).toEqual([{ op: 'scram.rotate', user, mechanisms: ['SCRAM-SHA-512'] }]);
     expect(rotate.plan.inverse).toEqual([]);
     expect(await refusal(user, password)).toBeUndefined();
-    await approve(id, 'rotate', 'bob');
-    await waitFor(id, 'rotate', 'done');
+    await engine.decide(id, 'rotate', 'bob');
+    await engine.waitForStep(id, 'rotate', 'done');
     const files = readdirSync(engine.secrets);
     expect(files).toHaveLength(1);
     const newPassword = readFileSync(join(engine.secrets, files[0]!), 'utf8').trim();
     expect(newPassword).not.toBe(password);
-    expect(JSON.stringify(await view(id))).not.toContain(newPassword);
+    expect(JSON.stringify(await engine.view(id))).not.toContain(newPassword);
     // The stolen password no longer opens a session; the new one does (access itself is still denied).
     expect(await eventually(async () => refusal(user, password), 30_000, 'the old password to be refused')).toMatch(/SASL|authenticat/i);
     expect(await refusal(user, newPassword)).toBeUndefined();
     expect(kcatConsume(user, newPassword, topic).status).not.toBe(0);
 
-    await waitFor(id, 'restore-access', 'awaiting_approval');
-    await approve(id, 'restore-access', 'alice');
-    await waitFor(id, 'health', 'done');
+    await engine.waitForStep(id, 'restore-access', 'awaiting_approval');
+    await engine.decide(id, 'restore-access', 'alice');
+    await engine.waitForStep(id, 'health', 'done');
     await aclCommandShows('', principal, before);
     await reads(user, newPassword, topic);
     expect(kcatConsume(user, password, topic).status).not.toBe(0);
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'billing password lived in a chat channel; moved to the vault', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
     ]);

@@ -14,12 +14,6 @@ const kafka = admin();
 beforeAll(async () => { engine = await startBuiltinEngine(); });
 afterAll(async () => { await engine?.close(); await kafka.close(); });
 
-const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
-const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
-const waitFor = (id: string, step: string, status: string) =>
-  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
-const approve = async (id: string, step: string, who: 'alice' | 'bob') =>
-  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision: 'approve' }, token(who))).body).toEqual({ accepted: true });
 
 describe('data-exfiltration', () => {
   it('measures what was read, captures it, denies on two approvals, rotates, restores access and closes on the lessons record', async () => {
@@ -49,42 +43,42 @@ describe('data-exfiltration', () => {
     const id = res.body.incidents[0].id;
     expect(res.body.incidents[0]).toMatchObject({ runbook: 'data-exfiltration', status: 'started' });
 
-    await waitFor(id, 'deny', 'awaiting_approval');
-    const blast = (await stepOf(id, 'blast-radius')).output;
+    await engine.waitForStep(id, 'deny', 'awaiting_approval');
+    const blast = (await engine.stepOf(id, 'blast-radius')).output;
     expect(blast.readTopics).toEqual([topic]);
     expect(blast.consumed).toEqual([{ topic, messages: 3 }]);
     expect(blast.readableTopics).toEqual(expect.arrayContaining([topic, untouched]));
     expect(blast.caveat).toMatch(/lower bound|group/i);
-    const evidence = (await stepOf(id, 'evidence')).output;
+    const evidence = (await engine.stepOf(id, 'evidence')).output;
     expect(evidence.messages).toBe(3);
     const lines = readFileSync(join(evidence.dir, evidence.files.find((f: { path: string }) => f.path.endsWith('.ndjson')).path), 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).value)).toEqual(['po-1', 'po-2', 'po-3']);
 
-    await approve(id, 'deny', 'alice');
-    await approve(id, 'deny', 'bob');
+    await engine.decide(id, 'deny', 'alice');
+    await engine.decide(id, 'deny', 'bob');
     const refusal = await Promise.race([reader.crashed, new Promise<string>((_, r) => setTimeout(() => r(new Error('still reading')), 20_000))]);
     expect(refusal).toMatch(/authoriz/i);
     await reader.stop();
-    await waitFor(id, 'verify', 'done');
-    expect((await stepOf(id, 'verify')).output.verdict).toBe('denied');
+    await engine.waitForStep(id, 'verify', 'done');
+    expect((await engine.stepOf(id, 'verify')).output.verdict).toBe('denied');
 
-    await waitFor(id, 'rotate', 'awaiting_approval');
-    await approve(id, 'rotate', 'bob');
-    await waitFor(id, 'rotate', 'done');
+    await engine.waitForStep(id, 'rotate', 'awaiting_approval');
+    await engine.decide(id, 'rotate', 'bob');
+    await engine.waitForStep(id, 'rotate', 'done');
     const files = readdirSync(engine.secrets);
     expect(files).toHaveLength(1);
     const newPassword = readFileSync(join(engine.secrets, files[0]!), 'utf8').trim();
-    expect(JSON.stringify(await view(id))).not.toContain(newPassword);
+    expect(JSON.stringify(await engine.view(id))).not.toContain(newPassword);
 
-    await waitFor(id, 'restore-access', 'awaiting_approval');
-    await approve(id, 'restore-access', 'alice');
-    await waitFor(id, 'health', 'done');
+    await engine.waitForStep(id, 'restore-access', 'awaiting_approval');
+    await engine.decide(id, 'restore-access', 'alice');
+    await engine.waitForStep(id, 'health', 'done');
     // The legitimate service is back with the new credential; the stolen one is useless.
     await eventually(async () => (kcatConsume(user, newPassword, topic).status === 0 ? true : undefined), 20_000, 'access with the new password');
     expect(kcatConsume(user, password, topic).status).not.toBe(0);
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'ERP password was in a public repo', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'backdoors:failed', 'restore-access:done', 'health:done',
     ]);

@@ -14,12 +14,6 @@ beforeAll(async () => { engine = await startBuiltinEngine(); });
 const opened: string[] = [];
 afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); });
 
-const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
-const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
-const waitFor = (id: string, step: string, status: string) =>
-  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
-const approve = async (id: string, step: string) =>
-  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision: 'approve' }, token('alice'))).body).toEqual({ accepted: true });
 /** Kafka's own ConfigCommand: the client id's quotas as key → value ({} when none is set). */
 function quotasOf(clientId: string): Record<string, number> {
   const out = kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'clients', '--entity-name', clientId]);
@@ -47,29 +41,29 @@ describe('denial-of-service', () => {
     opened.push(id);
     expect(res.body.incidents[0]).toMatchObject({ runbook: 'denial-of-service', status: 'started' });
 
-    await waitFor(id, 'throttle', 'awaiting_approval');
-    expect((await stepOf(id, 'health-before')).output).toMatchObject({ brokers: 3 });
-    const plan = (await stepOf(id, 'throttle')).plan;
+    await engine.waitForStep(id, 'throttle', 'awaiting_approval');
+    expect((await engine.stepOf(id, 'health-before')).output).toMatchObject({ brokers: 3 });
+    const plan = (await engine.stepOf(id, 'throttle')).plan;
     const entity = { clientId };
     expect(plan.changes).toEqual(expect.arrayContaining(Object.entries(THROTTLE).map(([key, after]) => ({ op: 'quota.set', entity, key, before: null, after }))));
     expect(plan.changes).toHaveLength(3);
     expect(plan.inverse).toEqual(expect.arrayContaining(Object.entries(THROTTLE).map(([key, before]) => ({ op: 'quota.set', entity, key, before, after: null }))));
     expect(quotasOf(clientId)).toEqual({});
-    const requested = (await view(id)).timeline.find((e: { type: string; step?: string }) => e.type === 'approval.requested' && e.step === 'throttle');
+    const requested = (await engine.view(id)).timeline.find((e: { type: string; step?: string }) => e.type === 'approval.requested' && e.step === 'throttle');
     expect(requested).toMatchObject({ from: ['kafka-oncall'], quorum: 1, timeout: '5m', planHash: plan.hash });
 
-    await approve(id, 'throttle');
-    await waitFor(id, 'throttle', 'done');
+    await engine.decide(id, 'throttle', 'alice');
+    await engine.waitForStep(id, 'throttle', 'done');
     await quotasBecome(clientId, THROTTLE);
-    expect((await stepOf(id, 'throttle')).output.changed).toHaveLength(3);
+    expect((await engine.stepOf(id, 'throttle')).output.changed).toHaveLength(3);
 
-    await waitFor(id, 'lift-throttle', 'awaiting_approval');
-    await approve(id, 'lift-throttle');
-    await waitFor(id, 'health', 'done');
+    await engine.waitForStep(id, 'lift-throttle', 'awaiting_approval');
+    await engine.decide(id, 'lift-throttle', 'alice');
+    await engine.waitForStep(id, 'health', 'done');
     await quotasBecome(clientId, {});
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'the loader retried without backoff; fixed in its config', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'health-before:done', 'throttle:undone', 'lift-throttle:done', 'health:done',
     ]);

@@ -18,12 +18,6 @@ beforeAll(async () => { engine = await startBuiltinEngine(); });
 const opened: string[] = [];
 afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); await kafka.close(); });
 
-const view = async (id: string) => (await engine.get(`/v1/incidents/${id}`)).body;
-const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
-const waitFor = (id: string, step: string, status: string) =>
-  eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), 60_000, `${step} to be ${status}`);
-const decide = async (id: string, step: string, who: 'alice' | 'bob', decision: 'approve' | 'reject' = 'approve', reason?: string) =>
-  expect((await engine.post(`/v1/incidents/${id}/decisions`, { step, decision, reason }, token(who))).body).toEqual({ accepted: true });
 const key = (b: AclBinding) => JSON.stringify([b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permission]);
 const sorted = (bs: AclBinding[]) => [...bs].sort((a, b) => key(a).localeCompare(key(b)));
 /** ConfigCommand's view of a user's SCRAM credentials (an independent client; it prints mechanisms, never secrets). */
@@ -67,8 +61,8 @@ async function containedIncident(name: string) {
   opened.push(id);
   expect(res.body.incidents[0]).toMatchObject({ runbook: 'unauthorized-access', status: 'started' });
 
-  await waitFor(id, 'revoke', 'awaiting_approval');
-  const first = await view(id);
+  await engine.waitForStep(id, 'revoke', 'awaiting_approval');
+  const first = await engine.view(id);
   // The parallel group starts both reads before either ends.
   const order = first.timeline.filter((e: { step?: string }) => e.step === 'acls' || e.step === 'blast-radius').map((e: { type: string; step: string }) => `${e.type}:${e.step}`);
   expect(order.slice(0, 2).sort()).toEqual(['step.running:acls', 'step.running:blast-radius']);
@@ -81,15 +75,15 @@ async function containedIncident(name: string) {
   expect(steps.revoke.approvals).toMatchObject({ quorum: 1, votes: [] });
   expect(aclCommandList('', principal)).toEqual(asAclCommand(granted)); // planning changed nothing
 
-  await decide(id, 'revoke', 'alice');
+  await engine.decide(id, 'revoke', 'alice');
   await eventually(async () => {
     const r = kcatConsume(user, password, topic);
     return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
   }, 30_000, `${user} to be refused`);
-  await waitFor(id, 'verify', 'done');
-  expect((await stepOf(id, 'verify')).output.verdict).toBe('denied');
-  await waitFor(id, 'delete-credentials', 'awaiting_approval');
-  const deletion = (await stepOf(id, 'delete-credentials')).plan;
+  await engine.waitForStep(id, 'verify', 'done');
+  expect((await engine.stepOf(id, 'verify')).output.verdict).toBe('denied');
+  await engine.waitForStep(id, 'delete-credentials', 'awaiting_approval');
+  const deletion = (await engine.stepOf(id, 'delete-credentials')).plan;
   expect(deletion.changes).toEqual([{ op: 'scram.delete', user, mechanism: 'SCRAM-SHA-512' }]);
   expect(deletion.inverse).toEqual([]);
   expect(scramOf(user)).toMatch(/SCRAM-SHA-512/);
@@ -99,8 +93,8 @@ async function containedIncident(name: string) {
 
 /** The baseline the step recorded: its file's hash matches, and it is the state after the clean-up. */
 async function recordedBaseline(id: string) {
-  await waitFor(id, 'baseline', 'done');
-  const baseline = (await stepOf(id, 'baseline')).output;
+  await engine.waitForStep(id, 'baseline', 'done');
+  const baseline = (await engine.stepOf(id, 'baseline')).output;
   expect(baseline.ref.startsWith(engine.evidence)).toBe(true);
   const body = readFileSync(baseline.ref, 'utf8');
   expect(createHash('sha256').update(body).digest('hex')).toBe(baseline.sha256);
@@ -109,7 +103,7 @@ async function recordedBaseline(id: string) {
 
 async function closeWithLessons(id: string, text: string) {
   expect((await engine.post(`/v1/incidents/${id}/notes`, { text, lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-  const closed = await eventually(async () => { const v = await view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+  const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
   expect(closed.timeline.at(-1).type).toBe('closed');
   return closed;
 }
@@ -120,9 +114,9 @@ describe('unauthorized-access', () => {
 
   it('revokes an over-privileged service\'s ALLOWs, keeps its credential when SecOps rejects the deletion, and leaves a fresh baseline', async () => {
     const { id, user, principal, password, bystander, bystanderBindings } = await containedIncident('reporting');
-    expect(await stepOf(id, 'changes')).toMatchObject({ status: 'failed', error: expect.stringMatching(/no baseline/) });
-    await decide(id, 'delete-credentials', 'bob', 'reject', 'a legitimate service with a grant it should not have had');
-    await waitFor(id, 'delete-credentials', 'rejected');
+    expect(await engine.stepOf(id, 'changes')).toMatchObject({ status: 'failed', error: expect.stringMatching(/no baseline/) });
+    await engine.decide(id, 'delete-credentials', 'bob', 'reject', 'a legitimate service with a grant it should not have had');
+    await engine.waitForStep(id, 'delete-credentials', 'rejected');
 
     const { ref, state } = await recordedBaseline(id);
     firstBaseline = ref;
@@ -144,13 +138,13 @@ describe('unauthorized-access', () => {
     expect(firstBaseline, 'needs the baseline the previous incident recorded').not.toBe('');
     const { id, user, principal, password, bystander, bystanderBindings } = await containedIncident('mallory');
     // The backdoor hunt: the account did not exist at the last baseline.
-    const changes = await stepOf(id, 'changes');
+    const changes = await engine.stepOf(id, 'changes');
     expect(changes.status).toBe('done');
     expect(changes.output.baseline).toBe(firstBaseline);
     expect(changes.output.added.scramUsers).toContainEqual({ user, mechanisms: ['SCRAM-SHA-512'] });
 
-    await decide(id, 'delete-credentials', 'bob');
-    await waitFor(id, 'delete-credentials', 'done');
+    await engine.decide(id, 'delete-credentials', 'bob');
+    await engine.waitForStep(id, 'delete-credentials', 'done');
     expect(scramOf(user)).not.toMatch(/SCRAM-SHA/);
     const refused = await eventually(async () => refusal(user, password), 30_000, `${user}'s password to stop authenticating`);
     expect(refused).toMatch(/SASL|authenticat/i);
@@ -159,7 +153,7 @@ describe('unauthorized-access', () => {
     expect(ref).not.toBe(firstBaseline);
     expect(state.scramUsers.map((u) => u.user)).not.toContain(user);
     expect(state.acls.filter((b) => b.principal === principal)).toEqual([]);
-    expect(JSON.stringify(await view(id))).not.toContain(password);
+    expect(JSON.stringify(await engine.view(id))).not.toContain(password);
 
     const closed = await closeWithLessons(id, 'account created with a leaked admin script; review who can create users');
     expect(statuses(closed)).toEqual([

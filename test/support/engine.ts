@@ -1,12 +1,21 @@
 // Starts the real engine (worker + HTTP server) in the test process against the real infrastructure.
 import { startEngine, type Engine } from '../../src/engine.js';
 import { createLogger } from '../../src/logger.js';
+import { expect } from 'vitest';
 import { testConfig } from './infra.js';
+import { token, type Person } from './people.js';
 
 export interface TestEngine extends Engine {
   taskQueue: string;
   post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
+  /** The incident view. */
+  view(id: string): Promise<any>;
+  stepOf(id: string, step: string): Promise<any>;
+  /** Waits until a step of an incident has `status`. */
+  waitForStep(id: string, step: string, status: string, timeoutMs?: number): Promise<void>;
+  /** A person's decision through the public endpoint; it must be accepted. */
+  decide(id: string, step: string, who: Person, decision?: 'approve' | 'reject', reason?: string): Promise<void>;
 }
 
 export async function startTestEngine(overrides: Record<string, string> = {}): Promise<TestEngine> {
@@ -20,10 +29,20 @@ export async function startTestEngine(overrides: Record<string, string> = {}): P
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  const view = async (id: string) => (await call('GET', `/v1/incidents/${id}`)).body;
+  const stepOf = async (id: string, step: string) => (await view(id)).steps.find((s: { id: string }) => s.id === step);
   return Object.assign(engine, {
     taskQueue: config.temporal.taskQueue,
     post: (path: string, body: unknown, token?: string) => call('POST', path, body, token),
     get: (path: string) => call('GET', path),
+    view,
+    stepOf,
+    waitForStep: async (id: string, step: string, status: string, timeoutMs = 60_000) => {
+      await eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), timeoutMs, `${step} to be ${status}`);
+    },
+    decide: async (id: string, step: string, who: Person, decision: 'approve' | 'reject' = 'approve', reason?: string) => {
+      expect((await call('POST', `/v1/incidents/${id}/decisions`, { step, decision, reason }, token(who))).body).toEqual({ accepted: true });
+    },
   });
 }
 

@@ -5,6 +5,7 @@ import { credentialActions } from './actions/credentials.js';
 import { quotaActions } from './actions/quota.js';
 import { forensicsActions } from './actions/forensics.js';
 import { clusterActions } from './actions/cluster.js';
+import { siemActions } from './actions/siem.js';
 
 export const actionCatalogue = {
   ...aclActions,
@@ -12,6 +13,7 @@ export const actionCatalogue = {
   ...credentialActions,
   ...forensicsActions,
   ...clusterActions,
+  ...siemActions,
 } as const;
 
 export type ActionName = keyof typeof actionCatalogue;

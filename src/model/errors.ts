@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   FENCE_FAILED: { retryable: false },
   /** kafka.baseline.diff: the baseline named is missing, outside the evidence directory, or modified. */
   BASELINE_UNUSABLE: { retryable: false },
+  /** siem.export: Splunk HEC refused the token, the index or the request; configuration a person must fix. */
+  SIEM_REJECTED: { retryable: false },
+  /** siem.export: Splunk HEC is busy, failing (5xx) or unreachable. */
+  SIEM_UNAVAILABLE: { retryable: true },
+  /** siem.export: the evidence directory is missing, outside the evidence store, or no longer matches its manifest. */
+  EVIDENCE_UNUSABLE: { retryable: false },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

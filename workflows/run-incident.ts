@@ -1,6 +1,6 @@
 // The incident interpreter: drives the runbook's pure xstate machine and turns its commands into activities, timers and waits.
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, setHandler, workflowInfo,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom, type StateValue } from 'xstate';
 import { incidentId, type IncidentInput, type IncidentView, type StepView } from '../src/model/incident.js';
@@ -13,6 +13,7 @@ import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView } from './messages.js';
 import { Timers, type PendingTimer } from './timers.js';
+import { archiveAtClose } from './archive-at-close.js';
 
 type XstateCommand =
   | { type: 'xstate.raise'; params: { event: IncidentEvent; id: string; delay?: number } }
@@ -362,6 +363,8 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
   }
   if (view.status === 'aborted' && rollbackRequested && !input.dryRun) await rollback();
   await condition(allHandlersFinished);
+  // Behind patched(): incidents that ended before the archive existed still replay.
+  if (patched('archive-at-close')) await archiveAtClose(view, record);
   log.info('incident ended', { incidentId: id, status: view.status });
   return view;
 }

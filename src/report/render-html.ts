@@ -1,0 +1,65 @@
+// The post-mortem as one self-contained HTML page: inline CSS, no scripts, no external assets, readable on paper (@media print).
+import type { IncidentReport } from './incident-report.js';
+import { duration } from './render-markdown.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const table = (cls: string, head: string[], rows: string[][]) =>
+  `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${
+    rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d232a;max-width:1100px;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:1.8rem}
+.meta{color:#57606a}.status{display:inline-block;padding:0 .5rem;border-radius:.6rem;background:#eaeef2;font-weight:600}
+.status.closed{background:#dafbe1}.status.aborted{background:#ffebe9}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;vertical-align:top;padding:.25rem .5rem;border-bottom:1px solid #eaeef2}
+th{background:#f6f8fa}td:first-child{white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:.9em;word-break:break-all}
+.metrics{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.5rem}.metric{border:1px solid #d0d7de;border-radius:6px;padding:.5rem}
+.metric b{display:block;font-size:1.2rem}
+@media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.metric{border-color:#999}a{color:inherit}}
+`;
+
+export function renderHtml(r: IncidentReport): string {
+  const i = r.incident;
+  const m = r.metrics;
+  const metric = (label: string, ms: number | null) => `<div class="metric">${esc(label)}<b>${esc(duration(ms))}</b></div>`;
+  const sections = [
+    `<h1>Post-mortem: ${esc(i.id)}</h1>`,
+    `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
+      + `<span class="status ${esc(i.status)}">${esc(i.status)}</span>${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)<br>`
+      + `Opened ${esc(i.openedAt)}${i.closedAt ? ` · ended ${esc(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view'} at ${esc(r.generatedAt)}</p>`,
+    '<h2>Metrics</h2>',
+    `<div class="metrics">${[
+      metric('time to triage', m.timeToTriageMs), metric('time to contain', m.timeToContainMs), metric('time to recover', m.timeToRecoverMs), metric('time to close', m.timeToCloseMs),
+      ...m.phases.map((p) => metric(`phase ${p.phase}`, p.durationMs)), ...Object.entries(m.approvalWaitMs).map(([s, ms]) => metric(`approval wait: ${s}`, ms)),
+    ].join('')}</div>`,
+    '<h2>Timeline</h2>',
+    table('timeline', ['time', 'event', 'step', 'who', 'what'], r.timeline.map((e) => [e.at, e.type, e.step ?? e.phase ?? '', e.person ? `${e.person} (${e.channel})` : '', e.summary])),
+  ];
+  if (r.approvals.length) {
+    sections.push('<h2>Approvals</h2>', table('approvals', ['step', 'outcome', 'quorum', 'waited', 'votes', 'refusals'], r.approvals.map((a) => [
+      a.step, a.outcome, String(a.quorum), duration(a.waitMs),
+      a.votes.map((v) => `${v.person} ${v.decision} via ${v.channel} at ${v.at}`).join('; '), a.refusals.map((f) => `${f.person}: ${f.reason}`).join('; '),
+    ])));
+  }
+  sections.push('<h2>Actions</h2>', table('actions', ['step', 'phase', 'action', 'status', 'plan / result', 'time'], r.actions.map((a) => [
+    a.step, a.phase, a.action, a.undone ? `${a.status} (by ${a.undone.by})` : a.status,
+    [a.plan?.summary, a.changed ? `${a.changed.length} changed, ${a.alreadyInPlace ?? 0} already in place` : '', a.error ?? ''].filter(Boolean).join('; '),
+    a.runs.map((run) => `${run.role} ${duration(run.durationMs)}`).join(', '),
+  ])));
+  if (r.blastRadius) {
+    const b = r.blastRadius;
+    sections.push('<h2>Blast radius</h2>', `<p>Principal <code>${esc(b.principal)}</code> reads ${esc(b.readableTopics.join(', ') || 'nothing')}; writes ${esc(b.writableTopics.join(', ') || 'nothing')}.</p>`,
+      table('blast', ['topic', 'consumed (lower bound)'], b.consumed.map((c) => [c.topic, String(c.messages)])), `<p><i>${esc(b.caveat)}</i></p>`);
+  }
+  if (r.evidence.length) {
+    sections.push('<h2>Evidence</h2>', table('evidence', ['step', 'file', 'sha256', 'bytes'], r.evidence.flatMap((e) => [
+      ...e.files.map((f) => [e.step, `${e.dir}/${f.path}`, f.sha256, String(f.bytes)]), [e.step, 'custody head', e.custodyHead, ''],
+    ])));
+  }
+  sections.push('<h2>Lessons learned</h2>', r.lessons.length
+    ? `<ul>${r.lessons.map((l) => `<li>${esc(l.text)} — ${esc(l.person)} (${esc(l.channel)}), ${esc(l.at)}</li>`).join('')}</ul>` : '<p><i>none recorded</i></p>');
+  if (r.notes.length) sections.push('<h2>Notes</h2>', `<ul>${r.notes.map((n) => `<li>${esc(n.text)} — ${esc(n.person)} (${esc(n.channel)}), ${esc(n.at)}</li>`).join('')}</ul>`);
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
+    + `<title>Post-mortem ${esc(i.id)}</title><style>${CSS}</style></head>\n<body>\n${sections.join('\n')}\n</body></html>\n`;
+}

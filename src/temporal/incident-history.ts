@@ -1,0 +1,41 @@
+// An incident's history from Temporal, every run of its continue-as-new chain, decoded with the client's data converter.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
+import { parseIncidentId, runTag } from '../model/incident.js';
+import { decodeHistories, type DecodedHistory } from '../report/decode-history.js';
+
+const GRPC_NOT_FOUND = 5;
+const startOf = (h: History) => h.events?.[0]?.workflowExecutionStartedEventAttributes;
+
+/** The run `runId` and the runs it continued from, decoded, oldest first (what the archive activity reads while its run is still open). */
+export async function runChainHistory(client: Client, workflowId: string, runId: string): Promise<DecodedHistory> {
+  const histories: History[] = [];
+  for (let run: string | null | undefined = runId; run;) {
+    const history: History = await client.workflow.getHandle(workflowId, run).fetchHistory();
+    histories.unshift(history);
+    run = startOf(history)?.continuedExecutionRunId;
+  }
+  return decodeHistories(histories, client.workflow.options.loadedDataConverter);
+}
+
+/** Every run of the incident named by its public id, decoded; undefined when Temporal holds none (retention passed). */
+export async function incidentHistory(client: Client, id: string): Promise<DecodedHistory | undefined> {
+  const parsed = parseIncidentId(id);
+  if (!parsed) return undefined;
+  const runs: { at: number; history: History }[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
+    let history: History;
+    try {
+      history = await client.workflow.getHandle(parsed.workflowId, execution.runId).fetchHistory();
+    } catch (err) {
+      // Visibility lags deletion: a run it still lists may already be gone.
+      if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === GRPC_NOT_FOUND) continue;
+      throw err;
+    }
+    const first = startOf(history)?.firstExecutionRunId ?? execution.runId;
+    if (runTag(first) === parsed.runTag) runs.push({ at: execution.startTime.getTime(), history });
+  }
+  if (runs.length === 0) return undefined;
+  runs.sort((a, b) => a.at - b.at);
+  return decodeHistories(runs.map((r) => r.history), client.workflow.options.loadedDataConverter);
+}

@@ -1,12 +1,16 @@
 // The activities the worker registers: every side effect of an incident, each idempotent with plain JSON in and out.
+import type { HecSettings } from '../src/config.js';
 import { kafkaActivities, type KafkaActivityDeps } from './kafka/index.js';
+import { siemActivities } from './siem/index.js';
+import { reportActivities, type ArchiveDeps } from './report/archive.js';
 
-export type ActivityDeps = KafkaActivityDeps;
+/** `siem`: Splunk HEC for siem.export (unset: that action fails with a hint). */
+export type ActivityDeps = KafkaActivityDeps & { siem?: HecSettings } & Pick<ArchiveDeps, 'historyOf' | 'onArchived'>;
 export type { StepRequest } from './kafka/index.js';
 export type { ChangeRequest } from './kafka/apply-changes.js';
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...kafkaActivities(deps) };
+  return { ...kafkaActivities(deps), ...siemActivities({ hec: deps.siem, evidenceDir: deps.evidenceDir }), ...reportActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

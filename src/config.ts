@@ -65,7 +65,15 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_PAYLOAD_KEY: PayloadKeys.optional(),
   /** History events after which an incident continues as new (Temporal's own suggestion also counts). */
   KAFKA_IR_CONTINUE_AS_NEW_AFTER: z.coerce.number().int().min(50).default(10_000),
+  /** Splunk HTTP Event Collector for siem.export: the base URL (https://splunk:8088) or the full /services/collector/event URL. */
+  SPLUNK_HEC_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://splunk.example:8088' }).optional(),
+  SPLUNK_HEC_TOKEN: z.string().min(1).optional(),
+  SPLUNK_HEC_INDEX: z.string().min(1).optional(),
+  SPLUNK_HEC_SOURCETYPE: z.string().min(1).optional(),
 }).superRefine((env, ctx) => {
+  if (env.SPLUNK_HEC_URL && !env.SPLUNK_HEC_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SPLUNK_HEC_TOKEN'], message: 'SPLUNK_HEC_URL is set, so SPLUNK_HEC_TOKEN must be too (an HEC token from Splunk: Settings > Data inputs > HTTP Event Collector)' });
+  }
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
   }
@@ -79,6 +87,9 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
   const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? 'environment')}: ${i.message}`);
   throw new KafkaIrError('INVALID_CONFIG', `invalid environment:\n${lines.join('\n')}`);
 }
+
+/** Where siem.export sends evidence; absent when SPLUNK_HEC_URL is unset. */
+export interface HecSettings { url: string; token: string; index?: string; sourcetype?: string }
 
 export interface KafkaSettings {
   brokers: string[];
@@ -144,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Unset: payloads and failure messages are stored in Temporal history in plain text. */
     payloadKeys: e.KAFKA_IR_PAYLOAD_KEY,
     evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
+    siem: e.SPLUNK_HEC_URL
+      ? { url: e.SPLUNK_HEC_URL, token: e.SPLUNK_HEC_TOKEN!, index: e.SPLUNK_HEC_INDEX, sourcetype: e.SPLUNK_HEC_SOURCETYPE } satisfies HecSettings
+      : undefined,
   };
 }
 export type Config = ReturnType<typeof loadConfig>;

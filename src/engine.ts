@@ -16,6 +16,11 @@ import { createWorker } from './temporal/worker.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
+import { createEngineMetrics } from './metrics/engine-metrics.js';
+import { countedIncidents } from './metrics/counted-incidents.js';
+import { runChainHistory } from './temporal/incident-history.js';
+import { createIncidentReports } from './temporal/incident-reports.js';
+import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
@@ -61,11 +66,15 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ kafka, settings: config.settings, evidenceDir: config.evidenceDir }),
+    activities: createActivities({
+      kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
+      historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
+    }),
     dataConverter,
   });
   if (config.settings.baseline) {
@@ -74,7 +83,9 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   }
   let ready = false;
   const running = worker.run();
-  const incidents = createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter });
+  const incidents = countedIncidents(
+    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter }), metrics,
+  );
   const intake = config.settings.intake
     ? await startKafkaIntake({ kafka: config.kafka, intake: config.settings.intake, incidents, log }).catch(async (err: unknown) => {
       worker.shutdown();
@@ -91,6 +102,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     apiToken: config.apiToken,
     ready: () => ready && worker.getState() === 'RUNNING',
     log,
+    reports: createIncidentReports({ client, incidents, evidenceDir: config.evidenceDir }),
+    metrics,
   });
   const url = await server.listen({ host: config.host, port: config.port });
   ready = true;

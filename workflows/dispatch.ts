@@ -23,6 +23,13 @@ const longKafka = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
+/** Splunk HEC: an export heartbeats after each batch, and a retry resumes after the last batch HEC accepted. */
+const siem = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
 type Entry<A extends ActionName> = (typeof actionCatalogue)[A]['kind'] extends 'change'
   ? { plan: (req: StepRequest) => Promise<Plan> }
   : { run: (req: StepRequest) => Promise<unknown> };
@@ -42,6 +49,7 @@ export const dispatch = {
   'kafka.health.verify': { run: kafka.verifyHealth },
   'kafka.baseline.snapshot': { run: kafka.snapshotBaseline },
   'kafka.baseline.diff': { run: kafka.diffBaseline },
+  'siem.export': { run: siem.exportEvidence },
 } satisfies { [A in ActionName]: Entry<A> };
 
 /** Applies a plan's changes (or, for undo, its inverse); the same activity for every change action. */

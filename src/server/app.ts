@@ -8,6 +8,10 @@ import { alertRoutes, type IntakeOptions } from './alerts.js';
 import { incidentRoutes } from './incidents.js';
 import { codecRoutes } from './codec.js';
 import { temporalUnavailable } from './temporal-errors.js';
+import { reportRoutes } from './report.js';
+import { metricsRoutes } from './metrics.js';
+import type { IncidentReports } from '../temporal/incident-reports.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 
 export interface ServerDeps {
   incidents: IncidentService;
@@ -19,6 +23,9 @@ export interface ServerDeps {
   /** The payload codec behind /v1/codec/* (the Temporal UI's codec endpoint); unset when KAFKA_IR_PAYLOAD_KEY is. */
   codec?: PayloadCodec;
   intake?: IntakeOptions;
+  /** Post-mortems (GET /v1/incidents/:id/report) and Prometheus metrics (GET /metrics); each route is absent when unset. */
+  reports?: IncidentReports;
+  metrics?: EngineMetrics;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -35,8 +42,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   app.get('/healthz', async (_request, reply) =>
     deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
+  metricsRoutes(app, deps); // first: its onSend hook counts what the intake routes refuse
   alertRoutes(app, deps);
   incidentRoutes(app, deps);
   codecRoutes(app, deps);
+  reportRoutes(app, deps);
   return app;
 }

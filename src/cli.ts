@@ -8,7 +8,10 @@ import { abortCommand, decideCommand, noteCommand } from './cli/incident-actions
 import { listCommand, validateCommand } from './cli/runbooks.js';
 import { statusCommand } from './cli/status.js';
 import { evidenceVerifyCommand } from './cli/evidence.js';
+import { evidenceExportCommand, type EvidenceExportOptions } from './cli/evidence-export.js';
 import { triggerCommand, type TriggerOptions } from './cli/trigger.js';
+import { reportCommand } from './cli/report.js';
+import { demoCommand } from './demo/run-demo.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -87,6 +90,15 @@ function program(): Command {
       process.exitCode = await abortCommand(loadClientConfig(), id, opts.reason, opts.rollback ?? false);
     });
 
+  cli.command('report')
+    .argument('<id>', 'incident id')
+    .option('--format <format>', 'md | html | json', 'md')
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .description('the post-mortem: timeline, metrics, approvals, actions, blast radius, evidence and lessons')
+    .action(async (id: string, opts: { format?: string; output?: string }) => {
+      process.exitCode = await reportCommand(loadClientConfig(), id, opts);
+    });
+
   const runbooks = cli.command('runbooks').description('list or validate runbooks (default: the KAFKA_IR_RUNBOOKS folders)');
   const runbookPaths = (paths: string[]) => (paths.length ? paths : (process.env.KAFKA_IR_RUNBOOKS ?? './runbooks').split(':').filter(Boolean));
   runbooks.command('list').argument('[path...]').option('--json', 'machine-readable output')
@@ -94,11 +106,38 @@ function program(): Command {
   runbooks.command('validate').argument('[path...]', 'runbook files or folders').option('--json', 'machine-readable output')
     .action((paths: string[], opts: { json?: boolean }) => { process.exitCode = validateCommand(runbookPaths(paths), opts.json ?? false); });
 
-  cli.command('evidence').description('work with captured evidence')
-    .command('verify').argument('<dir>', 'an evidence directory (<evidence dir>/<incident>/<step>)')
+  cli.command('demo')
+    .description('the 3 a.m. story on a real cluster: an attacker reads with a stolen password, runbooks contain and clean up, then the answers (needs KAFKA_BROKERS; `npm run demo` starts the dev cluster)')
+    .option('--json', 'print only the answers, as JSON, on stdout (progress on stderr)')
+    .option('--interactive', 'ask at the terminal for each approval instead of the scripted approvers')
+    .action(async (opts: { json?: boolean; interactive?: boolean }) => { process.exitCode = await demoCommand(process.env, opts); });
+
+  const evidence = cli.command('evidence').description('work with captured evidence');
+  evidence.command('verify').argument('<dir>', 'an evidence directory (<evidence dir>/<incident>/<step>)')
     .option('--head <sha256>', "the custody head from the capture's output, to detect a rewritten log")
     .description('recompute hashes against manifest.json and check the custody chain; exit 0 intact, 1 tampered')
     .action(async (dir: string, opts: { head?: string }) => { process.exitCode = await evidenceVerifyCommand(dir, opts); });
+  evidence.command('export')
+    .description('read topics in a time range (as kafka.evidence.capture does) to an NDJSON file and/or Splunk HEC; Kafka settings as for `start`')
+    .option('--topic <topic>', 'a topic to read (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .requiredOption('--from <time>', 'start, ISO-8601 or epoch ms (inclusive)')
+    .option('--to <time>', 'end, ISO-8601 or epoch ms (exclusive; default: now)')
+    .option('--mask <path>', 'a JSON field path whose values become "***" (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--out <file>', 'write the NDJSON here')
+    .option('--splunk', 'send to Splunk HEC (SPLUNK_HEC_URL, SPLUNK_HEC_TOKEN, SPLUNK_HEC_INDEX)')
+    .action(async (opts: EvidenceExportOptions) => {
+      const cancel = new AbortController();
+      const stop = () => cancel.abort(new Error('interrupted'));
+      process.once('SIGINT', stop);
+      try {
+        process.exitCode = await evidenceExportCommand(loadConfig(), opts, {
+          out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`),
+          tty: process.stderr.isTTY ? process.stderr : undefined, log: createLogger().child({ component: 'evidence-export' }),
+        }, cancel.signal);
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    });
 
   return cli;
 }

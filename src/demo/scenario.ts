@@ -1,0 +1,152 @@
+// The demo's story on the cluster: a company's topics and accounts, a stolen password used to read two topics, a planted backdoor.
+import { randomBytes } from 'node:crypto';
+import { Kafka, type Consumer } from 'kafkajs';
+import { toAclEntry } from '../../activities/kafka/acl.js';
+import { kafkaJsConfig, type KafkaClient } from '../../activities/kafka/client.js';
+import { upsertScramCredential } from '../../activities/kafka/scram.js';
+import type { KafkaSettings } from '../config.js';
+import type { AclBinding, AclOperation } from '../model/acl.js';
+
+/** The business messages per topic: the known truth the answers are checked against. */
+export const BUSINESS = {
+  purchasing: ['PO-4711 steel coil 40 t', 'PO-4712 bearings 2,000 pcs', 'PO-4713 hydraulic oil 600 l', 'PO-4714 motor housings 300 pcs', 'PO-4715 pallets 120 pcs'],
+  supply: ['ASN-881 steel coil arrives Tue', 'ASN-882 bearings delayed 3 days', 'ASN-883 oil delivered to dock 2'],
+  customers: ['C-1001 Müller GmbH, Hamburg, +49 40 1234567', 'C-1002 Rossi S.p.A., Torino, +39 011 765432', 'C-1003 Dupont SA, Lyon, +33 4 7890123', 'C-1004 Nowak sp. z o.o., Gdańsk, +48 58 111222'],
+  manufacturing: ['WO-5001 press line 2: 300 housings', 'WO-5002 assembly: 150 gearboxes'],
+} as const;
+export type BusinessTopic = keyof typeof BUSINESS;
+/** What the attacker reads with the stolen password. */
+export const STOLEN: readonly BusinessTopic[] = ['purchasing', 'supply'];
+
+export interface Scenario {
+  run: string;
+  /** The ERP service account that writes the business messages. */
+  erp: string;
+  /** The developer whose password leaked. */
+  sergei: string;
+  /** The account the attacker plants. */
+  backdoor: string;
+  topics: Record<BusinessTopic, string>;
+  attackerGroup: string;
+  /** Held in memory for the story (and tests); never printed. */
+  passwords: { erp: string; sergei: string; backdoor: string };
+}
+
+export function scenario(run: string): Scenario {
+  const names = Object.keys(BUSINESS) as BusinessTopic[];
+  const secret = () => randomBytes(18).toString('base64url');
+  return {
+    run,
+    erp: `erp-${run}`,
+    sergei: `sergei-${run}`,
+    backdoor: `svc-backup-${run}`,
+    topics: Object.fromEntries(names.map((t) => [t, `${t}-${run}`])) as Record<BusinessTopic, string>,
+    attackerGroup: `sergei-${run}-sync`,
+    passwords: { erp: secret(), sergei: secret(), backdoor: secret() },
+  };
+}
+
+/** Kafka settings for signing in as one of the story's users, over the admin's transport. */
+export function userSettings(admin: KafkaSettings, user: string, password: string): KafkaSettings {
+  return { brokers: admin.brokers, ssl: admin.ssl, sasl: { mechanism: 'scram-sha-512', username: user, password } };
+}
+
+/** Brokers learn new users and ACLs a moment apart (KRaft metadata propagation): retry until they have. */
+export async function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+const grant = (principal: string, resourceType: 'topic' | 'group', resourceName: string, operation: AclOperation, patternType: 'literal' | 'prefixed' = 'literal'): AclBinding =>
+  ({ principal, host: '*', permission: 'allow', resourceType, resourceName, patternType, operation });
+
+/** Users, topics, grants, and the ERP writing the business messages as itself. */
+export async function setUpCompany(kafka: KafkaClient, s: Scenario): Promise<void> {
+  await upsertScramCredential(kafka.settings, s.erp, s.passwords.erp);
+  await upsertScramCredential(kafka.settings, s.sergei, s.passwords.sergei);
+  const topics = Object.values(s.topics);
+  await kafka.withAdmin('creating the business topics', (a) => a.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: false }));
+  const bindings = topics.flatMap((t) => [
+    grant(`User:${s.erp}`, 'topic', t, 'write'), grant(`User:${s.erp}`, 'topic', t, 'read'), grant(`User:${s.sergei}`, 'topic', t, 'read'),
+  ]);
+  bindings.push(grant(`User:${s.sergei}`, 'group', `${s.sergei}-`, 'read', 'prefixed'));
+  await kafka.withAdmin('granting access', (a) => a.createAcls({ acl: bindings.map(toAclEntry) }));
+  const producer = new Kafka(kafkaJsConfig(userSettings(kafka.settings, s.erp, s.passwords.erp), s.erp)).producer();
+  try {
+    // KRaft brokers learn of new topics and grants asynchronously: the first sends may be refused.
+    await retrying('the ERP writing its messages', async () => {
+      await producer.connect();
+      await producer.sendBatch({ topicMessages: (Object.keys(BUSINESS) as BusinessTopic[]).map((t) => ({ topic: s.topics[t], messages: BUSINESS[t].map((value) => ({ value })) })) });
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface Attacker {
+  /** Settles with the broker's refusal once containment cuts the attacker off. */
+  cutOff: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Signs in with sergei's stolen password and reads the STOLEN topics through a consumer group, until offsets are committed. */
+export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker> {
+  const topics = STOLEN.map((t) => s.topics[t]);
+  const expected = STOLEN.reduce((n, t) => n + BUSINESS[t].length, 0);
+  const stolen = userSettings(kafka.settings, s.sergei, s.passwords.sergei);
+  return retrying('the attacker reading', async () => {
+    const consumer: Consumer = new Kafka(kafkaJsConfig(stolen, 'backup-tool')).consumer({
+      groupId: s.attackerGroup, maxWaitTimeInMs: 200, retry: { retries: 3, restartOnFailure: async () => false },
+    });
+    let received = 0;
+    let crash: string | undefined;
+    const cutOff = new Promise<string>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => {
+      crash = payload.error.message;
+      resolve(crash);
+    }));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({ eachMessage: async () => { received += 1; } });
+      await retrying('all messages read and committed', async () => {
+        if (crash) return;
+        const offsets = await kafka.withAdmin('reading the attacker\'s offsets', (a) => a.fetchOffsets({ groupId: s.attackerGroup, topics }));
+        const committed = offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+        if (received < expected || committed < expected) throw new Error(`${received} read, ${committed} committed of ${expected}`);
+      }, 20_000);
+      // A broker that has not learnt the grants yet refuses the first fetch: that is set-up, so start again.
+      if (crash) throw new Error(`refused while starting: ${crash}`);
+    } catch (err) {
+      await consumer.disconnect();
+      throw err;
+    }
+    return { cutOff, stop: () => consumer.disconnect() };
+  }, 45_000);
+}
+
+/** The attacker's way back in: its own SCRAM user with ALLOW ALL on every topic. */
+export async function plantBackdoor(kafka: KafkaClient, s: Scenario): Promise<void> {
+  await upsertScramCredential(kafka.settings, s.backdoor, s.passwords.backdoor);
+  await kafka.withAdmin('planting the backdoor', (a) => a.createAcls({ acl: [toAclEntry(grant(`User:${s.backdoor}`, 'topic', '*', 'all'))] }));
+}
+
+/** Undefined once `user` signs in and sees `topic`'s metadata; otherwise the broker's refusal. */
+export async function signInRefusal(admin: KafkaSettings, user: string, password: string, topic: string): Promise<string | undefined> {
+  const client = new Kafka(kafkaJsConfig(userSettings(admin, user, password), `${user}-check`, undefined, 0)).admin();
+  try {
+    await client.connect();
+    await client.fetchTopicMetadata({ topics: [topic] });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await client.disconnect().catch(() => {});
+  }
+}

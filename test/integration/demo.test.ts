@@ -1,0 +1,61 @@
+// `kafka-ir demo` on the real cluster and the test Temporal: its answers against the story's known truth, checked with kcat and ConfigCommand.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../src/demo/run-demo.js';
+import { BUSINESS } from '../../src/demo/scenario.js';
+import { eventually } from '../support/engine.js';
+import { engineEnv } from '../support/infra.js';
+import { kafkaTool } from '../support/kafka-tools.js';
+import { kcatConsume } from '../support/kcat.js';
+
+function capture() {
+  const chunks: string[] = [];
+  const stream = new Writable({ write(chunk: Buffer, _enc, done) { chunks.push(chunk.toString()); done(); } });
+  return { stream, text: () => chunks.join('') };
+}
+
+describe('kafka-ir demo', () => {
+  it('tells the story end to end and answers with the truth: what was read, no classified data, the backdoor, time to contain', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const { answers, story, demo } = await runDemo(engineEnv(), { json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300] });
+
+    // --json: nothing but the answers belongs on stdout (the command prints them); progress went to stderr.
+    expect(stdout.text()).toBe('');
+    expect(stderr.text()).toMatch(/\[exfiltration\]\s+deny: done/);
+    expect(stderr.text()).toMatch(/\[backdoor\]\s+delete-credentials: done/);
+
+    expect(answers.topicsRead).toEqual([
+      { topic: story.topics.purchasing, messages: BUSINESS.purchasing.length },
+      { topic: story.topics.supply, messages: BUSINESS.supply.length },
+    ]);
+    expect(answers.classifiedDataTouched).toBe(false);
+    expect(answers.classifiedAtRisk).toEqual([{ topic: story.topics.customers, label: 'pii' }]);
+    expect(answers.backdoor).toBe(story.backdoor);
+    expect(answers.timeToContainSeconds).toBeGreaterThan(0);
+    expect(answers.incidents.backdoor).toMatch(/^ir-unauthorized-access-/);
+    const captured = readdirSync(answers.evidence!).filter((f) => f.endsWith('.ndjson'));
+    expect(captured).toHaveLength(2);
+    for (const file of [answers.reports.exfiltration, answers.reports.backdoor!]) {
+      expect(file.startsWith(demo.dir)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toMatch(/closed/);
+    }
+
+    // The backdoor is gone: no SCRAM credential left (Kafka's ConfigCommand), and its password opens nothing.
+    expect(kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'users', '--entity-name', story.backdoor])).not.toMatch(/SCRAM/);
+    expect(kcatConsume(story.backdoor, story.passwords.backdoor, story.topics.purchasing).status).not.toBe(0);
+
+    // Sergei is back with the rotated password; the stolen one is refused.
+    const secrets = readdirSync(demo.secretsDir);
+    expect(secrets).toHaveLength(1);
+    const fresh = readFileSync(join(demo.secretsDir, secrets[0]!), 'utf8').trim();
+    await eventually(async () => (kcatConsume(story.sergei, fresh, story.topics.purchasing).status === 0 ? true : undefined), 30_000, 'sergei to read with the new password');
+    expect(kcatConsume(story.sergei, story.passwords.sergei, story.topics.purchasing).status).not.toBe(0);
+
+    // No password reached the output.
+    for (const secret of [fresh, ...Object.values(story.passwords)]) expect(stderr.text()).not.toContain(secret);
+    expect(JSON.stringify(answers)).not.toContain(fresh);
+  });
+});

@@ -97,18 +97,22 @@ export function createIncidentService(
 
     async list(status, limit = 100) {
       const filter = status === 'open' ? ` AND ExecutionStatus = 'Running'` : status === 'closed' ? ` AND ExecutionStatus != 'Running'` : '';
-      const views: IncidentView[] = [];
-      for await (const execution of client.workflow.list({ query: `WorkflowType = 'runIncident'${filter}`, pageSize: limit })) {
-        if (execution.status.name === 'CONTINUED_AS_NEW') continue;
-        try {
-          views.push(await readView(client.workflow.getHandle(execution.workflowId, execution.runId), execution.status.name));
-        } catch (err) {
-          // An incident that cannot be read (its history is gone, or no worker serves its task queue) is left out of lists.
-          if (!(err instanceof WorkflowNotFoundError || err instanceof ServiceError)) throw err;
-        }
-        if (views.length >= limit) break;
+      const executions: { workflowId: string; runId: string; status: string }[] = [];
+      // This deployment's incidents only: those of another task queue have no worker here to answer a query.
+      const query = `WorkflowType = 'runIncident' AND TaskQueue = '${taskQueue}'${filter}`;
+      for await (const e of client.workflow.list({ query, pageSize: limit })) {
+        if (e.status.name === 'CONTINUED_AS_NEW') continue;
+        executions.push({ workflowId: e.workflowId, runId: e.runId, status: e.status.name });
+        if (executions.length >= limit) break;
       }
-      return views;
+      // Read in parallel, each within a few seconds: an incident that cannot be read now (no worker polls, or its
+      // history is gone) is left out of the list rather than holding it up.
+      const views = await Promise.all(executions.map((e) =>
+        client.withDeadline(Date.now() + 5_000, () => readView(client.workflow.getHandle(e.workflowId, e.runId), e.status)).catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError || err instanceof ServiceError) return undefined;
+          throw err;
+        })));
+      return views.filter((v): v is IncidentView => v !== undefined);
     },
 
     async note(id, note) {

@@ -41,6 +41,9 @@ describe('kafka-ir on the command line', () => {
     expect(await cli('alice', 'approve', id, '--step', 'deny')).toMatchObject({ status: 0, stdout: 'approval of step deny recorded\n' });
     const waiting = await cli('alice', 'status', id);
     expect(waiting.stdout).toMatch(/deny \(kafka\.acl\.deny\) awaiting_approval — waiting on bob \(1\/2\)/);
+    const open = await cli('alice', 'status');
+    expect(open.status).toBe(0);
+    expect(open.stdout).toContain(`${id}  OPEN`);
     expect((await cli('bob', 'approve', id, '--step', 'deny')).status).toBe(0);
 
     const done = await eventually(async () => {

@@ -116,6 +116,12 @@ export async function applyScramChanges(
     const doomed = deletes.filter((d) => d.user === user && present.includes(d.mechanism));
     await deleteScramCredentials(settings, user, doomed.map((d) => d.mechanism));
     changed.push(...doomed);
+    // Brokers apply the deletion from the metadata log a moment later: the step is done once it is visible, so a
+    // baseline or check that follows sees the credential gone.
+    for (let i = 0; (await mechanismsOf(settings, user)).some((m) => doomed.some((d) => d.mechanism === m)); i++) {
+      if (i >= 50) throw new KafkaIrError('KAFKA_UNAVAILABLE', `deleted the SCRAM credentials of ${user}, but a broker still lists them`, 'it will be retried');
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   return { changed, alreadyInPlace: changes.length - changed.length };
 }

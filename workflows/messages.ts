@@ -13,7 +13,11 @@ export interface DecisionRequest {
   reason?: string;
   /** The plan the person saw: a decision on a stale plan is refused. */
   planHash?: string;
+  /** An email link's one-time nonce: a link already used is refused. */
+  nonce?: string;
 }
+/** A refusal at the edge (bad Slack signature, expired link, unknown Slack user…), recorded in the incident's timeline. */
+export interface EdgeRefusal { channel: string; reason: string; step?: string; person?: string }
 export interface DecisionResult { accepted: boolean; reason?: string }
 
 export const attachAlert = defineUpdate<AttachResult, [AlertDelivery]>('attachAlert');
@@ -21,4 +25,5 @@ export const addNote = defineUpdate<{ accepted: boolean }, [NoteRequest]>('addNo
 export const abortIncident = defineUpdate<{ accepted: boolean; reason?: string }, [AbortRequest]>('abortIncident');
 export const decide = defineUpdate<DecisionResult, [DecisionRequest]>('decide');
 export const forceAdvance = defineUpdate<DecisionResult, [{ person: string; channel: string; reason: string }]>('forceAdvance');
+export const recordRefusal = defineUpdate<{ accepted: boolean }, [EdgeRefusal]>('recordRefusal');
 export const incidentView = defineQuery<IncidentView>('incidentView');

@@ -11,7 +11,7 @@ import { resolveTemplates, type TemplateScope } from '../src/model/template.js';
 import { toMachine, type IncidentContext, type IncidentEvent, type MachineCommand } from '../src/model/to-machine.js';
 import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
-import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView } from './messages.js';
+import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal } from './messages.js';
 import { Timers, type PendingTimer } from './timers.js';
 import { archiveAtClose } from './archive-at-close.js';
 
@@ -175,6 +175,14 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
       return { accepted: true };
     },
     { validator: personValidator },
+  );
+  setHandler(
+    recordRefusal,
+    (refusal) => {
+      record('decision.refused', { step: refusal.step, person: refusal.person, channel: refusal.channel, reason: refusal.reason, atEdge: true });
+      return { accepted: true };
+    },
+    { validator: (r) => { if (typeof r?.channel !== 'string' || typeof r.reason !== 'string') throw new Error('a refusal needs { channel, reason }'); } },
   );
   setHandler(
     decide,

@@ -8,6 +8,7 @@ import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
 import {
   abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, type AbortRequest, type DecisionRequest, type DecisionResult, type NoteRequest,
+  recordRefusal, type EdgeRefusal,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
@@ -27,6 +28,8 @@ export interface IncidentService {
   abort(id: string, request: AbortRequest): Promise<DecisionResult | undefined>;
   decide(id: string, request: DecisionRequest): Promise<DecisionResult | undefined>;
   forceAdvance(id: string, request: { person: string; channel: string; reason: string }): Promise<DecisionResult | undefined>;
+  /** Records a request refused at the edge in the incident's timeline (no-op for an unknown or ended incident). */
+  refuse(id: string, refusal: EdgeRefusal): Promise<void>;
 }
 
 /** A running incident answers its query; a finished one's view is its result, readable with no worker. */
@@ -123,5 +126,8 @@ export function createIncidentService(
     abort: (id, request) => update(id, abortIncident, request),
     decide: (id, request) => update(id, decide, request),
     forceAdvance: (id, request) => update(id, forceAdvance, request),
+    async refuse(id, refusal) {
+      await update(id, recordRefusal, refusal);
+    },
   };
 }

@@ -70,7 +70,28 @@ const ServerEnv = EngineEnv.extend({
   SPLUNK_HEC_TOKEN: z.string().min(1).optional(),
   SPLUNK_HEC_INDEX: z.string().min(1).optional(),
   SPLUNK_HEC_SOURCETYPE: z.string().min(1).optional(),
+  /** Slack: a bot token (xoxb-…) and the app's signing secret; the channel incidents are posted to. */
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'expected a bot token starting with xoxb- (Slack app: OAuth & Permissions)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be the signing secret from the Slack app\'s Basic Information page').optional(),
+  SLACK_CHANNEL: z.string().min(1).optional(),
+  SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/, 'a Slack workspace id looks like T0123ABCD').optional(),
+  SLACK_APP_ID: z.string().regex(/^A[A-Z0-9]+$/, 'a Slack app id looks like A0123ABCD').optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Email: an SMTP URL (smtp://user:pass@host:587, smtps://…), the sender, and who gets summaries. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:password@]host:port or smtps://…' }).optional(),
+  EMAIL_FROM: z.string().min(3).optional(),
+  EMAIL_TO: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
+  /** Signs email approval links; at least 32 characters. */
+  KAFKA_IR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 32)').optional(),
 }).superRefine((env, ctx) => {
+  const slack = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL', 'SLACK_TEAM_ID', 'SLACK_APP_ID'] as const;
+  if (slack.some((k) => env[k]) && !slack.every((k) => env[k])) {
+    const missing = slack.filter((k) => !env[k]);
+    ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `Slack is partly configured: set ${missing.join(', ')} too (README: "Slack")` });
+  }
+  if (env.SMTP_URL && !env.EMAIL_FROM) {
+    ctx.addIssue({ code: 'custom', path: ['EMAIL_FROM'], message: 'SMTP_URL is set, so EMAIL_FROM must be too (the sender address, e.g. kafka-ir@example.com)' });
+  }
   if (env.SPLUNK_HEC_URL && !env.SPLUNK_HEC_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['SPLUNK_HEC_TOKEN'], message: 'SPLUNK_HEC_URL is set, so SPLUNK_HEC_TOKEN must be too (an HEC token from Splunk: Settings > Data inputs > HTTP Event Collector)' });
   }
@@ -90,6 +111,12 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
 
 /** Where siem.export sends evidence; absent when SPLUNK_HEC_URL is unset. */
 export interface HecSettings { url: string; token: string; index?: string; sourcetype?: string }
+
+/** Slack, when SLACK_BOT_TOKEN is set (then all of its variables are). */
+export interface SlackSettings { token: string; signingSecret: string; channel: string; teamId: string; appId: string; apiUrl?: string }
+
+/** Email, when SMTP_URL is set. */
+export interface EmailSettings { smtpUrl: string; from: string; to: string[] }
 
 export interface KafkaSettings {
   brokers: string[];
@@ -158,6 +185,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     siem: e.SPLUNK_HEC_URL
       ? { url: e.SPLUNK_HEC_URL, token: e.SPLUNK_HEC_TOKEN!, index: e.SPLUNK_HEC_INDEX, sourcetype: e.SPLUNK_HEC_SOURCETYPE } satisfies HecSettings
       : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+        token: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET!, channel: e.SLACK_CHANNEL!,
+        teamId: e.SLACK_TEAM_ID!, appId: e.SLACK_APP_ID!, apiUrl: e.SLACK_API_URL,
+      } satisfies SlackSettings
+      : undefined,
+    email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM!, to: e.EMAIL_TO } satisfies EmailSettings : undefined,
+    linkSecret: e.KAFKA_IR_LINK_SECRET,
   };
 }
 export type Config = ReturnType<typeof loadConfig>;

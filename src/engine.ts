@@ -21,6 +21,8 @@ import { countedIncidents } from './metrics/counted-incidents.js';
 import { runChainHistory } from './temporal/incident-history.js';
 import { createIncidentReports } from './temporal/incident-reports.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
+import { slackClient } from './notify/slack-client.js';
+import { usergroupResolver } from './notify/slack-usergroups.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
@@ -74,6 +76,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
       historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
     }),
     dataConverter,
   });
@@ -84,7 +87,11 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   let ready = false;
   const running = worker.run();
   const incidents = countedIncidents(
-    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), { continueAsNewAfter: config.temporal.continueAsNewAfter }), metrics,
+    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      continueAsNewAfter: config.temporal.continueAsNewAfter,
+      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
+      ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
+    }), metrics,
   );
   const intake = config.settings.intake
     ? await startKafkaIntake({ kafka: config.kafka, intake: config.settings.intake, incidents, log }).catch(async (err: unknown) => {
@@ -104,7 +111,10 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     log,
     reports: createIncidentReports({ client, incidents, evidenceDir: config.evidenceDir }),
     metrics,
+    slack: config.slack,
+    linkSecret: config.linkSecret,
   });
+  if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
   ready = true;
   log.info({ url, temporal: temporalAddress, taskQueue: config.temporal.taskQueue }, 'kafka-ir is ready');

@@ -5,6 +5,7 @@ const REDACT = [
   'password', '*.password', '*.*.password', 'token', '*.token', '*.*.token', 'secret', '*.secret',
   'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', '*.sasl', 'sasl',
   'KAFKA_SASL_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SPLUNK_HEC_TOKEN', 'KAFKA_IR_PAYLOAD_KEY',
+  'KAFKA_IR_LINK_SECRET', 'SMTP_URL', '*.signingSecret', '*.smtpUrl', '*.linkSecret',
 ];
 
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {

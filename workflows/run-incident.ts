@@ -14,6 +14,9 @@ import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal } from './messages.js';
 import { Timers, type PendingTimer } from './timers.js';
 import { archiveAtClose } from './archive-at-close.js';
+import { Notifier } from './notify.js';
+import { approvalNotice, incidentSummary, noticeIncident, noticePeople } from '../src/model/notices.js';
+import type { ApprovalNotice, NoticeRefs } from '../src/model/notice.js';
 
 type XstateCommand =
   | { type: 'xstate.raise'; params: { event: IncidentEvent; id: string; delay?: number } }
@@ -29,6 +32,10 @@ export interface CarriedState {
   machine: { value: StateValue; context: IncidentContext };
   timers: PendingTimer[];
   rollbackRequested: boolean;
+  /** Where the incident's Slack thread and approval cards are. */
+  noticeRefs?: NoticeRefs;
+  /** Email link nonces already used: a link decides once. */
+  usedNonces?: string[];
 }
 
 export type RunIncidentInput = IncidentInput & {
@@ -38,6 +45,9 @@ export type RunIncidentInput = IncidentInput & {
 };
 
 const now = () => new Date().toISOString();
+
+/** Refusals at the edge (bad signatures, forged links) recorded per incident; the engine's log keeps the rest. */
+const MAX_EDGE_REFUSALS = 50;
 
 /** The message a person should read: an activity's own failure, not Temporal's wrapper. */
 function reason(err: unknown): string {
@@ -78,6 +88,20 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
   const events: IncidentEvent[] = [];
   const timers = new Timers((event) => events.push(event));
   let inFlight = 0;
+  const usedNonces = new Set(carried?.usedNonces ?? []);
+  const notifier = new Notifier(input.notify, carried?.noticeRefs ?? { cards: {} }, (channel, kind, error) => {
+    record('notify.failed', { channel, kind, error });
+    log.warn('notification failed', { incidentId: id, channel, kind, error });
+  });
+  const incidentNotice = () => noticeIncident(view, input.alert);
+  /** The approval card's state now; `state` overrides it when the step just left the wait. */
+  const cardOf = (step: string, state?: ApprovalNotice['state']) =>
+    approvalNotice(view, stepView(step), defs.get(step)!.approval!, input.roster, input.alert, state ?? 'waiting');
+  const refreshCard = (step: string, state?: ApprovalNotice['state']) => {
+    if (notifier.enabled && defs.get(step)?.approval && stepView(step).approvals) {
+      notifier.send({ kind: 'decision', incident: incidentNotice(), approval: cardOf(step, state) });
+    }
+  };
 
   const record = (type: string, fields: Record<string, unknown> = {}) => view.timeline.push({ at: now(), type, ...fields });
   const stepView = (step: string): StepView => view.steps.find((s) => s.id === step)!;
@@ -92,6 +116,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     s.error = reason(err);
     record('step.failed', { step, error: s.error });
     log.warn('step failed', { incidentId: id, step, error: s.error });
+    notifier.send({ kind: 'step', incident: incidentNotice(), step, action: s.action, status: 'failed', detail: s.error });
     events.push({ type: 'step.failed', step });
   };
   const finish = (step: string, output: unknown) => {
@@ -100,6 +125,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     s.output = output;
     outputs[step] = { output };
     record('step.done', { step, status: s.status });
+    notifier.send({ kind: 'step', incident: incidentNotice(), step, action: s.action, status: 'done', detail: s.plan?.summary ?? 'done' });
     events.push({ type: 'step.done', step });
   };
   /** Runs an activity-backed task, counted so continue-as-new and rollback wait for it. */
@@ -179,7 +205,15 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
   setHandler(
     recordRefusal,
     (refusal) => {
+      // Anyone who knows an incident id can send forged clicks or links: the timeline keeps the first ones, not a flood.
+      const recorded = view.timeline.filter((t) => t.atEdge).length;
+      if (recorded > MAX_EDGE_REFUSALS) return { accepted: false };
+      if (recorded === MAX_EDGE_REFUSALS) {
+        record('decision.refused', { channel: refusal.channel, reason: `more than ${MAX_EDGE_REFUSALS} requests refused at the edge: the rest are only logged`, atEdge: true });
+        return { accepted: false };
+      }
       record('decision.refused', { step: refusal.step, person: refusal.person, channel: refusal.channel, reason: refusal.reason, atEdge: true });
+      if (refusal.step && defs.has(refusal.step)) refreshCard(refusal.step, view.steps.find((x) => x.id === refusal.step)?.status === 'awaiting_approval' ? 'waiting' : 'ended');
       return { accepted: true };
     },
     { validator: (r) => { if (typeof r?.channel !== 'string' || typeof r.reason !== 'string') throw new Error('a refusal needs { channel, reason }'); } },
@@ -189,17 +223,23 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     (request) => {
       const def = defs.get(request.step);
       const s = view.steps.find((x) => x.id === request.step);
-      const verdict = judge(request, s, def?.approval, input.roster, input.requestedBy);
+      const used = request.nonce !== undefined && usedNonces.has(request.nonce);
+      const verdict = used
+        ? { accepted: false as const, reason: 'this approval link has already been used; each link decides once' }
+        : judge(request, s, def?.approval, input.roster, input.requestedBy);
       if (!verdict.accepted) {
         record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
+        if (s?.approvals) refreshCard(request.step, s.status === 'awaiting_approval' ? 'waiting' : 'ended');
         return { accepted: false, reason: verdict.reason };
       }
+      if (request.nonce !== undefined) usedNonces.add(request.nonce);
       const approvals = s!.approvals!;
       approvals.votes.push({ person: request.person, channel: request.channel, decision: request.decision, at: now() });
       approvals.waitingOn = waitingOn(def!.approval!, input.roster, approvals.votes, input.requestedBy);
       record('decision', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: request.reason });
       if (verdict.outcome === 'approved') events.push({ type: 'step.approved', step: request.step });
       if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });
+      refreshCard(request.step, verdict.outcome === 'counted' ? 'waiting' : verdict.outcome);
       return { accepted: true };
     },
     {
@@ -296,6 +336,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
         case 'enterPhase':
           view.phase = command.params.phase;
           record('phase', { phase: command.params.phase });
+          if (command.params.phase !== 'preparation') notifier.send({ kind: 'phase', incident: incidentNotice(), phase: command.params.phase });
           break;
         case 'planStep': track(() => planStep(command.params.step)); break;
         case 'applyStep': track(() => applyStep(command.params.step)); break;
@@ -308,18 +349,22 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
           s.approvals = { quorum: approval.quorum, votes: [], waitingOn: waitingOn(approval, input.roster, [], input.requestedBy) };
           record('approval.requested', { step, from: approval.from, quorum: approval.quorum, timeout: approval.timeout, planHash: s.plan?.hash });
           if (input.dryRun) events.push({ type: 'step.approved', step });
+          else notifier.send({ kind: 'approval', incident: incidentNotice(), approval: cardOf(step) });
           break;
         }
         case 'escalate': {
           const to = defs.get(command.params.step)!.approval!.escalate!.to;
           record('approval.escalated', { step: command.params.step, to, people: peopleOf(input.roster, to) });
+          notifier.send({ kind: 'escalated', incident: incidentNotice(), approval: cardOf(command.params.step), to, people: noticePeople(input.roster, peopleOf(input.roster, to)) });
           log.warn('approval escalated', { incidentId: id, step: command.params.step, to });
           break;
         }
         case 'endStep': {
           const { step, status } = command.params;
+          const waited = stepView(step).status === 'awaiting_approval';
           if (status !== 'failed') stepView(step).status = status === 'rejected' ? 'rejected' : 'skipped';
           record('step.ended', { step, status });
+          if (waited) refreshCard(step, status === 'rejected' ? 'rejected' : 'ended');
           break;
         }
         case 'closeIncident':
@@ -348,18 +393,20 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     let commands;
     [snapshot, commands] = initialTransition(machine);
     log.info('incident opened', { incidentId: id, runbook: input.runbook.id });
+    notifier.send({ kind: 'opened', incident: incidentNotice() });
     perform(commands);
   }
   const limit = input.continueAsNewAfter ?? 10_000;
   while (snapshot.status !== 'done') {
-    await condition(() => events.length > 0 || ((workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit) && inFlight === 0));
+    await condition(() => events.length > 0 || ((workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit) && inFlight === 0 && notifier.idle()));
     if (events.length === 0) {
       // Quiet moment with a long history: start a fresh run carrying everything (nothing in flight, no event pending).
       await condition(allHandlersFinished);
-      if (events.length === 0 && inFlight === 0) {
+      if (events.length === 0 && inFlight === 0 && notifier.idle()) {
         const state: CarriedState = {
           view, seenAlertKeys: [...seenAlertKeys], startAcknowledged, undoLog, outputs,
           machine: { value: snapshot.value, context: snapshot.context }, timers: timers.pending(), rollbackRequested,
+          ...(notifier.enabled ? { noticeRefs: notifier.refs } : {}), ...(usedNonces.size ? { usedNonces: [...usedNonces] } : {}),
         };
         return continueAsNew<typeof runIncident>({ ...input, carried: state });
       }
@@ -373,6 +420,8 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
   await condition(allHandlersFinished);
   // Behind patched(): incidents that ended before the archive existed still replay.
   if (patched('archive-at-close')) await archiveAtClose(view, record);
+  notifier.send({ kind: 'closed', incident: incidentNotice(), summary: incidentSummary(view) });
+  await condition(() => notifier.idle());
   log.info('incident ended', { incidentId: id, status: view.status });
   return view;
 }

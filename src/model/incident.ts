@@ -61,6 +61,8 @@ export const IncidentInput = z.object({
   roster: Roster,
   /** The authenticated person who raised the alert, if any: four-eyes keeps them from approving. */
   requestedBy: z.string().optional(),
+  /** The channels this incident notifies (Slack, email), as configured when it opened; absent: none. */
+  notify: z.object({ slack: z.boolean(), email: z.boolean() }).optional(),
 });
 export type IncidentInput = z.infer<typeof IncidentInput>;
 

@@ -31,6 +31,8 @@ export interface ApprovalNotice {
   /** When the approval times out, if it does. */
   deadline?: string;
   votes: { person: string; channel: string; decision: 'approve' | 'reject'; at: string; reason?: string }[];
+  /** Everyone who may decide or has voted, with their identities (for mentions). */
+  deciders: NoticePerson[];
   /** People who may still decide; the approval email goes to these. */
   waitingOn: NoticePerson[];
   state: 'waiting' | 'approved' | 'rejected' | 'ended';
@@ -42,7 +44,10 @@ export type Notice =
   | { kind: 'opened'; incident: NoticeIncident }
   | { kind: 'phase'; incident: NoticeIncident; phase: string }
   | { kind: 'step'; incident: NoticeIncident; step: string; action: string; status: 'done' | 'failed'; detail: string }
+  /** An approval is requested: the Slack card is posted and the approval emails sent. */
   | { kind: 'approval'; incident: NoticeIncident; approval: ApprovalNotice }
+  /** A vote, a refusal or the end of the wait: the Slack card is updated (no email). */
+  | { kind: 'decision'; incident: NoticeIncident; approval: ApprovalNotice }
   | { kind: 'escalated'; incident: NoticeIncident; approval: ApprovalNotice; to: string[]; people: NoticePerson[] }
   | { kind: 'closed'; incident: NoticeIncident; summary: IncidentSummary };
 
@@ -65,3 +70,6 @@ export interface NoticeResult {
   sent: string[];
   skipped: string[];
 }
+
+/** The channels an incident notifies, as configured when it opened. */
+export interface NoticeChannels { slack: boolean; email: boolean }

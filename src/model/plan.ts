@@ -1,8 +1,8 @@
 // Plan → approve → apply (DESIGN §4): the exact changes an action will make, their inverse, and a hash approvals bind to.
 import { z } from 'zod';
-import { AclBinding } from './acl.js';
+import { AclBinding, describeAcl } from './acl.js';
 import { ScramMechanism } from './credentials.js';
-import { QuotaEntity, QuotaKey } from './quota.js';
+import { QuotaEntity, QuotaKey, describeQuotaEntity } from './quota.js';
 
 export const Change = z.discriminatedUnion('op', [
   z.object({ op: z.literal('acl.create'), binding: AclBinding }),
@@ -40,3 +40,17 @@ export const ApplyResult = z.object({
   alreadyInPlace: z.number().int().nonnegative(),
 });
 export type ApplyResult = z.infer<typeof ApplyResult>;
+
+/** One line a person reads on an approval card or email. */
+export function describeChange(c: Change): string {
+  switch (c.op) {
+    case 'acl.create': return `add ${describeAcl(c.binding)}`;
+    case 'acl.delete': return `remove ${describeAcl(c.binding)}`;
+    case 'quota.set': return `quota ${c.key} for ${describeQuotaEntity(c.entity)}: ${c.before ?? 'none'} → ${c.after ?? 'none'}`;
+    case 'scram.rotate': return `new SCRAM password for ${c.user} (${c.mechanisms.join(', ')})`;
+    case 'scram.delete': return `delete SCRAM credential of ${c.user} (${c.mechanism})`;
+    case 'partition.reassign': return `move ${c.topic}-${c.partition} replicas [${c.before.join(',')}] → [${c.after.join(',')}]`;
+    case 'config.set': return `broker ${c.name} ${c.key}: ${c.before ?? 'unset'} → ${c.after ?? 'unset'}`;
+    case 'broker.fence': return `fence broker ${c.brokerId} (${c.host}) with ${c.command.join(' ')}`;
+  }
+}

@@ -15,7 +15,15 @@ const Handle = z.string().regex(/^[a-z][a-z0-9._-]*$/, 'a person handle is lower
 export const Roster = z.strictObject({
   people: z.record(Handle, Person).default({}),
   groups: z.record(z.string().min(1), z.array(Handle)).default({}),
+  /**
+   * Groups whose membership follows a Slack user group (usergroups.users.list) when an incident opens: the listed
+   * people of the group who are in the user group then. The listed members stand when Slack cannot be asked.
+   */
+  slackUsergroups: z.record(z.string().min(1), z.string().regex(/^S[A-Z0-9]+$/, 'a Slack user group id looks like S0123ABCD')).optional(),
 }).superRefine((roster, ctx) => {
+  for (const group of Object.keys(roster.slackUsergroups ?? {})) {
+    if (!roster.groups[group]) ctx.addIssue({ code: 'custom', path: ['slackUsergroups', group], message: `"${group}" is not under groups: list the people who may be in it` });
+  }
   for (const [group, members] of Object.entries(roster.groups)) {
     members.forEach((m, i) => {
       if (!roster.people[m]) ctx.addIssue({ code: 'custom', path: ['groups', group, i], message: `"${m}" is not listed under people` });

@@ -10,6 +10,9 @@ import { codecRoutes } from './codec.js';
 import { temporalUnavailable } from './temporal-errors.js';
 import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
+import { slackRoutes } from './slack.js';
+import { approvalRoutes } from './approvals.js';
+import type { SlackSettings } from '../config.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 
@@ -26,6 +29,9 @@ export interface ServerDeps {
   /** Post-mortems (GET /v1/incidents/:id/report) and Prometheus metrics (GET /metrics); each route is absent when unset. */
   reports?: IncidentReports;
   metrics?: EngineMetrics;
+  /** Slack interactivity (POST /v1/slack/interactions) and email approval links (/v1/approvals/:token); absent when unset. */
+  slack?: SlackSettings;
+  linkSecret?: string;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -47,5 +53,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   incidentRoutes(app, deps);
   codecRoutes(app, deps);
   reportRoutes(app, deps);
+  slackRoutes(app, deps);
+  approvalRoutes(app, deps);
   return app;
 }

@@ -11,6 +11,7 @@ import {
   recordRefusal, type EdgeRefusal,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
+import type { NoticeChannels } from '../model/notice.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -38,8 +39,16 @@ async function readView(handle: WorkflowHandle, status?: string): Promise<Incide
   return state === 'RUNNING' ? handle.query(incidentView) : (handle.result() as Promise<IncidentView>);
 }
 
+export interface IncidentServiceOptions {
+  continueAsNewAfter?: number;
+  /** The channels new incidents notify. */
+  notify?: NoticeChannels;
+  /** Resolves the roster when an incident opens (Slack user groups). */
+  resolveRoster?: (roster: Roster) => Promise<Roster>;
+}
+
 export function createIncidentService(
-  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: { continueAsNewAfter?: number } = {},
+  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions = {},
 ): IncidentService {
   async function handleFor(id: string) {
     const parsed = parseIncidentId(id);
@@ -63,13 +72,15 @@ export function createIncidentService(
 
   return {
     async submit(alert, opts = {}) {
-      const { runbooks, roster } = catalog();
+      const { runbooks, roster: listed } = catalog();
       const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun);
       if (!routed.ok) return { matched: false, reason: routed.reason };
+      const roster = options.resolveRoster && !opts.attachOnly ? await options.resolveRoster(listed) : listed;
       const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
       const input: RunIncidentInput = {
         runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: opts.dryRun ?? false, roster,
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
+        ...(options.notify && (options.notify.slack || options.notify.email) ? { notify: options.notify } : {}),
       };
       if (opts.attachOnly) {
         // A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts.

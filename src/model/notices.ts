@@ -1,0 +1,77 @@
+// Builds the notices an incident sends from its view (pure: the workflow calls these, the notify activities render them).
+import type { Alert } from './alert.js';
+import { durationMs } from './duration.js';
+import type { IncidentView, StepView } from './incident.js';
+import type { ApprovalNotice, IncidentSummary, NoticeIncident, NoticePerson } from './notice.js';
+import { peopleOf, type Roster } from './roster.js';
+import type { Approval } from './runbook.js';
+
+export function noticeIncident(view: IncidentView, alert: Alert): NoticeIncident {
+  return {
+    id: view.id, runbook: view.runbook, subject: view.subject, severity: view.severity, status: view.status, phase: view.phase,
+    alert: { kind: alert.kind, summary: alert.summary, ...(alert.source ? { source: alert.source } : {}) }, dryRun: view.dryRun,
+  };
+}
+
+export function noticePeople(roster: Roster, handles: readonly string[]): NoticePerson[] {
+  return handles.map((handle) => {
+    const p = roster.people[handle];
+    return { handle, ...(p?.name ? { name: p.name } : {}), ...(p?.slack ? { slack: p.slack } : {}), ...(p?.email ? { email: p.email } : {}) };
+  });
+}
+
+/** What earlier steps found that a person deciding should know: the blast radius, in a line or two. */
+function findings(view: IncidentView): string[] {
+  return view.steps.flatMap((s) => {
+    if (s.action !== 'kafka.blastRadius' || s.status !== 'done') return [];
+    const b = s.output as { principal?: string; readableTopics?: string[]; readTopics?: string[]; classified?: { topic: string; label: string; status: string }[] };
+    const classified = (b.classified ?? []).map((c) => `${c.topic} (${c.label}, ${c.status === 'read' ? 'read' : 'at risk'})`);
+    return [
+      `Blast radius of ${b.principal ?? view.subject}: can read ${b.readableTopics?.length ?? 0} topic(s), read ${(b.readTopics ?? []).join(', ') || 'none that left offsets'}`,
+      ...(classified.length ? [`Classified data: ${classified.join(', ')}`] : []),
+    ];
+  });
+}
+
+function undoOf(step: StepView): string {
+  if (!step.plan || step.plan.changes.length === 0) return 'Nothing to undo: the plan changes nothing.';
+  if (step.plan.inverse.length === 0) return 'Irreversible: this cannot be undone.';
+  return `Reversible: the inverse (${step.plan.inverse.length} change(s)) is recorded before applying; recovery or an abort with rollback restores the previous state.`;
+}
+
+export function approvalNotice(
+  view: IncidentView, step: StepView, approval: Approval, roster: Roster, alert: Alert, state: ApprovalNotice['state'],
+): ApprovalNotice {
+  const requested = view.timeline.filter((t) => t.type === 'approval.requested' && t.step === step.id).at(-1);
+  const reasons = new Map(view.timeline.filter((t) => t.type === 'decision' && t.step === step.id).map((t) => [String(t.person), t.reason as string | undefined]));
+  return {
+    step: step.id,
+    action: step.action,
+    phase: step.phase,
+    ...(step.plan ? { plan: { summary: step.plan.summary, hash: step.plan.hash, changes: step.plan.changes, notes: step.plan.notes } } : {}),
+    why: [`Alert: ${alert.summary}`, ...findings(view)],
+    undo: undoOf(step),
+    from: approval.from,
+    quorum: approval.quorum,
+    ...(requested ? { deadline: new Date(Date.parse(requested.at) + durationMs(approval.timeout)).toISOString() } : {}),
+    votes: (step.approvals?.votes ?? []).map((v) => ({ ...v, ...(reasons.get(v.person) ? { reason: reasons.get(v.person) } : {}) })),
+    deciders: noticePeople(roster, [...new Set([...peopleOf(roster, approval.from), ...(step.approvals?.votes ?? []).map((v) => v.person)])]),
+    waitingOn: state === 'waiting' ? noticePeople(roster, step.approvals?.waitingOn ?? peopleOf(roster, approval.from)) : [],
+    state,
+    refusals: view.timeline
+      .filter((t) => t.type === 'decision.refused' && t.step === step.id)
+      .slice(-5)
+      .map((t) => ({ at: t.at, channel: String(t.channel), reason: String(t.reason), ...(t.person ? { person: String(t.person) } : {}) })),
+  };
+}
+
+export function incidentSummary(view: IncidentView): IncidentSummary {
+  const contained = view.timeline.find((t) => t.type === 'step.done' && view.steps.some((s) => s.id === t.step && s.phase === 'containment' && s.plan));
+  return {
+    openedAt: view.openedAt,
+    ...(view.closedAt ? { closedAt: view.closedAt } : {}),
+    ...(contained ? { timeToContainMs: Math.max(0, Date.parse(contained.at) - Date.parse(view.openedAt)) } : {}),
+    steps: view.steps.map((s) => ({ id: s.id, action: s.action, status: s.status, ...(s.plan ? { summary: s.plan.summary } : {}) })),
+    decisions: view.steps.flatMap((s) => (s.approvals?.votes ?? []).map((v) => ({ step: s.id, person: v.person, channel: v.channel, decision: v.decision, at: v.at }))),
+  };
+}

@@ -1,0 +1,31 @@
+// Roster groups that follow Slack user groups: resolved when an incident opens, so who may decide is pinned with it.
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger.js';
+import type { Roster } from '../model/roster.js';
+
+/** Returns a resolver that narrows each linked group to its listed people now in the Slack user group (cached a minute). */
+export function usergroupResolver(client: WebClient, log: Logger, ttlMs = 60_000): (roster: Roster) => Promise<Roster> {
+  const cache = new Map<string, { users: Set<string>; until: number }>();
+  const usersOf = async (usergroup: string): Promise<Set<string>> => {
+    const hit = cache.get(usergroup);
+    if (hit && hit.until > Date.now()) return hit.users;
+    const result = await client.usergroups.users.list({ usergroup });
+    const users = new Set(result.users ?? []);
+    cache.set(usergroup, { users, until: Date.now() + ttlMs });
+    return users;
+  };
+  return async (roster) => {
+    const linked = Object.entries(roster.slackUsergroups ?? {});
+    if (linked.length === 0) return roster;
+    const groups = { ...roster.groups };
+    await Promise.all(linked.map(async ([group, usergroup]) => {
+      try {
+        const users = await usersOf(usergroup);
+        groups[group] = (roster.groups[group] ?? []).filter((handle) => users.has(roster.people[handle]?.slack ?? ''));
+      } catch (err) {
+        log.warn({ group, usergroup, error: err instanceof Error ? err.message : String(err) }, 'cannot read the Slack user group: its listed members stand');
+      }
+    }));
+    return { ...roster, groups };
+  };
+}

@@ -1,0 +1,143 @@
+// POST /v1/slack/interactions: approval card clicks and the reject-reason modal, authenticated at the edge (DESIGN §4, §6).
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebClient } from '@slack/web-api';
+import type { SlackSettings } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Roster } from '../model/roster.js';
+import type { IncidentService } from '../temporal/incidents.js';
+import { slackClient } from '../notify/slack-client.js';
+
+/** Slack's window for request timestamps, either way (Slack's own guidance; Bolt only checks the past). */
+const SKEW_S = 5 * 60;
+const REJECT_CALLBACK = 'kafka-ir.reject';
+
+interface Target { i: string; s: string; h?: string }
+interface Interaction {
+  type?: string;
+  user?: { id?: string };
+  team?: { id?: string } | null;
+  api_app_id?: string;
+  trigger_id?: string;
+  actions?: { action_id?: string; value?: string }[];
+  view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
+}
+
+export interface SlackDeps { slack?: SlackSettings; incidents: IncidentService; roster: Roster; log: Logger }
+
+function parseJson<T>(text: string | undefined): T | undefined {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The incident and step a payload claims to be about (untrusted until the signature holds; used to record refusals). */
+function targetOf(p: Interaction | undefined): Target | undefined {
+  const t = p?.type === 'view_submission' ? parseJson<Target>(p.view?.private_metadata) : parseJson<Target>(p?.actions?.[0]?.value);
+  return typeof t?.i === 'string' && typeof t.s === 'string' ? t : undefined;
+}
+
+/** Signatures seen in the last ten minutes: a captured request sent again is refused. */
+class SeenSignatures {
+  private readonly seen = new Map<string, number>();
+  add(signature: string, now: number): boolean {
+    for (const [s, until] of this.seen) if (until < now) this.seen.delete(s);
+    if (this.seen.has(signature)) return false;
+    this.seen.set(signature, now + 2 * SKEW_S * 1000);
+    return true;
+  }
+}
+
+export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
+  const { slack } = deps;
+  if (!slack) return;
+  const client: WebClient = slackClient(slack);
+  const seen = new SeenSignatures();
+  const log = deps.log.child({ component: 'slack' });
+
+  /** Records a refusal on the incident the payload names; a payload naming none is only logged. */
+  const refuse = (target: Target | undefined, reason: string, slackUser?: string) => {
+    log.warn({ incident: target?.i, step: target?.s, slackUser, reason }, 'slack interaction refused');
+    if (target) void deps.incidents.refuse(target.i, { channel: 'slack', reason, step: target.s, ...(slackUser ? { person: `slack:${slackUser}` } : {}) }).catch(() => undefined);
+  };
+
+  /** Why a request is not Slack's, or undefined when its signature and timestamp hold. */
+  const authenticate = (request: FastifyRequest, raw: string): string | undefined => {
+    const ts = Number(request.headers['x-slack-request-timestamp']);
+    const signature = String(request.headers['x-slack-signature'] ?? '');
+    if (!Number.isInteger(ts) || !signature.startsWith('v0=')) return 'request is not signed by Slack';
+    const skew = Math.floor(Date.now() / 1000) - ts;
+    if (skew > SKEW_S) return `request timestamp is ${skew} s old (more than 5 minutes)`;
+    if (skew < -SKEW_S) return `request timestamp is ${-skew} s in the future (more than 5 minutes)`;
+    const expected = Buffer.from(`v0=${createHmac('sha256', slack.signingSecret).update(`v0:${ts}:${raw}`).digest('hex')}`);
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'Slack signature does not match (check SLACK_SIGNING_SECRET)';
+    if (!seen.add(signature, Date.now())) return 'request was already received once (replayed)';
+    return undefined;
+  };
+
+  const decide = async (target: Target, slackUser: string, person: string, decision: 'approve' | 'reject', reason?: string) => {
+    const result = await deps.incidents.decide(target.i, {
+      person, channel: 'slack', step: target.s, decision, ...(reason ? { reason } : {}), ...(target.h ? { planHash: target.h } : {}),
+    });
+    if (!result) refuse(target, `no incident ${target.i}`, slackUser);
+    log.info({ incident: target.i, step: target.s, person, decision, accepted: result?.accepted, reason: result?.reason }, 'slack decision');
+  };
+
+  app.register(async (scope) => {
+    // Slack posts form-encoded `payload=<json>`; the signature covers the raw bytes, so the body is kept as a string.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    scope.post('/v1/slack/interactions', async (request, reply) => {
+      const raw = typeof request.body === 'string' ? request.body : '';
+      const payload = parseJson<Interaction>(new URLSearchParams(raw).get('payload') ?? undefined);
+      const target = targetOf(payload);
+      const unauthenticated = authenticate(request, raw);
+      if (unauthenticated) {
+        refuse(target, unauthenticated);
+        return reply.code(401).send({ error: unauthenticated });
+      }
+      const slackUser = payload?.user?.id;
+      const teamId = payload?.team?.id;
+      if (teamId !== slack.teamId || payload?.api_app_id !== slack.appId) {
+        const reason = `interaction from workspace ${teamId ?? '?'} / app ${payload?.api_app_id ?? '?'}, not this deployment's (SLACK_TEAM_ID, SLACK_APP_ID)`;
+        refuse(target, reason, slackUser);
+        return reply.code(403).send({ error: reason });
+      }
+      if (!target || !slackUser) return reply.code(200).send(); // not one of our buttons: nothing to do
+      const person = Object.entries(deps.roster.people).find(([, p]) => p.slack === slackUser)?.[0];
+      if (!person) {
+        refuse(target, `Slack user ${slackUser} is not in the roster`, slackUser);
+        return reply.code(200).send();
+      }
+
+      if (payload.type === 'view_submission' && payload.view?.callback_id === REJECT_CALLBACK) {
+        const reason = Object.values(payload.view.state?.values ?? {}).flatMap((b) => Object.values(b)).find((v) => v.value)?.value ?? undefined;
+        void decide(target, slackUser, person, 'reject', reason).catch((err: unknown) => log.error({ err }, 'slack decision failed'));
+        return reply.code(200).send();
+      }
+      const action = payload.actions?.[0]?.action_id;
+      if (action === 'approve') {
+        // Acknowledge within Slack's 3 s; the workflow records the vote and updates the card.
+        void decide(target, slackUser, person, 'approve').catch((err: unknown) => log.error({ err }, 'slack decision failed'));
+      } else if (action === 'reject' && payload.trigger_id) {
+        void client.views.open({
+          trigger_id: payload.trigger_id,
+          view: {
+            type: 'modal', callback_id: REJECT_CALLBACK, private_metadata: JSON.stringify(target),
+            title: { type: 'plain_text', text: 'Reject step' },
+            submit: { type: 'plain_text', text: 'Reject' },
+            close: { type: 'plain_text', text: 'Cancel' },
+            blocks: [
+              { type: 'section', text: { type: 'mrkdwn', text: `Reject step \`${target.s}\` of incident ${target.i}? A rejection vetoes the step.` } },
+              { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Why?' }, element: { type: 'plain_text_input', action_id: 'reason', multiline: true } },
+            ],
+          },
+        }).catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack views.open failed'));
+      }
+      return reply.code(200).send();
+    });
+  });
+}

@@ -114,6 +114,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     slack: config.slack,
     linkSecret: config.linkSecret,
   });
+  log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
   ready = true;

@@ -25,7 +25,7 @@ export interface IncidentService {
   submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; requestedBy?: string; attachOnly?: boolean }): Promise<SubmitOutcome>;
   view(id: string): Promise<IncidentView | undefined>;
   list(status?: 'open' | 'closed', limit?: number): Promise<IncidentView[]>;
-  note(id: string, note: NoteRequest): Promise<{ accepted: boolean } | undefined>;
+  note(id: string, note: NoteRequest): Promise<DecisionResult | undefined>;
   abort(id: string, request: AbortRequest): Promise<DecisionResult | undefined>;
   decide(id: string, request: DecisionRequest): Promise<DecisionResult | undefined>;
   forceAdvance(id: string, request: { person: string; channel: string; reason: string }): Promise<DecisionResult | undefined>;
@@ -50,24 +50,40 @@ export interface IncidentServiceOptions {
 export function createIncidentService(
   client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions = {},
 ): IncidentService {
-  async function handleFor(id: string) {
+  /**
+   * The incident's current run. The latest run answers for the newest incident of a subject; older ones are found by
+   * their first run id. A run that continued as new hands over to its chain's latest run (listing may lag behind it).
+   */
+  async function handleFor(id: string): Promise<WorkflowHandle | undefined> {
     const parsed = parseIncidentId(id);
     if (!parsed) return undefined;
-    // The latest run answers for the newest incident of a subject; older ones are found by their first run id.
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
       const handle = client.workflow.getHandle(parsed.workflowId, execution.runId);
-      const first = (await handle.describe()).raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (runTag(first) === parsed.runTag) return handle;
+      const described = await handle.describe();
+      const first = described.raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
+      if (runTag(first) !== parsed.runTag) continue;
+      return described.status.name === 'CONTINUED_AS_NEW' ? client.workflow.getHandle(parsed.workflowId, undefined, { firstExecutionRunId: first }) : handle;
     }
     return undefined;
   }
 
-  /** Sends an update to a running incident; an ended one refuses without reaching the workflow. */
+  /**
+   * Sends an update to a running incident; an ended one refuses without reaching the workflow. The update targets the
+   * chain, not a run: a run that continues as new meanwhile refuses it, and it is sent again to the next run.
+   */
   async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A]>, request: A): Promise<DecisionResult | undefined> {
     const handle = await handleFor(id);
     if (!handle) return undefined;
-    if ((await handle.describe()).status.name !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
-    return handle.executeUpdate(def, { args: [request] });
+    for (let attempt = 1; ; attempt++) {
+      const described = await handle.describe();
+      if (described.status.name !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
+      const first = described.raw.workflowExecutionInfo?.firstRunId ?? described.runId;
+      try {
+        return await client.workflow.getHandle(handle.workflowId, undefined, { firstExecutionRunId: first }).executeUpdate(def, { args: [request] });
+      } catch (err) {
+        if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
+      }
+    }
   }
 
   return {
@@ -129,10 +145,7 @@ export function createIncidentService(
       return views.filter((v): v is IncidentView => v !== undefined);
     },
 
-    async note(id, note) {
-      const handle = await handleFor(id);
-      return handle ? handle.executeUpdate(addNote, { args: [note] }) : undefined;
-    },
+    note: (id, note) => update(id, addNote, note),
 
     abort: (id, request) => update(id, abortIncident, request),
     decide: (id, request) => update(id, decide, request),

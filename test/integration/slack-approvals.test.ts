@@ -17,7 +17,8 @@ let engine: TestEngine;
 const kafka = admin();
 beforeAll(async () => {
   slack = await startSlackStandIn();
-  engine = await startTestEngine(slackEnv(slack));
+  // A short history limit: incidents continue as new while waiting, so cards and threads must survive it.
+  engine = await startTestEngine({ ...slackEnv(slack), KAFKA_IR_CONTINUE_AS_NEW_AFTER: '60' });
 });
 afterAll(async () => { await engine?.close(); await slack?.close(); await kafka.close(); });
 

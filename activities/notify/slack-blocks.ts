@@ -1,6 +1,7 @@
 // Slack messages for incident notices: the incident's first message, its thread updates, and the Block Kit approval card.
 import type { KnownBlock } from '@slack/web-api';
 import { describeChange } from '../../src/model/plan.js';
+import { duration } from '../../src/report/render-markdown.js';
 import type { ApprovalNotice, IncidentSummary, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 
 /** Slack's mrkdwn reserves &, < and >: everything from alerts and plans is escaped. */
@@ -74,8 +75,6 @@ export function approvalCard(i: NoticeIncident, a: ApprovalNotice, url: string):
   if (a.plan) blocks.push(context(`Plan hash \`${a.plan.hash.slice(0, 16)}…\`: an approval binds to exactly this plan.`));
   return { text: `${state}: step ${a.step} of incident ${i.id}`, blocks };
 }
-
-const duration = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
 function summaryText(i: NoticeIncident, s: IncidentSummary): string {
   return [

@@ -3,15 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { loadClientConfig, loadConfig } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import { createLogger } from './logger.js';
-import { startEngine } from './engine.js';
 import { abortCommand, decideCommand, noteCommand } from './cli/incident-actions.js';
 import { listCommand, validateCommand } from './cli/runbooks.js';
 import { statusCommand } from './cli/status.js';
 import { evidenceVerifyCommand } from './cli/evidence.js';
-import { evidenceExportCommand, type EvidenceExportOptions } from './cli/evidence-export.js';
+import type { EvidenceExportOptions } from './cli/evidence-export.js';
 import { triggerCommand, type TriggerOptions } from './cli/trigger.js';
 import { reportCommand } from './cli/report.js';
-import { demoCommand } from './demo/run-demo.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -25,6 +23,8 @@ function program(): Command {
     .description('run the Temporal worker and the HTTP server (embedded Temporal dev server when TEMPORAL_ADDRESS is unset)')
     .action(async () => {
       const log = createLogger();
+      // The engine, the demo and the export load Temporal's worker and Kafka clients: only when they run.
+      const { startEngine } = await import('./engine.js');
       const engine = await startEngine(loadConfig(), log);
       const stop = () => { void engine.close(); };
       process.once('SIGINT', stop);
@@ -110,7 +110,10 @@ function program(): Command {
     .description('the 3 a.m. story on a real cluster: an attacker reads with a stolen password, runbooks contain and clean up, then the answers (needs KAFKA_BROKERS; `npm run demo` starts the dev cluster)')
     .option('--json', 'print only the answers, as JSON, on stdout (progress on stderr)')
     .option('--interactive', 'ask at the terminal for each approval instead of the scripted approvers')
-    .action(async (opts: { json?: boolean; interactive?: boolean }) => { process.exitCode = await demoCommand(process.env, opts); });
+    .action(async (opts: { json?: boolean; interactive?: boolean }) => {
+      const { demoCommand } = await import('./demo/run-demo.js');
+      process.exitCode = await demoCommand(process.env, opts);
+    });
 
   const evidence = cli.command('evidence').description('work with captured evidence');
   evidence.command('verify').argument('<dir>', 'an evidence directory (<evidence dir>/<incident>/<step>)')
@@ -130,6 +133,7 @@ function program(): Command {
       const stop = () => cancel.abort(new Error('interrupted'));
       process.once('SIGINT', stop);
       try {
+        const { evidenceExportCommand } = await import('./cli/evidence-export.js');
         process.exitCode = await evidenceExportCommand(loadConfig(), opts, {
           out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`),
           tty: process.stderr.isTTY ? process.stderr : undefined, log: createLogger().child({ component: 'evidence-export' }),

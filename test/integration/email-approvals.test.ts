@@ -1,6 +1,11 @@
 // A whole incident run from email alone, on real Temporal and Kafka with a real SMTP server: approval mails with
 // signed one-time links, a confirmation page that decides nothing, two approvers, the DENY on the broker, the summary
 // mail; every tampered, expired, reused or late link refused, recorded, and changing nothing.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
@@ -43,7 +48,7 @@ async function open(kind: string) {
 }
 
 describe('email', () => {
-  it('runs an incident from email alone: each approver gets a link, GET only confirms, two POSTs deny on the broker, a summary at close', async () => {
+  it('runs an incident from email alone: each approver gets a link, GET only confirms, two POSTs deny on the broker, a summary at close', { timeout: 180_000 }, async () => {
     const { id, principal } = await open('test.approve-deny');
     const alice = await linkFor(id, 'alice@example.com');
     const bob = await linkFor(id, 'bob@example.com');
@@ -51,7 +56,17 @@ describe('email', () => {
     expect(mail.subject).toContain(`[kafka-ir] high ${id}`);
     expect(mail.text).toContain(`DENY ${principal} all on topic *`);
 
-    // A mail scanner (or a person) opening the link sees the step and a form, and nothing is decided.
+    // A browser opening the link (a person, or a mail scanner's pre-click) shows the plan and the buttons, and decides nothing.
+    const profile = await mkdtemp(join(tmpdir(), 'kafka-ir-chromium-'));
+    try {
+      const { stdout: dom } = await promisify(execFile)('/usr/bin/chromium', [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--user-data-dir=${profile}`, '--dump-dom', bob,
+      ], { timeout: 90_000, maxBuffer: 10 * 1024 * 1024 });
+      expect(dom).toContain(`DENY ${principal} all on topic *`);
+      expect(dom).toMatch(/<button[^>]*value="approve"[^>]*>Approve<\/button>/);
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
     const confirm = await page(alice);
     expect(confirm.status).toBe(200);
     expect(confirm.html).toContain(principal);

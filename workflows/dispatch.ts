@@ -2,6 +2,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActionName, actionCatalogue } from '../src/model/actions.js';
+import type { NotifyAction } from '../src/model/actions/notify.js';
 import type { Plan } from '../src/model/plan.js';
 
 import type { StepRequest } from '../activities/index.js';
@@ -50,21 +51,24 @@ export const dispatch = {
   'kafka.baseline.snapshot': { run: kafka.snapshotBaseline },
   'kafka.baseline.diff': { run: kafka.diffBaseline },
   'siem.export': { run: siem.exportEvidence },
-} satisfies { [A in ActionName]: Entry<A> };
+} satisfies { [A in Exclude<ActionName, NotifyAction>]: Entry<A> };
+
+/** slack.notify and email.notify are the workflow's own: they go through its notice queue (workflows/notify.ts). */
+export const NOTIFY_ACTIONS: ReadonlySet<string> = new Set<NotifyAction>(['slack.notify', 'email.notify']);
 
 /** Applies a plan's changes (or, for undo, its inverse); the same activity for every change action. */
 export const applyChanges = kafka.applyChanges;
 
 /** The plan activity of a change action (the machine only plans change actions). */
 export function plannerOf(action: ActionName): (req: StepRequest) => Promise<Plan> {
-  const entry = dispatch[action] as { plan?: (req: StepRequest) => Promise<Plan> };
+  const entry = dispatch[action as keyof typeof dispatch] as { plan?: (req: StepRequest) => Promise<Plan> };
   if (!entry.plan) throw new Error(`${action} is not a change action`);
   return entry.plan;
 }
 
 /** The run activity of a read action. */
 export function runnerOf(action: ActionName): (req: StepRequest) => Promise<unknown> {
-  const entry = dispatch[action] as { run?: (req: StepRequest) => Promise<unknown> };
+  const entry = dispatch[action as keyof typeof dispatch] as { run?: (req: StepRequest) => Promise<unknown> };
   if (!entry.run) throw new Error(`${action} is not a read action`);
   return entry.run;
 }

@@ -23,12 +23,21 @@ export class Notifier {
     private readonly failed: (channel: string, kind: string, error: string) => void,
   ) {}
 
+  /** Whether the incident notifies on this channel. */
+  has(channel: 'slack' | 'email'): boolean {
+    return Boolean(this.channels?.[channel]);
+  }
+
   get enabled(): boolean {
     return Boolean(this.channels?.slack || this.channels?.email);
   }
 
   /** Queues a notice; a channel that keeps failing is recorded, never fatal to the incident. */
   send(notice: Notice): void {
+    if (notice.kind === 'message' && notice.channel === 'email') {
+      if (this.channels?.email) this.email = this.queue(this.email, 'email', notice, async () => { await notifyEmail({ notice }); });
+      return;
+    }
     if (this.channels?.slack) {
       this.slack = this.queue(this.slack, 'slack', notice, async () => { this.refs = await notifySlack({ notice, refs: this.refs }); });
     }

@@ -9,7 +9,7 @@ import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
 import { peopleOf } from '../src/model/roster.js';
 import { resolveTemplates, type TemplateScope } from '../src/model/template.js';
 import { toMachine, type IncidentContext, type IncidentEvent, type MachineCommand } from '../src/model/to-machine.js';
-import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
+import { NOTIFY_ACTIONS, applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal } from './messages.js';
 import { Timers, type PendingTimer } from './timers.js';
@@ -293,6 +293,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
           // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
           return finish(step, { dryRun: true, note: 'dry run: access is not verified because nothing was applied' });
         }
+        if (NOTIFY_ACTIONS.has(def.action)) return finish(step, notifyStep(step, def.action, resolveTemplates(def.with, scope()) as Record<string, unknown>));
         return finish(step, await runnerOf(def.action)({ incidentId: id, step, input: resolveTemplates(def.with, scope()) }));
       }
       const entry = undoLog.find((u) => u.step === def.undo);
@@ -308,6 +309,15 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     } catch (err) {
       fail(step, err);
     }
+  }
+
+  /** A runbook's own notice: queued in order with the incident's others; a channel that is off is said so. */
+  function notifyStep(step: string, action: string, input: Record<string, unknown>): { queued: boolean; note?: string } {
+    const channel = action === 'slack.notify' ? 'slack' : 'email';
+    if (!notifier.has(channel)) return { queued: false, note: `${channel === 'slack' ? 'Slack' : 'email'} is not configured: nothing was sent` };
+    const { text, subject, to } = input as { text: string; subject?: string; to?: string[] };
+    notifier.send({ kind: 'message', incident: incidentNotice(), channel, step, text, ...(subject ? { subject } : {}), ...(to ? { to } : {}) });
+    return { queued: true };
   }
 
   /** Abort with rollback: every recorded inverse, newest first, once nothing is still applying. */

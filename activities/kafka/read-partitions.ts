@@ -66,8 +66,10 @@ export async function readPartitions(
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))] });
     await consumer.run({
+      // Nothing is committed; but each batch is resolved, which is what moves kafkajs' next fetch past it. Unresolved,
+      // a partition whose range needs more than one fetch gets its first batch again and again, without end.
       autoCommit: false,
-      eachBatchAutoResolve: false,
+      eachBatchAutoResolve: true,
       eachBatch: async ({ batch }) => {
         const r = index.get(`${batch.partition}@${batch.topic}`);
         if (!r || stopped.has(r)) return;

@@ -115,6 +115,13 @@ export function createMailer(settings: MailerSettings): Mailer {
           ],
         }];
       }
+      case 'message': {
+        const to = notice.to ?? settings.to;
+        return to.length ? [{
+          to, subject: subject(notice.subject ?? notice.step), messageId: messageId(incident.id, 'message', notice.step),
+          blocks: [{ p: notice.text }, ...incidentBlocks(incident), { link: 'The incident', url: `${publicUrl}/v1/incidents/${encodeURIComponent(incident.id)}` }],
+        }] : [];
+      }
       default:
         return [];
     }

@@ -101,5 +101,7 @@ export function threadMessage(n: Exclude<Notice, { kind: 'opened' | 'approval' |
       };
     case 'closed':
       return { text: `Incident ${n.incident.id} ${n.incident.status}`, blocks: [section(summaryText(n.incident, n.summary)), context(`Post-mortem: <${reportUrl}|report>`)] };
+    case 'message':
+      return { text: n.text, blocks: [section(esc(n.text)), context(`From step \`${esc(n.step)}\` of runbook \`${esc(n.incident.runbook.id)}\``)] };
   }
 }

@@ -6,6 +6,7 @@ import { quotaActions } from './actions/quota.js';
 import { forensicsActions } from './actions/forensics.js';
 import { clusterActions } from './actions/cluster.js';
 import { siemActions } from './actions/siem.js';
+import { notifyActions } from './actions/notify.js';
 
 export const actionCatalogue = {
   ...aclActions,
@@ -14,6 +15,7 @@ export const actionCatalogue = {
   ...forensicsActions,
   ...clusterActions,
   ...siemActions,
+  ...notifyActions,
 } as const;
 
 export type ActionName = keyof typeof actionCatalogue;

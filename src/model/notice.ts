@@ -49,7 +49,9 @@ export type Notice =
   /** A vote, a refusal or the end of the wait: the Slack card is updated (no email). */
   | { kind: 'decision'; incident: NoticeIncident; approval: ApprovalNotice }
   | { kind: 'escalated'; incident: NoticeIncident; approval: ApprovalNotice; to: string[]; people: NoticePerson[] }
-  | { kind: 'closed'; incident: NoticeIncident; summary: IncidentSummary };
+  | { kind: 'closed'; incident: NoticeIncident; summary: IncidentSummary }
+  /** A runbook's own slack.notify / email.notify step: to one channel only. */
+  | { kind: 'message'; incident: NoticeIncident; channel: 'slack' | 'email'; step: string; text: string; subject?: string; to?: string[] };
 
 export interface IncidentSummary {
   openedAt: string;

@@ -124,6 +124,10 @@ describe('email', () => {
     ]);
     const v = await engine.view(id);
     expect(v.steps[0]).toMatchObject({ status: 'done', approvals: { votes: [{ person: 'alice', channel: 'email', decision: 'approve' }] } });
+    // The runbook's own email.notify step mails EMAIL_TO; its slack.notify is off here (no Slack).
+    const told = await smtp.waitFor((m) => to(m).includes('soc@test.local') && (m.subject ?? '').endsWith(`denied ${principal}`), 10_000);
+    expect(told.text).toContain(`Denied ${principal} on every broker.`);
+    expect(v.steps.find((s: { id: string }) => s.id === 'tell-slack').output).toEqual({ queued: false, note: 'Slack is not configured: nothing was sent' });
     await engine.post(`/v1/incidents/${id}/notes`, { text: 'done', lessons: true });
   });
 

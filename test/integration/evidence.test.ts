@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureEvidence } from '../../activities/kafka/evidence.js';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import type { EvidenceCapture } from '../../src/model/actions/forensics.js';
 import { Settings } from '../../src/model/settings.js';
@@ -184,5 +185,29 @@ describe('kafka.evidence.capture', () => {
     const chain = await verify(logged);
     expect(chain.code).toBe(1);
     expect(chain.text).toContain('custody.log:3: chain broken: the previous entry was changed');
+  });
+});
+
+describe('kafka.evidence.capture of a range that takes many fetches', () => {
+  it('reads every message exactly once (3 MB in one partition: more than one fetch of 1 MB)', async () => {
+    const W = unique('ev-wide');
+    await topic(W, 1);
+    const producer = kafka.kafka.producer();
+    await producer.connect();
+    for (let b = 0; b < 3; b++) {
+      await producer.send({ topic: W, messages: Array.from({ length: 1000 }, (_, i) => ({ value: `${b}-${i}-`.padEnd(1024, '.') })) });
+    }
+    await producer.disconnect();
+    // Were a batch read twice, the capture would grow without end: stop it at the first message too many.
+    const runaway = new AbortController();
+    try {
+      const wide = await captureEvidence({ kafka, evidenceDir: dir }, { incidentId, step: 'capture-wide', input: { topics: [W], from: new Date(0).toISOString(), mask: [] } },
+        (p) => { if (p.messages > 3000) runaway.abort(new Error(`read ${p.messages} messages of 3000`)); }, runaway.signal);
+      expect(wide).toMatchObject({ truncated: false, messages: 3000 });
+      const offsets = (await ndjson(join(wide.dir, `${W}.ndjson`))).map((l) => l.offset);
+      expect(offsets).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    } finally {
+      await kafka.withAdmin('deleting topic', (a) => a.deleteTopics({ topics: [W] })).catch(() => undefined);
+    }
   });
 });

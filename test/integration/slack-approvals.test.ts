@@ -127,6 +127,10 @@ describe('Slack', () => {
     expect((await deliver(engine.url, click(card, 'approve', ALICE))).status).toBe(200);
     await eventually(async () => ((await bindingsOf(kafka, principal)).length === 4 ? true : undefined), 20_000, 'the DENY on the broker');
     await eventually(async () => ((await engine.view(id)).phase === 'lessons' ? true : undefined), 10_000, 'the lessons phase');
+    // The runbook's own slack.notify step speaks in the incident's thread; its email.notify is off here (no SMTP).
+    const opened = slack.messages.find((m) => m.text?.startsWith(`Incident ${id} opened`))!;
+    await slack.waitFor((m) => m.thread_ts === opened.ts && m.text === `Denied ${principal} on every broker.`, 10_000);
+    expect((await engine.stepOf(id, 'tell-soc')).output).toEqual({ queued: false, note: 'email is not configured: nothing was sent' });
     const views = slack.views.length;
     expect((await deliver(engine.url, click(card, 'reject', ALICE))).status).toBe(200); // opens the modal only
     const modal = await eventually(async () => slack.views[views], 5_000, 'the reason modal');

@@ -94,9 +94,9 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     log.warn('notification failed', { incidentId: id, channel, kind, error });
   });
   const incidentNotice = () => noticeIncident(view, input.alert);
-  /** The approval card's state now; `state` overrides it when the step just left the wait. */
+  /** The approval card now; `state` says the outcome of a vote whose event the machine has not processed yet. */
   const cardOf = (step: string, state?: ApprovalNotice['state']) =>
-    approvalNotice(view, stepView(step), defs.get(step)!.approval!, input.roster, input.alert, state ?? 'waiting');
+    approvalNotice(view, stepView(step), defs.get(step)!.approval!, input.roster, input.alert, state);
   const refreshCard = (step: string, state?: ApprovalNotice['state']) => {
     if (notifier.enabled && defs.get(step)?.approval && stepView(step).approvals) {
       notifier.send({ kind: 'decision', incident: incidentNotice(), approval: cardOf(step, state) });
@@ -213,7 +213,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
         return { accepted: false };
       }
       record('decision.refused', { step: refusal.step, person: refusal.person, channel: refusal.channel, reason: refusal.reason, atEdge: true });
-      if (refusal.step && defs.has(refusal.step)) refreshCard(refusal.step, view.steps.find((x) => x.id === refusal.step)?.status === 'awaiting_approval' ? 'waiting' : 'ended');
+      if (refusal.step && defs.has(refusal.step)) refreshCard(refusal.step);
       return { accepted: true };
     },
     { validator: (r) => { if (typeof r?.channel !== 'string' || typeof r.reason !== 'string') throw new Error('a refusal needs { channel, reason }'); } },
@@ -229,7 +229,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
         : judge(request, s, def?.approval, input.roster, input.requestedBy);
       if (!verdict.accepted) {
         record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
-        if (s?.approvals) refreshCard(request.step, s.status === 'awaiting_approval' ? 'waiting' : 'ended');
+        if (s?.approvals) refreshCard(request.step);
         return { accepted: false, reason: verdict.reason };
       }
       if (request.nonce !== undefined) usedNonces.add(request.nonce);
@@ -239,7 +239,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
       record('decision', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: request.reason });
       if (verdict.outcome === 'approved') events.push({ type: 'step.approved', step: request.step });
       if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });
-      refreshCard(request.step, verdict.outcome === 'counted' ? 'waiting' : verdict.outcome);
+      refreshCard(request.step, verdict.outcome === 'counted' ? undefined : verdict.outcome);
       return { accepted: true };
     },
     {
@@ -374,7 +374,7 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
           const waited = stepView(step).status === 'awaiting_approval';
           if (status !== 'failed') stepView(step).status = status === 'rejected' ? 'rejected' : 'skipped';
           record('step.ended', { step, status });
-          if (waited) refreshCard(step, status === 'rejected' ? 'rejected' : 'ended');
+          if (waited) refreshCard(step);
           break;
         }
         case 'closeIncident':

@@ -39,8 +39,17 @@ function undoOf(step: StepView): string {
   return `Reversible: the inverse (${step.plan.inverse.length} change(s)) is recorded before applying; recovery or an abort with rollback restores the previous state.`;
 }
 
+/** Where a gated step's approval stands, from the step itself. */
+function approvalState(step: StepView, approval: Approval): ApprovalNotice['state'] {
+  const votes = step.approvals?.votes ?? [];
+  if (step.status === 'awaiting_approval') return 'waiting';
+  if (votes.some((v) => v.decision === 'reject')) return 'rejected';
+  return votes.filter((v) => v.decision === 'approve').length >= approval.quorum ? 'approved' : 'ended';
+}
+
+/** The card and emails of a gated step; `state` overrides the step's own when a vote just decided it. */
 export function approvalNotice(
-  view: IncidentView, step: StepView, approval: Approval, roster: Roster, alert: Alert, state: ApprovalNotice['state'],
+  view: IncidentView, step: StepView, approval: Approval, roster: Roster, alert: Alert, state = approvalState(step, approval),
 ): ApprovalNotice {
   const requested = view.timeline.filter((t) => t.type === 'approval.requested' && t.step === step.id).at(-1);
   const reasons = new Map(view.timeline.filter((t) => t.type === 'decision' && t.step === step.id).map((t) => [String(t.person), t.reason as string | undefined]));

@@ -137,6 +137,8 @@ describe('Slack', () => {
     expect((await deliver(engine.url, submitReason(modal.view, ALICE, 'changed my mind'))).status).toBe(200);
     await eventually(async () => ((await refusals(id)).some((r) => r.reason === 'step "deny" is not waiting for a decision (it is done)') ? true : undefined), 10_000, 'the refusal');
     expect((await engine.view(id)).steps[0].status).toBe('done');
+    // The card still says approved, and now also why the late click was refused.
+    await slack.waitFor((m) => m.ts === card.ts && cardText(m).includes('✅ Approved') && cardText(m).includes('is not waiting for a decision (it is done)'), 10_000);
     await engine.post(`/v1/incidents/${id}/notes`, { text: 'closing the test incident', lessons: true });
     await slack.waitFor((m) => m.text === `Incident ${id} closed`, 15_000);
   });

@@ -312,10 +312,10 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
   }
 
   /** A runbook's own notice: queued in order with the incident's others; a channel that is off is said so. */
-  function notifyStep(step: string, action: string, input: Record<string, unknown>): { queued: boolean; note?: string } {
+  function notifyStep(step: string, action: string, given: Record<string, unknown>): { queued: boolean; note?: string } {
     const channel = action === 'slack.notify' ? 'slack' : 'email';
     if (!notifier.has(channel)) return { queued: false, note: `${channel === 'slack' ? 'Slack' : 'email'} is not configured: nothing was sent` };
-    const { text, subject, to } = input as { text: string; subject?: string; to?: string[] };
+    const { text, subject, to } = given as { text: string; subject?: string; to?: string[] };
     notifier.send({ kind: 'message', incident: incidentNotice(), channel, step, text, ...(subject ? { subject } : {}), ...(to ? { to } : {}) });
     return { queued: true };
   }

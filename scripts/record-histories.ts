@@ -23,6 +23,7 @@ const suffix = Date.now().toString(36);
 const base = { ...env, KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0' };
 const engine = await startEngine(loadConfig({ ...base, TEMPORAL_TASK_QUEUE: `record-${suffix}` }), createLogger({ level: 'warn' }));
 const slack = await startSlackStandIn();
+slack.setUsergroup('S0SECOPS1', ['U0BOB0001']); // the test roster's secops follows this Slack user group
 const smtp = await startSmtp();
 const notifying = await startEngine(loadConfig({
   ...base, ...slackEnv(slack), TEMPORAL_TASK_QUEUE: `record-notify-${suffix}`,

@@ -5,12 +5,17 @@ import type { Roster } from '../model/roster.js';
 
 /** Returns a resolver that narrows each linked group to its listed people now in the Slack user group (cached a minute). */
 export function usergroupResolver(client: WebClient, log: Logger, ttlMs = 60_000): (roster: Roster) => Promise<Roster> {
-  const cache = new Map<string, { users: Set<string>; until: number }>();
-  const usersOf = async (usergroup: string): Promise<Set<string>> => {
+  // Failures are remembered too (as "no answer"): during a Slack outage an alert storm must not wait on Slack per alert.
+  const cache = new Map<string, { users?: Set<string>; until: number }>();
+  const usersOf = async (usergroup: string): Promise<Set<string> | undefined> => {
     const hit = cache.get(usergroup);
     if (hit && hit.until > Date.now()) return hit.users;
-    const result = await client.usergroups.users.list({ usergroup });
-    const users = new Set(result.users ?? []);
+    let users: Set<string> | undefined;
+    try {
+      users = new Set((await client.usergroups.users.list({ usergroup })).users ?? []);
+    } catch (err) {
+      log.warn({ usergroup, error: err instanceof Error ? err.message : String(err) }, 'cannot read the Slack user group: its listed members stand for a minute');
+    }
     cache.set(usergroup, { users, until: Date.now() + ttlMs });
     return users;
   };
@@ -19,12 +24,8 @@ export function usergroupResolver(client: WebClient, log: Logger, ttlMs = 60_000
     if (linked.length === 0) return roster;
     const groups = { ...roster.groups };
     await Promise.all(linked.map(async ([group, usergroup]) => {
-      try {
-        const users = await usersOf(usergroup);
-        groups[group] = (roster.groups[group] ?? []).filter((handle) => users.has(roster.people[handle]?.slack ?? ''));
-      } catch (err) {
-        log.warn({ group, usergroup, error: err instanceof Error ? err.message : String(err) }, 'cannot read the Slack user group: its listed members stand');
-      }
+      const users = await usersOf(usergroup);
+      if (users) groups[group] = (roster.groups[group] ?? []).filter((handle) => users.has(roster.people[handle]?.slack ?? ''));
     }));
     return { ...roster, groups };
   };

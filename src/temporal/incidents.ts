@@ -1,5 +1,5 @@
 // The incident service on the client side: alerts in (update-with-start), views and notes out. Used by the HTTP API and tests.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Alert } from '../model/alert.js';
@@ -74,12 +74,14 @@ export function createIncidentService(
   async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A]>, request: A): Promise<DecisionResult | undefined> {
     const handle = await handleFor(id);
     if (!handle) return undefined;
+    // One id across attempts: the server recognises a copy it has already applied.
+    const updateId = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const described = await handle.describe();
       if (described.status.name !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
       const first = described.raw.workflowExecutionInfo?.firstRunId ?? described.runId;
       try {
-        return await client.workflow.getHandle(handle.workflowId, undefined, { firstExecutionRunId: first }).executeUpdate(def, { args: [request] });
+        return await client.workflow.getHandle(handle.workflowId, undefined, { firstExecutionRunId: first }).executeUpdate(def, { args: [request], updateId });
       } catch (err) {
         if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
       }

@@ -1,8 +1,10 @@
 // A whole incident run from Slack alone, on real Temporal and Kafka, with the Slack Web API stand-in: the card, two
 // approvers' clicks, the DENY on the broker, the card showing both; the reject modal; every forged or wrong click refused.
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIncidentId } from '../../src/model/incident.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
-import { unique } from '../support/infra.js';
+import { infra, unique } from '../support/infra.js';
 import { admin, bindingsOf } from '../support/kafka.js';
 import { token } from '../support/people.js';
 import { startSlackStandIn, type SlackMessage, type SlackStandIn } from '../support/slack-stand-in.js';
@@ -17,8 +19,8 @@ let engine: TestEngine;
 const kafka = admin();
 beforeAll(async () => {
   slack = await startSlackStandIn();
-  // A short history limit: incidents continue as new while waiting, so cards and threads must survive it.
-  engine = await startTestEngine({ ...slackEnv(slack), KAFKA_IR_CONTINUE_AS_NEW_AFTER: '60' });
+  slack.setUsergroup('S0SECOPS1', [BOB]); // the roster's secops follows this Slack user group
+  engine = await startTestEngine(slackEnv(slack));
 });
 afterAll(async () => { await engine?.close(); await slack?.close(); await kafka.close(); });
 
@@ -169,11 +171,51 @@ describe('Slack', () => {
 
   it('takes a group from its Slack user group when the incident opens: someone not in it now cannot approve', async () => {
     slack.setUsergroup('S0SECOPS1', ['U0SOMEONE1']); // bob is off the SecOps rota today
-    const { id, principal, card } = await incidentWithCard('test.approve-deny');
-    expect((await engine.view(id)).steps[0].approvals.waitingOn).toEqual(['alice', 'dave']);
-    expect(slack.calls.some((c) => c.method === 'usergroups.users.list' && c.args.usergroup === 'S0SECOPS1')).toBe(true);
-    expect((await deliver(engine.url, click(card, 'approve', BOB))).status).toBe(200);
-    await eventually(async () => ((await refusals(id)).some((r) => r.reason === 'bob is not in kafka-oncall or secops, who decide step "deny"') ? true : undefined), 10_000, 'the refusal');
-    expect(await bindingsOf(kafka, principal)).toEqual([]);
+    // A fresh engine: membership is cached for a minute per engine.
+    const fresh = await startTestEngine(slackEnv(slack));
+    try {
+      const principal = `User:${unique('slack')}`;
+      const id = (await fresh.post('/v1/alerts', alert('test.approve-deny', principal))).body.incidents[0].id as string;
+      const card = structuredClone(await slack.waitFor((m) => m.text?.includes(`of incident ${id}`) === true && !m.thread_ts, 20_000));
+      expect((await fresh.view(id)).steps[0].approvals.waitingOn).toEqual(['alice', 'dave']);
+      expect((await deliver(fresh.url, click(card, 'approve', BOB))).status).toBe(200);
+      await eventually(async () => ((await fresh.view(id)).timeline.some((t: { type: string; reason?: string }) =>
+        t.type === 'decision.refused' && t.reason === 'bob is not in kafka-oncall or secops, who decide step "deny"') ? true : undefined), 10_000, 'the refusal');
+      expect(await bindingsOf(kafka, principal)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('keeps the card and the thread across continue-as-new', async () => {
+    slack.setUsergroup('S0SECOPS1', [BOB]);
+    // A short history limit: the incident continues as new while it waits, carrying where its card and thread are.
+    const short = await startTestEngine({ ...slackEnv(slack), KAFKA_IR_CONTINUE_AS_NEW_AFTER: '60' });
+    const connection = await Connection.connect({ address: infra().TEMPORAL_ADDRESS });
+    try {
+      const principal = `User:${unique('slack')}`;
+      const id = (await short.post('/v1/alerts', alert('test.approve-deny', principal))).body.incidents[0].id as string;
+      const card = structuredClone(await slack.waitFor((m) => m.text?.includes(`of incident ${id}`) === true && !m.thread_ts, 20_000));
+      const opened = slack.messages.find((m) => m.text?.startsWith(`Incident ${id} opened`))!;
+      const { workflowId } = parseIncidentId(id)!;
+      const runs = async () => {
+        let n = 0;
+        for await (const e of new Client({ connection }).workflow.list({ query: `WorkflowId = '${workflowId}'` })) n += e.runId ? 1 : 0;
+        return n;
+      };
+      for (let i = 0; i < 8 && (await runs()) < 2; i++) await short.post(`/v1/incidents/${id}/notes`, { text: `note ${i}` });
+      await eventually(async () => ((await runs()) >= 2 ? true : undefined), 20_000, 'a continue-as-new while waiting');
+
+      expect((await deliver(short.url, click(card, 'approve', ALICE))).status).toBe(200);
+      await slack.waitFor((m) => m.ts === card.ts && cardText(m).includes('<@U0ALICE01> (alice) approved via slack'), 15_000);
+      expect((await deliver(short.url, click(card, 'approve', BOB))).status).toBe(200);
+      await eventually(async () => ((await bindingsOf(kafka, principal)).length === 4 ? true : undefined), 20_000, 'the DENY on the broker');
+      await slack.waitFor((m) => m.ts === card.ts && cardText(m).includes('✅ Approved'), 15_000);
+      await slack.waitFor((m) => m.thread_ts === opened.ts && m.text === `Incident ${id} closed`, 20_000);
+      expect(slack.messages.filter((m) => m.text?.includes(`of incident ${id}`) && !m.thread_ts)).toHaveLength(1); // one card, updated
+    } finally {
+      await short.close();
+      await connection.close();
+    }
   });
 });

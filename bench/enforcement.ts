@@ -1,0 +1,61 @@
+// Enforcement as a client sees it: a principal allowed to read a topic, with one connection per broker, asked until
+// every broker refuses it (Metadata for the topic → TOPIC_AUTHORIZATION_FAILED, 29). Shared by the containment benches.
+import { randomBytes } from 'node:crypto';
+import { Connection, metadataV12 } from '@platformatic/kafka';
+import type { KafkaClient } from '../activities/kafka/client.js';
+import { applyAclChanges, describeBindings, toAclEntry } from '../activities/kafka/acl.js';
+import { deleteScramCredentials, upsertScramCredential } from '../activities/kafka/scram.js';
+import type { KafkaSettings } from '../src/config.js';
+
+export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic: string, brokers: readonly { host: string; port: number }[]) {
+  const users: string[] = [];
+
+  /** A principal that may read the topic, with one open connection per broker, allowed everywhere when it returns. */
+  async function prepare(tag: string) {
+    const user = `bench-${tag}-${randomBytes(4).toString('hex')}`;
+    users.push(user);
+    const password = randomBytes(12).toString('hex');
+    await upsertScramCredential(kafka, user, password);
+    await admin.withAdmin('allow', (a) => a.createAcls({ acl: [toAclEntry({ resourceType: 'topic', resourceName: topic, patternType: 'literal', principal: `User:${user}`, host: '*', operation: 'read', permission: 'allow' })] }));
+    const connections = await Promise.all(brokers.map(async (b) => {
+      for (let attempt = 0; ; attempt++) {
+        const c = new Connection(`bench-${user}`, { sasl: { mechanism: 'SCRAM-SHA-512', username: user, password } });
+        try { await c.connect(b.host, b.port); return c; } catch (err) { await c.close().catch(() => {}); if (attempt > 50) throw err; await new Promise((r) => setTimeout(r, 100)); }
+      }
+    }));
+    const denied = async (c: Connection) => {
+      try {
+        const res = await metadataV12.api.async(c, [topic], false, false);
+        return res.topics[0]?.errorCode === 29;
+      } catch (err) {
+        return /authoriz/i.test(String((err as Error & { errors?: unknown[] }).message) + JSON.stringify((err as { errors?: unknown }).errors ?? ''));
+      }
+    };
+    // Wait until every broker lets the principal see the topic, so the measurement starts from "allowed everywhere".
+    for (let i = 0; (await Promise.all(connections.map(denied))).some(Boolean); i++) { if (i > 500) throw new Error('never allowed'); await new Promise((r) => setTimeout(r, 10)); }
+    return {
+      principal: `User:${user}`,
+      /** Milliseconds from `start` until every broker refuses the principal. */
+      async enforcedEverywhere(start: bigint): Promise<number> {
+        const pending = new Set(connections);
+        while (pending.size) {
+          for (const c of [...pending]) if (await denied(c)) pending.delete(c);
+          if (Number(process.hrtime.bigint() - start) / 1e6 > 30_000) throw new Error('not enforced within 30 s');
+        }
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      },
+      close: () => Promise.all(connections.map((c) => c.close())),
+    };
+  }
+
+  /** The cluster is shared: the benchmark's principals, their ACLs (the DENYs included) and credentials go. */
+  async function cleanup() {
+    for (const user of users) {
+      const bindings = await describeBindings(admin, `User:${user}`).catch(() => []);
+      await applyAclChanges(admin, bindings.map((binding) => ({ op: 'acl.delete', binding }))).catch(() => {});
+      await deleteScramCredentials(kafka, user, ['SCRAM-SHA-512']).catch(() => {});
+    }
+  }
+
+  return { prepare, cleanup };
+}

@@ -1,0 +1,85 @@
+// Benchmark: a signed Slack click on an approval card → DENY enforced on every broker, p50/p95/p99 over N incidents
+// (the approve-then-hold fixture: one approval from kafka-oncall), beside the floor measured in the same run (direct
+// createAcls + the same check). The click is Slack's documented block_actions payload, signed with the signing secret,
+// posted to /v1/slack/interactions; the Slack Web API is the test stand-in (test/support/slack-stand-in.ts).
+// Usage: npm run bench -- slack-click [--n 100] [--note text]   (needs `npm run infra -- up --brokers 3`)
+import { randomBytes } from 'node:crypto';
+import { KafkaClient } from '../activities/kafka/client.js';
+import { applyAclChanges } from '../activities/kafka/acl.js';
+import { loadConfig } from '../src/config.js';
+import { startEngine } from '../src/engine.js';
+import { createLogger } from '../src/logger.js';
+import type { AclBinding } from '../src/model/acl.js';
+import { readInfraEnv } from '../scripts/infra/index.js';
+import { startSlackStandIn } from '../test/support/slack-stand-in.js';
+import { click, deliver, slackEnv } from '../test/support/slack-clicks.js';
+import { numberArg } from './args.js';
+import { createFreshTopic } from './fresh-topic.js';
+import { enforcementProbe } from './enforcement.js';
+import { percentiles, percentileTable, startRun } from './report.js';
+
+const ALICE = 'U0ALICE01'; // alice, kafka-oncall, in test/fixtures/runbooks/_roster.yaml
+const n = numberArg('--n', 100);
+const run = startRun('slack-click', { incidents: n, runbook: 'approve-then-hold (test/fixtures/runbooks), quorum 1', 'DENY bindings per principal': 4, order: 'interleaved: click, then floor, per incident' });
+const slack = await startSlackStandIn();
+slack.setUsergroup('S0SECOPS1', ['U0BOB0001']); // the test roster's secops follows this Slack user group
+const env = readInfraEnv();
+const config = loadConfig({ ...env, ...slackEnv(slack), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-${Date.now()}` });
+const admin = new KafkaClient(config.kafka, undefined, 8);
+const brokers = (await admin.withAdmin('cluster', (a) => a.describeCluster())).brokers;
+const topic = `bench-slack-${randomBytes(3).toString('hex')}`;
+await createFreshTopic(admin, topic, brokers.length, 1);
+const probe = enforcementProbe(config.kafka, admin, topic, brokers);
+
+const engine = await startEngine(config, createLogger({ level: 'warn' }));
+const clickMs: number[] = [];
+const ackMs: number[] = [];
+const floorMs: number[] = [];
+try {
+  for (let i = 0; i < n; i++) {
+    const viaSlack = await probe.prepare('slack');
+    const res = await fetch(`${engine.url}/v1/alerts`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'test.approve-then-hold', severity: 'high', summary: 'bench', source: 'bench', observedAt: new Date().toISOString(), subject: { principal: viaSlack.principal } }),
+    });
+    if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
+    const id = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
+    const card = structuredClone(await slack.waitFor((m) => m.text?.includes(`of incident ${id}`) === true, 30_000));
+    const signed = click(card, 'approve', ALICE);
+    const start = process.hrtime.bigint();
+    const ack = await deliver(engine.url, signed);
+    ackMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (ack.status !== 200) throw new Error(`the click was answered ${ack.status}: ${ack.body}`);
+    clickMs.push(await viaSlack.enforcedEverywhere(start));
+    await viaSlack.close();
+    await fetch(`${engine.url}/v1/incidents/${id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'bench', lessons: true }) });
+
+    const floor = await probe.prepare('floor');
+    const denyAll: AclBinding[] = (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) => ({
+      resourceType, resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*', patternType: 'literal', principal: floor.principal, host: '*', operation: 'all', permission: 'deny',
+    }));
+    const floorStart = process.hrtime.bigint();
+    await applyAclChanges(admin, denyAll.map((binding) => ({ op: 'acl.create', binding })));
+    floorMs.push(await floor.enforcedEverywhere(floorStart));
+    await floor.close();
+    if ((i + 1) % 10 === 0) process.stderr.write(`  ${i + 1}/${n} clicks\n`);
+  }
+} finally {
+  await engine.close();
+  await slack.close();
+  await admin.withAdmin('cleanup', (a) => a.deleteTopics({ topics: [topic] })).catch(() => {});
+  await probe.cleanup();
+  await admin.close();
+}
+const c = percentiles(clickMs);
+const a = percentiles(ackMs);
+const f = percentiles(floorMs);
+run.finish({
+  tables: [percentileTable(`Signed Slack click → DENY enforced, ${n} incidents, ${brokers.length} brokers (ms)`, [
+    ['click → DENY on every broker (kafka-ir)', c],
+    ['click → HTTP answer to Slack (must be < 3 s)', a],
+    ['createAcls → DENY on every broker (floor)', f],
+  ])],
+  figures: { brokers: brokers.length, unit: 'ms', click: c, ack: a, floor: f, samples: { click: clickMs, ack: ackMs, floor: floorMs } },
+  ratios: { 'p50 click / floor': c.p50 / f.p50, 'p95 click / floor': c.p95 / f.p95, 'p99 click / floor': c.p99 / f.p99 },
+});

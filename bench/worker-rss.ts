@@ -1,0 +1,123 @@
+// Benchmark: the engine's memory with N incidents waiting for approval (default 500, the worker's workflow cache size):
+// `kafka-ir start` in its own process, N alerts of the approve-deny fixture (distinct principals), each incident
+// planned and waiting for its two approvals; RSS and heap idle (the in-run baseline), at checkpoints, and after all are
+// aborted. The incidents run on a task queue of their own and are aborted at the end, so none is left open.
+// Usage: npm run bench -- worker-rss [--n 500] [--checkpoints 5] [--concurrency 10] [--note text]
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readInfraEnv } from '../scripts/infra/index.js';
+import { token } from '../test/support/people.js';
+import { numberArg } from './args.js';
+import { startEngineProcess, type Memory } from './engine-process.js';
+import { markdownTable, percentiles, percentileTable, startRun } from './report.js';
+
+const n = numberArg('--n', 500);
+const checkpoints = Math.min(n, numberArg('--checkpoints', 5));
+const concurrency = numberArg('--concurrency', 10);
+const SETTLE_MS = 3_000;
+const run = startRun('worker-rss', { incidents: n, checkpoints, 'alerts in flight': concurrency, runbook: 'approve-deny (test/fixtures/runbooks): plan, then wait for 2 approvals', 'settle before sampling (ms)': SETTLE_MS, 'worker maxCachedWorkflows': 500 });
+const tag = randomBytes(3).toString('hex');
+const evidenceDir = await mkdtemp(join(tmpdir(), 'kafka-ir-bench-rss-'));
+const engine = await startEngineProcess({
+  ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-rss-${tag}`, KAFKA_IR_EVIDENCE_DIR: evidenceDir,
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const call = async (method: string, path: string, body?: unknown, bearer?: string) => {
+  const res = await fetch(`${engine.url}${path}`, {
+    method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** Runs `work` over `items` with `concurrency` in flight. */
+async function each<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < items.length) await work(items[next++]!); }));
+}
+
+/** The median of three readings a second apart, after the engine has had time to settle. */
+async function sample(): Promise<Memory> {
+  await sleep(SETTLE_MS);
+  const readings: Memory[] = [];
+  for (let i = 0; i < 3; i++) { readings.push(await engine.memory()); if (i < 2) await sleep(1000); }
+  const median = (k: keyof Memory) => [...readings.map((r) => r[k])].sort((a, b) => a - b)[1]!;
+  return { rss: median('rss'), peakRss: Math.max(...readings.map((r) => r.peakRss)), heapUsed: median('heapUsed'), external: median('external') };
+}
+
+async function waitForApprovalWait(ids: string[]): Promise<void> {
+  let pending = ids;
+  const deadline = Date.now() + 300_000;
+  while (pending.length) {
+    const still: string[] = [];
+    await each(pending, async (id) => {
+      const view = (await call('GET', `/v1/incidents/${id}`)).body as { status?: string; steps?: { id: string; status: string }[] };
+      if (view.status !== 'open') throw new Error(`${id} is ${view.status}, not waiting for approval`);
+      if (view.steps?.find((s) => s.id === 'deny')?.status !== 'awaiting_approval') still.push(id);
+    });
+    pending = still;
+    if (pending.length && Date.now() > deadline) throw new Error(`${pending.length} incident(s) not waiting for approval after 5 min`);
+    if (pending.length) await sleep(500);
+  }
+}
+
+const ids: string[] = [];
+const intakeMs: number[] = [];
+const points: { incidents: number; memory: Memory }[] = [];
+let afterAbort: Memory | undefined;
+try {
+  points.push({ incidents: 0, memory: await sample() });
+  process.stderr.write(`  idle: RSS ${(points[0]!.memory.rss / 2 ** 20).toFixed(0)} MiB\n`);
+  for (let c = 1; c <= checkpoints; c++) {
+    const upTo = Math.round((n * c) / checkpoints);
+    const batch = Array.from({ length: upTo - ids.length }, (_, i) => ids.length + i);
+    const opened: string[] = [];
+    await each(batch, async (i) => {
+      const t = process.hrtime.bigint();
+      const res = await call('POST', '/v1/alerts', { kind: 'test.approve-deny', severity: 'high', summary: `rss ${i}`, source: 'bench', observedAt: new Date().toISOString(), subject: { principal: `User:rss-${tag}-${i}` } });
+      intakeMs.push(Number(process.hrtime.bigint() - t) / 1e6);
+      const incidents = res.body.incidents as { id: string; status: string }[] | undefined;
+      if (res.status !== 202 || incidents?.[0]?.status !== 'started') throw new Error(`alert ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+      opened.push(incidents[0].id);
+    });
+    ids.push(...opened);
+    await waitForApprovalWait(opened);
+    points.push({ incidents: ids.length, memory: await sample() });
+    process.stderr.write(`  ${ids.length}/${n} waiting for approval: RSS ${(points.at(-1)!.memory.rss / 2 ** 20).toFixed(0)} MiB\n`);
+  }
+  // Still all waiting (none timed out, none failed) when the last sample was taken.
+  await waitForApprovalWait(ids);
+} finally {
+  await each([...ids], async (id) => {
+    const res = await call('POST', `/v1/incidents/${id}/decisions`, { decision: 'abort', reason: 'benchmark over', rollback: false }, token('carol')).catch((err: unknown) => ({ status: 0, body: { error: String(err) } as Record<string, unknown> }));
+    if (res.status !== 200 || res.body.accepted !== true) console.error(`could not abort ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  });
+  for (let i = 0; i < 120 && ((await call('GET', '/v1/incidents?status=open').catch(() => undefined))?.body.incidents as unknown[] | undefined)?.length; i++) await sleep(1000);
+  afterAbort = ids.length ? await sample().catch(() => undefined) : undefined;
+  await engine.stop();
+  await rm(evidenceDir, { recursive: true, force: true });
+}
+
+const mib = (b: number) => b / 2 ** 20;
+const idle = points[0]!.memory;
+const last = points.at(-1)!.memory;
+const first = points[1]!;
+const perIncident = (from: { incidents: number; memory: Memory }, to: { incidents: number; memory: Memory }, k: keyof Memory) => (to.memory[k] - from.memory[k]) / 1024 / Math.max(1, to.incidents - from.incidents);
+const rows = points.map((p, i) => [
+  p.incidents === 0 ? 'idle (baseline)' : `${p.incidents} waiting`, mib(p.memory.rss), mib(p.memory.heapUsed), mib(p.memory.external),
+  i === 0 ? '' : perIncident(points[i - 1]!, p, 'rss').toFixed(0), i === 0 ? '' : perIncident(points[i - 1]!, p, 'heapUsed').toFixed(0),
+] as const);
+if (afterAbort) rows.push(['all aborted', mib(afterAbort.rss), mib(afterAbort.heapUsed), mib(afterAbort.external), '', '']);
+const total = points.at(-1)!;
+run.finish({
+  tables: [
+    `### Engine memory with incidents waiting for approval (one process: worker, workflow threads, HTTP server)\n\n${markdownTable(
+      ['state', 'RSS MiB', 'heap used MiB', 'external MiB', 'Δ RSS KiB / incident', 'Δ heap KiB / incident'], rows,
+    )}\n\nPer incident over the whole run: RSS ${perIncident(points[0]!, total, 'rss').toFixed(0)} KiB, heap ${perIncident(points[0]!, total, 'heapUsed').toFixed(0)} KiB (the first checkpoint includes the workflow bundle's first load; from ${first.incidents} to ${total.incidents}: RSS ${perIncident(first, total, 'rss').toFixed(0)} KiB, heap ${perIncident(first, total, 'heapUsed').toFixed(0)} KiB). Peak RSS ${mib(Math.max(last.peakRss, afterAbort?.peakRss ?? 0)).toFixed(0)} MiB. Heap is the main thread's, measured after a full collection; workflows run in worker threads, counted in RSS only.`,
+    percentileTable('Alert intake while opening them (ms)', [['POST /v1/alerts (new incident)', percentiles(intakeMs)]]),
+  ],
+  figures: { unit: 'bytes', points, afterAbort, intakeMs: percentiles(intakeMs), perIncidentKiB: { rss: perIncident(points[0]!, total, 'rss'), heapUsed: perIncident(points[0]!, total, 'heapUsed'), marginalRss: perIncident(first, total, 'rss'), marginalHeapUsed: perIncident(first, total, 'heapUsed') } },
+  ratios: { [`RSS with ${total.incidents} waiting / idle RSS`]: last.rss / idle.rss, [`heap with ${total.incidents} waiting / idle heap`]: last.heapUsed / idle.heapUsed },
+});

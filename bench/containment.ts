@@ -5,11 +5,9 @@
 // Usage: npm run bench -- containment [--n 100] [--note text]   (needs `npm run infra -- up --brokers 3`)
 import { randomBytes } from 'node:crypto';
 import { KafkaClient } from '../activities/kafka/client.js';
-import { applyAclChanges } from '../activities/kafka/acl.js';
 import { loadConfig } from '../src/config.js';
 import { startEngine } from '../src/engine.js';
 import { createLogger } from '../src/logger.js';
-import type { AclBinding } from '../src/model/acl.js';
 import { readInfraEnv } from '../scripts/infra/index.js';
 import { numberArg } from './args.js';
 import { createFreshTopic } from './fresh-topic.js';
@@ -26,7 +24,6 @@ const topic = `bench-containment-${randomBytes(3).toString('hex')}`;
 await createFreshTopic(admin, topic, brokers.length, 1);
 
 const probe = enforcementProbe(config.kafka, admin, topic, brokers);
-const prepare = probe.prepare;
 
 const engine = await startEngine(config, createLogger({ level: 'warn' }));
 const engineMs: number[] = [];
@@ -34,7 +31,7 @@ const floorMs: number[] = [];
 try {
   for (let i = 0; i < n; i++) {
     // Interleaved, so both see the same cluster conditions.
-    const viaEngine = await prepare('engine');
+    const viaEngine = await probe.prepare('engine');
     const start = process.hrtime.bigint();
     const res = await fetch(`${engine.url}/v1/alerts`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -44,14 +41,7 @@ try {
     engineMs.push(await viaEngine.enforcedEverywhere(start));
     await viaEngine.close();
 
-    const floor = await prepare('floor');
-    const denyAll: AclBinding[] = (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) => ({
-      resourceType, resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*', patternType: 'literal', principal: floor.principal, host: '*', operation: 'all', permission: 'deny',
-    }));
-    const floorStart = process.hrtime.bigint();
-    await applyAclChanges(admin, denyAll.map((binding) => ({ op: 'acl.create', binding })));
-    floorMs.push(await floor.enforcedEverywhere(floorStart));
-    await floor.close();
+    floorMs.push(await probe.floor());
     if ((i + 1) % 10 === 0) process.stderr.write(`  ${i + 1}/${n} incidents\n`);
   }
 } finally {

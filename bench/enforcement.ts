@@ -6,6 +6,7 @@ import type { KafkaClient } from '../activities/kafka/client.js';
 import { applyAclChanges, describeBindings, toAclEntry } from '../activities/kafka/acl.js';
 import { deleteScramCredentials, upsertScramCredential } from '../activities/kafka/scram.js';
 import type { KafkaSettings } from '../src/config.js';
+import type { AclBinding } from '../src/model/acl.js';
 
 export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic: string, brokers: readonly { host: string; port: number }[]) {
   const users: string[] = [];
@@ -48,6 +49,19 @@ export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic
     };
   }
 
+  /** The floor: the same four DENY bindings kafka.acl.deny plans, created directly, until every broker refuses. */
+  async function floor(): Promise<number> {
+    const probe = await prepare('floor');
+    const denyAll: AclBinding[] = (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) => ({
+      resourceType, resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*', patternType: 'literal', principal: probe.principal, host: '*', operation: 'all', permission: 'deny',
+    }));
+    const start = process.hrtime.bigint();
+    await applyAclChanges(admin, denyAll.map((binding) => ({ op: 'acl.create', binding })));
+    const ms = await probe.enforcedEverywhere(start);
+    await probe.close();
+    return ms;
+  }
+
   /** The cluster is shared: the benchmark's principals, their ACLs (the DENYs included) and credentials go. */
   async function cleanup() {
     for (const user of users) {
@@ -57,5 +71,5 @@ export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic
     }
   }
 
-  return { prepare, cleanup };
+  return { prepare, floor, cleanup };
 }

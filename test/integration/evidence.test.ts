@@ -10,9 +10,8 @@ import { kafkaActivities } from '../../activities/kafka/index.js';
 import type { EvidenceCapture } from '../../src/model/actions/forensics.js';
 import { Settings } from '../../src/model/settings.js';
 import { evidenceVerifyCommand } from '../../src/cli/evidence.js';
-import { eventually } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
-import { admin } from '../support/kafka.js';
+import { admin, createTopic } from '../support/kafka.js';
 
 const kafka = admin();
 let dir: string;
@@ -26,13 +25,7 @@ const to = new Date(base - 10_000).toISOString();
 const binary = Buffer.from([0xff, 0x00, 0x0a, 0xfe]);
 const request = (step: string, extra: Record<string, unknown> = {}) => ({ incidentId, step, input: { topics: [T, U], from, to, mask: ['card.number'], ...extra } });
 
-async function topic(name: string, numPartitions: number) {
-  await kafka.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic: name, numPartitions, replicationFactor: 1 }], waitForLeaders: false }));
-  await eventually(async () => {
-    const { topics } = await kafka.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [name] }));
-    return topics[0]?.partitions.length === numPartitions && topics[0].partitions.every((p) => p.leader >= 0) ? true : undefined;
-  }, 20_000, `topic ${name} to have leaders`);
-}
+const topic = (name: string, numPartitions: number) => createTopic(kafka, name, [], 1, numPartitions);
 
 /** kcat's view of a partition range, parsed from '%p %o %T %K %S:<key><payload>' so binary payloads survive. */
 function kcatRecords(name: string, partition: number, start: number, count: number) {

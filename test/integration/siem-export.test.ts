@@ -13,7 +13,7 @@ import { Settings } from '../../src/model/settings.js';
 import { eventually } from '../support/engine.js';
 import { startHecStandIn, type HecStandIn } from '../support/hec-stand-in.js';
 import { engineEnv, infra, unique } from '../support/infra.js';
-import { admin } from '../support/kafka.js';
+import { admin, createTopic } from '../support/kafka.js';
 
 const kafka = admin();
 const T = unique('siem-orders');
@@ -36,13 +36,7 @@ const exportOf = (over: Partial<SiemActivityDeps> = {}, input: Record<string, un
   acts(over).exportEvidence({ incidentId: 'ir', step: 'siem', input });
 const coords = (r: Record<string, unknown>) => `${String(r.topic)}[${String(r.partition)}]@${String(r.offset)}`;
 
-async function topic(name: string, numPartitions: number) {
-  await kafka.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic: name, numPartitions, replicationFactor: 1 }], waitForLeaders: false }));
-  await eventually(async () => {
-    const { topics } = await kafka.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [name] }));
-    return topics[0]?.partitions.length === numPartitions && topics[0].partitions.every((p) => p.leader >= 0) ? true : undefined;
-  }, 20_000, `topic ${name} to have leaders`);
-}
+const topic = (name: string, numPartitions: number) => createTopic(kafka, name, [], 1, numPartitions);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'siem-'));

@@ -17,12 +17,12 @@ export async function createUser(name: string): Promise<string> {
   return password;
 }
 
-export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicationFactor = 1): Promise<void> {
-  await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor }], waitForLeaders: false }));
+export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicationFactor = 1, numPartitions = 1): Promise<void> {
+  await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false }));
   // KRaft brokers learn of a new topic asynchronously; kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION.
   await eventually(async () => {
     const { topics } = await client.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [topic] }));
-    return topics[0]?.partitions.every((p) => p.leader >= 0) ? true : undefined;
+    return topics[0]?.partitions.length === numPartitions && topics[0].partitions.every((p) => p.leader >= 0) ? true : undefined;
   }, 20_000, `topic ${topic} to have leaders`);
   if (messages.length === 0) return;
   const producer = client.kafka.producer();

@@ -8,7 +8,7 @@ import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js
 import { eventually } from '../support/engine.js';
 import { unique } from '../support/infra.js';
 import { admin, allow, bindingsOf, createTopic, createUser, userKafka } from '../support/kafka.js';
-import { kcatConsume } from '../support/kcat.js';
+import { kcatConsume, kcatRefused } from '../support/kcat.js';
 import { token } from '../support/people.js';
 
 let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
@@ -57,10 +57,7 @@ describe('compromised-credentials', () => {
     // Either on-call or SecOps may deny; bob's one vote is the quorum.
     await engine.decide(id, 'deny', 'bob');
     await aclCommandShows('', principal, [...before, ...denies]);
-    await eventually(async () => {
-      const r = kcatConsume(user, password, topic);
-      return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
-    }, 30_000, `${user} to be refused`);
+    await kcatRefused(user, password, topic);
     await engine.waitForStep(id, 'verify', 'done');
     expect((await engine.stepOf(id, 'verify')).output.verdict).toBe('denied');
 

@@ -9,7 +9,7 @@ import { eventually } from '../support/engine.js';
 import { unique } from '../support/infra.js';
 import { admin, allow, bindingsOf, createTopic, createUser, userKafka } from '../support/kafka.js';
 import { kafkaTool } from '../support/kafka-tools.js';
-import { kcatConsume } from '../support/kcat.js';
+import { kcatConsume, kcatRefused } from '../support/kcat.js';
 import { token } from '../support/people.js';
 
 let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
@@ -76,10 +76,7 @@ async function containedIncident(name: string) {
   expect(aclCommandList('', principal)).toEqual(asAclCommand(granted)); // planning changed nothing
 
   await engine.decide(id, 'revoke', 'alice');
-  await eventually(async () => {
-    const r = kcatConsume(user, password, topic);
-    return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
-  }, 30_000, `${user} to be refused`);
+  await kcatRefused(user, password, topic);
   await engine.waitForStep(id, 'verify', 'done');
   expect((await engine.stepOf(id, 'verify')).output.verdict).toBe('denied');
   await engine.waitForStep(id, 'delete-credentials', 'awaiting_approval');

@@ -1,5 +1,6 @@
 // Debian's kcat (librdkafka): an independent client to check what the brokers really allow.
 import { spawnSync } from 'node:child_process';
+import { eventually } from './engine.js';
 import { infra } from './infra.js';
 
 export interface KcatResult { status: number | null; stdout: string; stderr: string }
@@ -11,4 +12,12 @@ export function kcatConsume(user: string, password: string, topic: string): Kcat
     '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-m', '10',
   ], { encoding: 'utf8', timeout: 20_000 });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Waits until the brokers refuse the user's reads of the topic (not authorized), as kcat sees it. */
+export async function kcatRefused(user: string, password: string, topic: string): Promise<void> {
+  await eventually(async () => {
+    const r = kcatConsume(user, password, topic);
+    return r.status !== 0 && /authoriz/i.test(r.stderr) ? true : undefined;
+  }, 30_000, `${user} to be refused`);
 }

@@ -86,7 +86,7 @@ describe('compromised-credentials', () => {
     expect(kcatConsume(user, password, topic).status).not.toBe(0);
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'billing password lived in a chat channel; moved to the vault', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await engine.closed(id);
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
     ]);

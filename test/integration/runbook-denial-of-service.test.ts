@@ -63,7 +63,7 @@ describe('denial-of-service', () => {
     await quotasBecome(clientId, {});
 
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'the loader retried without backoff; fixed in its config', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
-    const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
+    const closed = await engine.closed(id);
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
       'health-before:done', 'throttle:undone', 'lift-throttle:done', 'health:done',
     ]);

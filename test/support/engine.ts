@@ -14,6 +14,8 @@ export interface TestEngine extends Engine {
   stepOf(id: string, step: string): Promise<any>;
   /** Waits until a step of an incident has `status`. */
   waitForStep(id: string, step: string, status: string, timeoutMs?: number): Promise<void>;
+  /** The incident's final view: closed, and its record archived (the archive is the last thing it does). */
+  closed(id: string, timeoutMs?: number): Promise<any>;
   /** A person's decision through the public endpoint; it must be accepted. */
   decide(id: string, step: string, who: Person, decision?: 'approve' | 'reject', reason?: string): Promise<void>;
 }
@@ -39,6 +41,11 @@ export async function startTestEngine(overrides: Record<string, string> = {}): P
     stepOf,
     waitForStep: async (id: string, step: string, status: string, timeoutMs = 60_000) => {
       await eventually(async () => ((await stepOf(id, step))?.status === status ? true : undefined), timeoutMs, `${step} to be ${status}`);
+    },
+    closed: async (id: string, timeoutMs = 15_000) => {
+      const final = await eventually(async () => { const v = await view(id); return v.status === 'closed' && v.timeline.at(-1)?.type === 'archived' ? v : undefined; }, timeoutMs, `${id} to close and archive`);
+      expect(final.timeline.at(-2).type).toBe('closed');
+      return final;
     },
     decide: async (id: string, step: string, who: Person, decision: 'approve' | 'reject' = 'approve', reason?: string) => {
       expect((await call('POST', `/v1/incidents/${id}/decisions`, { step, decision, reason }, token(who))).body).toEqual({ accepted: true });

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import type { Alert } from '../model/alert.js';
 import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
@@ -33,6 +34,9 @@ export interface IncidentService {
   refuse(id: string, refusal: EdgeRefusal): Promise<void>;
 }
 
+/** One run of an incident's chain, and its status when it was described. */
+interface Run { handle: WorkflowHandle; runId: string; firstRunId: string; status: string }
+
 /** A running incident answers its query; a finished one's view is its result, readable with no worker. */
 async function readView(handle: WorkflowHandle, status?: string): Promise<IncidentView> {
   const state = status ?? (await handle.describe()).status.name;
@@ -50,41 +54,56 @@ export interface IncidentServiceOptions {
 export function createIncidentService(
   client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions = {},
 ): IncidentService {
-  /**
-   * The incident's current run. The latest run answers for the newest incident of a subject; older ones are found by
-   * their first run id. A run that continued as new hands over to its chain's latest run (listing may lag behind it).
-   */
-  async function handleFor(id: string): Promise<WorkflowHandle | undefined> {
+  /** The run that `runId` continued as, read from its closing event (the visibility listing may not show it yet). */
+  async function nextRun(workflowId: string, runId: string): Promise<string | undefined> {
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace, execution: { workflowId, runId },
+      historyEventFilterType: proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    return history?.events?.[0]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+
+  /** The last run of the chain `runId` belongs to: followed run by run, never another incident's run of the same id. */
+  async function lastRun(workflowId: string, runId: string): Promise<Run> {
+    for (;;) {
+      const handle = client.workflow.getHandle(workflowId, runId);
+      const described = await handle.describe();
+      const status = described.status.name;
+      const next = status === 'CONTINUED_AS_NEW' ? await nextRun(workflowId, runId) : undefined;
+      if (!next) return { handle, runId, firstRunId: described.raw.workflowExecutionInfo?.firstRunId ?? runId, status };
+      runId = next;
+    }
+  }
+
+  /** The incident's current run: its chain is found by the first run id its id carries, then followed to its end. */
+  async function currentRun(id: string): Promise<Run | undefined> {
     const parsed = parseIncidentId(id);
     if (!parsed) return undefined;
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
-      const handle = client.workflow.getHandle(parsed.workflowId, execution.runId);
-      const described = await handle.describe();
+      const described = await client.workflow.getHandle(parsed.workflowId, execution.runId).describe();
       const first = described.raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (runTag(first) !== parsed.runTag) continue;
-      return described.status.name === 'CONTINUED_AS_NEW' ? client.workflow.getHandle(parsed.workflowId, undefined, { firstExecutionRunId: first }) : handle;
+      if (runTag(first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId);
     }
     return undefined;
   }
 
-  /**
-   * Sends an update to a running incident; an ended one refuses without reaching the workflow. The update targets the
-   * chain, not a run: a run that continues as new meanwhile refuses it, and it is sent again to the next run.
-   */
+  /** Sends an update to a running incident; an ended one refuses without reaching the workflow. */
   async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A]>, request: A): Promise<DecisionResult | undefined> {
-    const handle = await handleFor(id);
-    if (!handle) return undefined;
+    let run = await currentRun(id);
+    if (!run) return undefined;
+    // The chain, not a run: a run closing by continue-as-new refuses the update, and the client's own retry of that
+    // lands on the next run (the first run id keeps it from reaching a later incident of the same subject).
+    const chain = client.workflow.getHandle(run.handle.workflowId, undefined, { firstExecutionRunId: run.firstRunId });
     // One id across attempts: the server recognises a copy it has already applied.
     const updateId = randomUUID();
     for (let attempt = 1; ; attempt++) {
-      const described = await handle.describe();
-      if (described.status.name !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
-      const first = described.raw.workflowExecutionInfo?.firstRunId ?? described.runId;
+      if (run.status !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
       try {
-        return await client.workflow.getHandle(handle.workflowId, undefined, { firstExecutionRunId: first }).executeUpdate(def, { args: [request], updateId });
+        return await chain.executeUpdate(def, { args: [request], updateId });
       } catch (err) {
-        if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
+        if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|closing|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
       }
+      run = await lastRun(run.handle.workflowId, run.runId);
     }
   }
 
@@ -123,8 +142,8 @@ export function createIncidentService(
     },
 
     async view(id) {
-      const handle = await handleFor(id);
-      return handle ? readView(handle) : undefined;
+      const run = await currentRun(id);
+      return run ? readView(run.handle, run.status) : undefined;
     },
 
     async list(status, limit = 100) {

@@ -64,6 +64,33 @@ describe('an alert storm about one subject', () => {
   });
 });
 
+describe('updates while an incident continues as new', () => {
+  it('answers every one of 200 notes sent in bursts of 20 and keeps each once, across several runs', async () => {
+    const principal = `User:${unique('notes')}`;
+    const id = (await engine.post('/v1/alerts', alert('test.hold', principal))).body.incidents[0].id;
+    const sent: string[] = [];
+    for (let burst = 0; burst < 10; burst++) {
+      const texts = Array.from({ length: 20 }, (_, i) => `note ${burst}-${i}`);
+      sent.push(...texts);
+      const answers = await Promise.all(texts.map((text) => engine.post(`/v1/incidents/${id}/notes`, { text }, token('carol'))));
+      expect(answers.map((a) => a.body)).toEqual(texts.map(() => ({ accepted: true })));
+    }
+    const notes = (await viewOf(engine, id)).timeline.filter((t: { type: string }) => t.type === 'note').map((t: { text: string }) => t.text);
+    expect(notes.toSorted()).toEqual(sent.toSorted());
+
+    const client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
+    try {
+      const runs = await eventually(async () => {
+        const { count } = await client.workflow.count(`WorkflowId = '${id.slice(0, -9)}'`);
+        return count >= 4 ? count : undefined;
+      }, 10_000, 'several runs of the incident');
+      expect(runs).toBeGreaterThanOrEqual(4);
+    } finally {
+      await client.connection.close();
+    }
+  });
+});
+
 describe('abort with rollback', () => {
   it('restores the exact prior ACL state of the principal', async () => {
     const user = unique('rollback');

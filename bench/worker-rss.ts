@@ -1,8 +1,10 @@
 // Benchmark: the engine's memory with N incidents waiting for approval (default 500, the worker's workflow cache size):
 // `kafka-ir start` in its own process, N alerts of the approve-deny fixture (distinct principals), each incident
 // planned and waiting for its two approvals; RSS and heap idle (the in-run baseline), at checkpoints, and after all are
-// aborted. The incidents run on a task queue of their own and are aborted at the end, so none is left open.
-// Usage: npm run bench -- worker-rss [--n 500] [--checkpoints 5] [--concurrency 10] [--note text]
+// aborted; then a note to the oldest and to the newest incidents, one at a time (with a cache smaller than N the
+// oldest were evicted and replay from history). The incidents run on a task queue of their own and are aborted at the
+// end, so none is left open.
+// Usage: npm run bench -- worker-rss [--n 500] [--cache 500] [--checkpoints 5] [--concurrency 10] [--note text]
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,12 +18,19 @@ import { markdownTable, percentiles, percentileTable, startRun } from './report.
 const n = numberArg('--n', 500);
 const checkpoints = Math.min(n, numberArg('--checkpoints', 5));
 const concurrency = numberArg('--concurrency', 10);
+const cache = numberArg('--cache', 500);
 const SETTLE_MS = 3_000;
-const run = startRun('worker-rss', { incidents: n, checkpoints, 'alerts in flight': concurrency, runbook: 'approve-deny (test/fixtures/runbooks): plan, then wait for 2 approvals', 'settle before sampling (ms)': SETTLE_MS, 'worker maxCachedWorkflows': 500 });
+const NOTED = Math.min(20, Math.floor(n / 2));
+const run = startRun(cache === 500 ? 'worker-rss' : `worker-rss-cache-${cache}`, {
+  incidents: n, 'KAFKA_IR_CACHED_INCIDENTS': cache, checkpoints, 'alerts in flight': concurrency,
+  runbook: 'approve-deny (test/fixtures/runbooks): plan, then wait for 2 approvals', 'settle before sampling (ms)': SETTLE_MS,
+  'notes timed (oldest, newest)': NOTED,
+});
 const tag = randomBytes(3).toString('hex');
 const evidenceDir = await mkdtemp(join(tmpdir(), 'kafka-ir-bench-rss-'));
 const engine = await startEngineProcess({
   ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-rss-${tag}`, KAFKA_IR_EVIDENCE_DIR: evidenceDir,
+  KAFKA_IR_CACHED_INCIDENTS: String(cache),
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const call = async (method: string, path: string, body?: unknown, bearer?: string) => {
@@ -65,6 +74,8 @@ async function waitForApprovalWait(ids: string[]): Promise<void> {
 
 const ids: string[] = [];
 const intakeMs: number[] = [];
+const oldestNoteMs: number[] = [];
+const newestNoteMs: number[] = [];
 const points: { incidents: number; memory: Memory }[] = [];
 let afterAbort: Memory | undefined;
 try {
@@ -89,6 +100,14 @@ try {
   }
   // Still all waiting (none timed out, none failed) when the last sample was taken.
   await waitForApprovalWait(ids);
+  for (const [list, which] of [[oldestNoteMs, ids.slice(0, NOTED)], [newestNoteMs, ids.slice(-NOTED)]] as const) {
+    for (const id of which) {
+      const t = process.hrtime.bigint();
+      const res = await call('POST', `/v1/incidents/${id}/notes`, { text: 'benchmark note' }, token('carol'));
+      if (res.body.accepted !== true) throw new Error(`note to ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+      list.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
 } finally {
   await each([...ids], async (id) => {
     const res = await call('POST', `/v1/incidents/${id}/decisions`, { decision: 'abort', reason: 'benchmark over', rollback: false }, token('carol')).catch((err: unknown) => ({ status: 0, body: { error: String(err) } as Record<string, unknown> }));
@@ -117,7 +136,13 @@ run.finish({
       ['state', 'RSS MiB', 'heap used MiB', 'external MiB', 'Δ RSS KiB / incident', 'Δ heap KiB / incident'], rows,
     )}\n\nPer incident over the whole run: RSS ${perIncident(points[0]!, total, 'rss').toFixed(0)} KiB, heap ${perIncident(points[0]!, total, 'heapUsed').toFixed(0)} KiB (the first checkpoint includes the workflow bundle's first load; from ${first.incidents} to ${total.incidents}: RSS ${perIncident(first, total, 'rss').toFixed(0)} KiB, heap ${perIncident(first, total, 'heapUsed').toFixed(0)} KiB). Peak RSS ${mib(Math.max(last.peakRss, afterAbort?.peakRss ?? 0)).toFixed(0)} MiB. Heap is the main thread's, measured after a full collection; workflows run in worker threads, counted in RSS only.`,
     percentileTable('Alert intake while opening them (ms)', [['POST /v1/alerts (new incident)', percentiles(intakeMs)]]),
+    percentileTable(`A note to a waiting incident, one at a time, with ${cache} incidents cached (ms)`, [
+      [`the ${NOTED} oldest incidents${cache < n ? ' (evicted: replayed from history)' : ''}`, percentiles(oldestNoteMs)],
+      [`the ${NOTED} newest incidents (cached)`, percentiles(newestNoteMs)],
+    ]),
   ],
-  figures: { unit: 'bytes', points, afterAbort, intakeMs: percentiles(intakeMs), perIncidentKiB: { rss: perIncident(points[0]!, total, 'rss'), heapUsed: perIncident(points[0]!, total, 'heapUsed'), marginalRss: perIncident(first, total, 'rss'), marginalHeapUsed: perIncident(first, total, 'heapUsed') } },
-  ratios: { [`RSS with ${total.incidents} waiting / idle RSS`]: last.rss / idle.rss, [`heap with ${total.incidents} waiting / idle heap`]: last.heapUsed / idle.heapUsed },
+  figures: { unit: 'bytes', points, afterAbort, intakeMs: percentiles(intakeMs), noteMs: { oldest: percentiles(oldestNoteMs), newest: percentiles(newestNoteMs) }, perIncidentKiB: { rss: perIncident(points[0]!, total, 'rss'), heapUsed: perIncident(points[0]!, total, 'heapUsed'), marginalRss: perIncident(first, total, 'rss'), marginalHeapUsed: perIncident(first, total, 'heapUsed') } },
+  ratios: {
+    [`note p50, oldest / newest incidents`]: percentiles(oldestNoteMs).p50 / percentiles(newestNoteMs).p50,
+    [`RSS with ${total.incidents} waiting / idle RSS`]: last.rss / idle.rss, [`heap with ${total.incidents} waiting / idle heap`]: last.heapUsed / idle.heapUsed },
 });

@@ -79,6 +79,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
     }),
     dataConverter,
+    cachedIncidents: config.temporal.cachedIncidents,
   });
   if (config.settings.baseline) {
     await ensureBaselineSchedule(client, config.temporal.taskQueue, durationMs(config.settings.baseline.every));

@@ -25,6 +25,8 @@ export async function createWorker(options: {
   connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities;
   /** The payload codec and failure converter (src/temporal/data-converter.ts); unset: plain text. */
   dataConverter?: DataConverter;
+  /** Incident workflows kept in memory between their tasks (Temporal's sticky cache); the rest replay when they wake. */
+  cachedIncidents: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -33,6 +35,6 @@ export async function createWorker(options: {
     workflowBundle: await workflowBundle(options.dataConverter?.failureConverterPath),
     dataConverter: options.dataConverter,
     activities: options.activities,
-    maxCachedWorkflows: 500,
+    maxCachedWorkflows: options.cachedIncidents,
   });
 }

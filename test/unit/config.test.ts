@@ -25,7 +25,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093', KAFKA_IR_RUNBOOKS: 'a:b' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093']);
     expect(config.runbookDirs).toEqual(['a', 'b']);
-    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'kafka-ir' });
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'kafka-ir', cachedIncidents: 500 });
     expect(config.port).toBe(8080);
+  });
+
+  it('bounds the worker cache: at least 2 incidents', () => {
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_CACHED_INCIDENTS: '50' }).temporal.cachedIncidents).toBe(50);
+    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_CACHED_INCIDENTS: '1' })).toThrow(/KAFKA_IR_CACHED_INCIDENTS: must be at least 2/);
   });
 });

@@ -69,10 +69,10 @@ export async function captureEvidence(
   };
   await writeFile(join(dir, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
 
-  const files: EvidenceFile[] = [];
-  for (const [path, messages] of [['metadata.json', 0] as const, ...merged.map((m) => [fileOf(m.topic), m.messages] as const)]) {
-    files.push({ path, ...(await sha256File(join(dir, path))), messages });
-  }
+  const files: EvidenceFile[] = [
+    { path: 'metadata.json', ...(await sha256File(join(dir, 'metadata.json'))), messages: 0 },
+    ...merged.map((m) => ({ path: fileOf(m.topic), sha256: m.sha256, bytes: m.bytes, messages: m.messages })),
+  ];
   const manifestSha256 = await writeManifest(dir, { version: 1, incidentId: req.incidentId, step: req.step, files });
   const actor = `kafka-ir${deps.kafka.principal ? ` as ${deps.kafka.principal}` : ''}`;
   const custodyHead = await appendCustody(dir, [

@@ -1,16 +1,25 @@
 // The notify activities (DESIGN §5 slack.notify, email.notify): what the incident tells people, per channel.
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmailSettings, SlackSettings } from '../../src/config.js';
 import type { Notice } from '../../src/model/notice.js';
 import { EmailError, createMailer } from './email.js';
-import { slackNotifier } from './slack.js';
+import { slackNotifier, type PostAttempt } from './slack.js';
 
 export interface NotifyDeps { slack?: SlackSettings; email?: EmailSettings; publicUrl: string; linkSecret?: string }
+
+/** The run id is part of the key: an incident continues as new, and activity ids restart with each run. */
+function postAttempt(): PostAttempt | undefined {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (!info?.workflowExecution) return undefined;
+  const { workflowId, runId } = info.workflowExecution;
+  return { key: `${workflowId}/${runId}/${info.activityId}`, attempt: info.attempt, firstScheduledMs: info.scheduledTimestampMs };
+}
 
 export function notifyActivities(deps: NotifyDeps) {
   const mailer = deps.email && createMailer({ ...deps.email, publicUrl: deps.publicUrl, linkSecret: deps.linkSecret });
   return {
-    ...slackNotifier(deps.slack, deps.publicUrl),
+    ...slackNotifier(deps.slack, deps.publicUrl, postAttempt),
     async notifyEmail({ notice }: { notice: Notice }): Promise<{ sent: number }> {
       if (!mailer) throw ApplicationFailure.nonRetryable('email is not configured on this worker: set SMTP_URL and EMAIL_FROM', 'EmailConfiguration');
       try {

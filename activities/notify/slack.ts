@@ -8,7 +8,16 @@ import { approvalCard, openedMessage, threadMessage } from './slack-blocks.js';
 
 export interface SlackNoticeRequest { notice: Notice; refs: NoticeRefs }
 
-export function slackNotifier(settings: SlackSettings | undefined, publicUrl: string) {
+/** The activity attempt that posts: `key` is the same across its retries and differs for every other activity. */
+export interface PostAttempt { key: string; attempt: number; firstScheduledMs: number }
+
+/** Message metadata's event_type on every top-level post (https://docs.slack.dev/messaging/message-metadata). */
+const NOTICE_EVENT = 'kafka_ir_notice';
+/** Slack stamps a message with its own clock, the activity's first scheduling is Temporal's: look back a little earlier. */
+const CLOCK_MARGIN_MS = 60_000;
+const slackTs = (ms: number) => (ms / 1000).toFixed(6);
+
+export function slackNotifier(settings: SlackSettings | undefined, publicUrl: string, attemptOf: () => PostAttempt | undefined) {
   const client: WebClient | undefined = settings && slackClient(settings);
 
   async function call<T>(method: string, run: (c: WebClient) => Promise<T>): Promise<T> {
@@ -18,9 +27,33 @@ export function slackNotifier(settings: SlackSettings | undefined, publicUrl: st
       throw slackFailure(err, method);
     }
   }
+  /**
+   * The top-level message an earlier attempt posted, when Slack processed it but the answer was lost. Without
+   * channels:history (groups:history in a private channel) the lookup fails: posting again beats posting nothing.
+   */
+  const postedBefore = async ({ key, firstScheduledMs }: PostAttempt): Promise<SlackRef | undefined> => {
+    const channel = settings!.channel;
+    try {
+      const history = await client!.conversations.history({
+        channel, oldest: slackTs(firstScheduledMs - CLOCK_MARGIN_MS), include_all_metadata: true, limit: 200,
+      });
+      const found = history.messages?.find((m) => m.metadata?.event_type === NOTICE_EVENT && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
+      return found?.ts ? { channel, ts: found.ts } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  /** A thread reply is posted as is; a top-level post (thread root, approval card) is found instead on a retry that follows a lost answer. */
   const post = async (message: { text: string; blocks: unknown[] }, threadTs?: string): Promise<SlackRef> => {
+    const attempt = threadTs ? undefined : attemptOf();
+    if (attempt && attempt.attempt > 1) {
+      const earlier = await postedBefore(attempt);
+      if (earlier) return earlier;
+    }
     const result = await call('chat.postMessage', (c) => c.chat.postMessage({
-      channel: settings!.channel, text: message.text, blocks: message.blocks as never, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}),
+      channel: settings!.channel, text: message.text, blocks: message.blocks as never, unfurl_links: false,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(attempt ? { metadata: { event_type: NOTICE_EVENT, event_payload: { key: attempt.key } } } : {}),
     }));
     return { channel: result.channel ?? settings!.channel, ts: result.ts! };
   };

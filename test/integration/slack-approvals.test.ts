@@ -169,6 +169,22 @@ describe('Slack', () => {
     for (const i of [id, next]) await engine.post(`/v1/incidents/${i}/notes`, { text: 'done', lessons: true });
   });
 
+  it('posts the opening message once when Slack\'s answer to it was lost: the retry finds it and the thread follows it', async () => {
+    const principal = `User:${unique('slack')}`;
+    slack.dropAnswerNext('chat.postMessage', (args) => JSON.stringify(args.blocks ?? '').includes(principal) && !args.thread_ts);
+    const before = slack.calls.length;
+    const id = (await engine.post('/v1/alerts', alert('test.deny-and-hold', principal))).body.incidents[0].id as string;
+    const root = await slack.waitFor((m) => m.text?.startsWith(`Incident ${id} opened`) === true, 20_000);
+    await slack.waitFor((m) => m.text === 'Phase: lessons' && m.thread_ts === root.ts, 20_000);
+    // Posted once (its answer lost), found by the retry's one look at the channel, and the thread hangs off it.
+    const calls = slack.calls.slice(before).filter((c) => c.method === 'conversations.history' || String(c.args.text).startsWith(`Incident ${id} opened`));
+    expect(calls.map((c) => c.method)).toEqual(['chat.postMessage', 'conversations.history']);
+    expect(slack.messages.filter((m) => m.text?.startsWith(`Incident ${id} opened`))).toEqual([root]);
+    expect(slack.thread(SLACK.channel, root.ts).map((m) => m.text)).toEqual(expect.arrayContaining(['Phase: containment', 'Phase: lessons']));
+    expect((await timeline(id)).some((t) => t.type === 'notify.failed')).toBe(false);
+    await engine.post(`/v1/incidents/${id}/notes`, { text: 'done', lessons: true });
+  });
+
   it('takes a group from its Slack user group when the incident opens: someone not in it now cannot approve', async () => {
     slack.setUsergroup('S0SECOPS1', ['U0SOMEONE1']); // bob is off the SecOps rota today
     // A fresh engine: membership is cached for a minute per engine.

@@ -1,4 +1,4 @@
-// A local Slack Web API for tests: chat.*, views.open and usergroups.users.list answering with Slack's documented bodies (test/fixtures/slack).
+// A local Slack Web API for tests: chat.*, conversations.history, views.open and usergroups.users.list answering with Slack's documented bodies (test/fixtures/slack).
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,12 +8,12 @@ type Body = Record<string, any>;
 export const slackFixture = (name: string): Body =>
   JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}.json`, import.meta.url), 'utf8')) as Body;
 
-export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'views.open' | 'usergroups.users.list';
+export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral' | 'conversations.history' | 'views.open' | 'usergroups.users.list';
 /** The error bodies under test/fixtures/slack (error.<code>.json). */
 export type SlackErrorCode = 'channel_not_found' | 'not_in_channel' | 'invalid_auth' | 'not_authed' | 'message_not_found'
-  | 'no_such_subteam' | 'no_text' | 'invalid_arguments' | 'invalid_form_data' | 'ratelimited';
+  | 'no_such_subteam' | 'no_text' | 'invalid_arguments' | 'invalid_form_data' | 'ratelimited' | 'missing_scope';
 
-export interface SlackMessage { channel: string; ts: string; thread_ts?: string; text?: string; blocks?: unknown[] }
+export interface SlackMessage { channel: string; ts: string; thread_ts?: string; text?: string; blocks?: unknown[]; metadata?: Record<string, unknown> }
 export interface SlackUpdate { channel: string; ts: string; text?: string; blocks?: unknown[]; at: Date }
 export interface SlackEphemeral { channel: string; user: string; message_ts: string; text?: string; blocks?: unknown[] }
 export interface SlackCall { method: string; args: Record<string, unknown>; at: Date }
@@ -36,6 +36,11 @@ export interface SlackStandIn {
   failNext(method: SlackMethod, failure: { error: SlackErrorCode }): void;
   /** The next call of `method` is answered HTTP 429 with `Retry-After: <seconds>`. */
   rateLimitNext(method: SlackMethod, retryAfterSeconds: number): void;
+  /**
+   * The next call of `method` (whose arguments match `when`, if given) is performed, but its answer is lost: the
+   * connection is closed instead (a network error).
+   */
+  dropAnswerNext(method: SlackMethod, when?: (args: Record<string, unknown>) => boolean): void;
   setUsergroup(id: string, users: string[]): void;
   /** The first message (posted or updated, before or after this call) matching `predicate`. */
   waitFor(predicate: (m: SlackMessage) => boolean, timeoutMs?: number): Promise<SlackMessage>;
@@ -44,7 +49,7 @@ export interface SlackStandIn {
   close(): Promise<void>;
 }
 
-interface Answer { status: number; body: Body; retryAfter?: number }
+interface Answer { status: number; body: Body; retryAfter?: number; lost?: boolean }
 const error = (code: SlackErrorCode): Answer => ({ status: 200, body: slackFixture(`error.${code}`) });
 const ok = (body: Body): Answer => ({ status: 200, body });
 
@@ -66,6 +71,14 @@ async function argsOf(req: IncomingMessage): Promise<Record<string, unknown>> {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const list = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+const object = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : undefined);
+/** A form sends `true` or `1`, a JSON body `true`. */
+const flag = (v: unknown): boolean => v === true || v === 'true' || v === '1';
+/** A Slack timestamp in microseconds, exact (a double cannot hold ten digits and six decimals). */
+const micros = (ts: string): bigint => {
+  const [seconds = '0', fraction = ''] = ts.split('.');
+  return BigInt(seconds) * 1_000_000n + BigInt(fraction.padEnd(6, '0').slice(0, 6));
+};
 
 export async function startSlackStandIn(opts: { token?: string } = {}): Promise<SlackStandIn> {
   const token = opts.token ?? 'xoxb-stand-in-token';
@@ -75,14 +88,15 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
   const calls: SlackCall[] = [];
   const views: SlackView[] = [];
   const usergroups = new Map<string, string[]>();
-  const faults = new Map<string, Answer[]>();
+  const faults = new Map<string, { answer: Answer | 'lost'; when?: (args: Record<string, unknown>) => boolean }[]>();
   const waiters = new Set<() => void>();
   const changed = () => { for (const w of [...waiters]) w(); };
   let counter = 0;
-  /** Slack timestamps: seconds, a dot, six digits; unique per message and increasing. */
+  let lastMicros = 0;
+  /** Slack timestamps: the time of posting in seconds, a dot, six digits; unique per message and increasing. */
   const nextTs = () => {
-    const micros = ++counter * 100;
-    return `${1_700_000_000 + Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+    lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
+    return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;
   };
 
   const handlers: Record<SlackMethod, (args: Record<string, unknown>) => Answer> = {
@@ -92,7 +106,7 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
       const blocks = list(args.blocks);
       if (!channel) return error('channel_not_found');
       if (!text && !blocks && !list(args.attachments)) return error('no_text');
-      const message: SlackMessage = { channel, ts: nextTs(), thread_ts: str(args.thread_ts), text, blocks };
+      const message: SlackMessage = { channel, ts: nextTs(), thread_ts: str(args.thread_ts), text, blocks, metadata: object(args.metadata) };
       messages.push(message);
       changed();
       const sample = slackFixture('chat.postMessage');
@@ -121,6 +135,28 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
       ephemerals.push(ephemeral);
       return ok({ ...slackFixture('chat.postEphemeral'), message_ts: ephemeral.message_ts });
     },
+    'conversations.history': (args) => {
+      const channel = str(args.channel);
+      if (!channel) return error('channel_not_found');
+      // "If a message has the same timestamp as oldest or latest it will not be included in the list" unless inclusive;
+      // "The most recent messages in the time range are returned first." Replies stay in their thread (conversations.replies).
+      const oldest = micros(str(args.oldest) ?? '0');
+      const inRange = messages
+        .filter((m) => m.channel === channel && !m.thread_ts && (flag(args.inclusive) ? micros(m.ts) >= oldest : micros(m.ts) > oldest))
+        .reverse();
+      const limit = Number(args.limit ?? 100);
+      const sample = slackFixture('conversations.history');
+      const { type, user } = (sample.messages as Body[])[0]!;
+      return ok({
+        ...sample,
+        messages: inRange.slice(0, limit).map((m) => ({
+          type, user, text: m.text ?? '', ts: m.ts, ...(m.blocks ? { blocks: m.blocks } : {}),
+          ...(m.metadata && flag(args.include_all_metadata) ? { metadata: m.metadata } : {}),
+        })),
+        has_more: inRange.length > limit,
+        response_metadata: { next_cursor: '' },
+      });
+    },
     'views.open': (args) => {
       const trigger_id = str(args.trigger_id);
       if (!trigger_id || typeof args.view !== 'object' || args.view === null) return error('invalid_arguments');
@@ -147,7 +183,10 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
     if (!Object.hasOwn(handlers, method)) return { status: 404, body: { ok: false, error: 'unknown_method', stand_in: `implements ${Object.keys(handlers).join(', ')}` } };
     if (presented === undefined) return error('not_authed');
     if (presented !== token) return error('invalid_auth');
-    const fault = faults.get(method)?.shift();
+    const queue = faults.get(method) ?? [];
+    const at = queue.findIndex((f) => !f.when || f.when(args));
+    const fault = at === -1 ? undefined : queue.splice(at, 1)[0]!.answer;
+    if (fault === 'lost') return { ...handlers[method as SlackMethod](args), lost: true };
     return fault ?? handlers[method as SlackMethod](args);
   };
 
@@ -163,6 +202,10 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
       } catch {
         a = error('invalid_form_data');
       }
+      if (a.lost) {
+        req.socket.destroy();
+        return;
+      }
       const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
       if (a.retryAfter !== undefined) headers['retry-after'] = String(a.retryAfter);
       res.writeHead(a.status, headers).end(JSON.stringify(a.body));
@@ -171,13 +214,15 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const enqueue = (method: SlackMethod, fault: Answer) => faults.set(method, [...(faults.get(method) ?? []), fault]);
+  const enqueue = (method: SlackMethod, answer: Answer | 'lost', when?: (args: Record<string, unknown>) => boolean) =>
+    faults.set(method, [...(faults.get(method) ?? []), { answer, when }]);
   return {
     url: `http://127.0.0.1:${port}/api/`,
     token, messages, updates, ephemerals, calls, views,
     failNext: (method, { error: code }) => enqueue(method, error(code)),
     // "Slack will return a HTTP 429 Too Many Requests error, and a Retry-After HTTP header" (Rate limits)
     rateLimitNext: (method, seconds) => enqueue(method, { status: 429, body: slackFixture('error.ratelimited'), retryAfter: seconds }),
+    dropAnswerNext: (method, when) => enqueue(method, 'lost', when),
     setUsergroup: (id, users) => { usergroups.set(id, [...users]); },
     waitFor: (predicate, timeoutMs = 5_000) => new Promise((resolve, reject) => {
       const check = () => {

@@ -62,6 +62,46 @@ describe('Slack stand-in through WebClient', () => {
     expect(slack.messages.some((m) => m.channel === 'C-limited')).toBe(false);
   });
 
+  it('dropAnswerNext performs the call but loses its answer: WebClient sees a network error, the message is there', async () => {
+    slack.dropAnswerNext('chat.postMessage');
+    const err = await rejection(web.chat.postMessage({ channel: 'C-lost', text: 'posted, answer lost' }));
+    expect(err).toMatchObject({ code: ErrorCode.RequestError });
+    expect(slack.messages.filter((m) => m.channel === 'C-lost').map((m) => m.text)).toEqual(['posted, answer lost']);
+    await expect(web.chat.postMessage({ channel: 'C-lost', text: 'answered' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('conversations.history lists the top-level messages after oldest, newest first, with metadata only when asked', async () => {
+    const metadata = { event_type: 'kafka_ir_notice', event_payload: { key: 'wf/run/1' } };
+    const first = await web.chat.postMessage({ channel: 'C-history', text: 'first', metadata });
+    const second = await web.chat.postMessage({ channel: 'C-history', text: 'second' });
+    await web.chat.postMessage({ channel: 'C-history', text: 'a reply', thread_ts: first.ts! });
+    await web.chat.postMessage({ channel: 'C-elsewhere', text: 'other channel' });
+    const third = await web.chat.postMessage({ channel: 'C-history', text: 'third' });
+    expect(slack.messages.find((m) => m.ts === first.ts)?.metadata).toEqual(metadata);
+
+    const all = await web.conversations.history({ channel: 'C-history', oldest: '0', include_all_metadata: true });
+    expect(all).toMatchObject({ ok: true, has_more: false, pin_count: 0 });
+    expect(all.messages?.map((m) => [m.text, m.ts])).toEqual([['third', third.ts], ['second', second.ts], ['first', first.ts]]);
+    expect(all.messages?.[2]).toMatchObject({ type: 'message', metadata });
+    expect(all.messages?.[1]?.metadata).toBeUndefined();
+
+    const plain = await web.conversations.history({ channel: 'C-history', oldest: '0' });
+    expect(plain.messages?.some((m) => m.metadata)).toBe(false);
+    // "If a message has the same timestamp as oldest or latest it will not be included in the list", unless inclusive.
+    const after = await web.conversations.history({ channel: 'C-history', oldest: second.ts! });
+    expect(after.messages?.map((m) => m.text)).toEqual(['third']);
+    const from = await web.conversations.history({ channel: 'C-history', oldest: second.ts!, inclusive: true });
+    expect(from.messages?.map((m) => m.text)).toEqual(['third', 'second']);
+    const newest = await web.conversations.history({ channel: 'C-history', oldest: '0', limit: 2 });
+    expect(newest).toMatchObject({ has_more: true });
+    expect(newest.messages?.map((m) => m.text)).toEqual(['third', 'second']);
+  });
+
+  it('failNext answers conversations.history with missing_scope', async () => {
+    slack.failNext('conversations.history', { error: 'missing_scope' });
+    await expect(web.conversations.history({ channel: 'C-history' })).rejects.toMatchObject({ data: { ok: false, error: 'missing_scope' } });
+  });
+
   it('refuses a wrong token with invalid_auth and a missing one with not_authed', async () => {
     await expect(client('xoxb-wrong').chat.postMessage({ channel: 'C-auth', text: 'x' })).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
     await expect(client().chat.postMessage({ channel: 'C-auth', text: 'x' })).rejects.toMatchObject({ data: { error: 'not_authed' } });

@@ -3,29 +3,13 @@
 // Enforcement is what each broker answers the principal itself: a Metadata request for a topic it could read, sent on
 // its own connection to that broker, until every broker says TOPIC_AUTHORIZATION_FAILED (29).
 // Usage: npm run bench -- containment [--n 100] [--note text]   (needs `npm run infra -- up --brokers 3`)
-import { randomBytes } from 'node:crypto';
-import { KafkaClient } from '../activities/kafka/client.js';
-import { loadConfig } from '../src/config.js';
-import { startEngine } from '../src/engine.js';
-import { createLogger } from '../src/logger.js';
-import { readInfraEnv } from '../scripts/infra/index.js';
 import { numberArg } from './args.js';
-import { createFreshTopic } from './fresh-topic.js';
-import { enforcementProbe } from './enforcement.js';
+import { enforcementBench } from './enforcement.js';
 import { percentiles, percentileTable, startRun } from './report.js';
 
 const n = numberArg('--n', 100);
 const run = startRun('containment', { incidents: n, runbook: 'auto-deny (test/fixtures/runbooks)', 'DENY bindings per principal': 4, order: 'interleaved: engine, then floor, per incident' });
-const env = readInfraEnv();
-const config = loadConfig({ ...env, KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-${Date.now()}`, LOG_LEVEL: 'warn' });
-const admin = new KafkaClient(config.kafka, undefined, 8);
-const brokers = (await admin.withAdmin('cluster', (a) => a.describeCluster())).brokers;
-const topic = `bench-containment-${randomBytes(3).toString('hex')}`;
-await createFreshTopic(admin, topic, brokers.length, 1);
-
-const probe = enforcementProbe(config.kafka, admin, topic, brokers);
-
-const engine = await startEngine(config, createLogger({ level: 'warn' }));
+const { probe, brokers, alert, close } = await enforcementBench('containment');
 const engineMs: number[] = [];
 const floorMs: number[] = [];
 try {
@@ -33,11 +17,7 @@ try {
     // Interleaved, so both see the same cluster conditions.
     const viaEngine = await probe.prepare('engine');
     const start = process.hrtime.bigint();
-    const res = await fetch(`${engine.url}/v1/alerts`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'test.auto-deny', severity: 'high', summary: 'bench', source: 'bench', observedAt: new Date().toISOString(), subject: { principal: viaEngine.principal } }),
-    });
-    if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
+    await alert('test.auto-deny', viaEngine.principal);
     engineMs.push(await viaEngine.enforcedEverywhere(start));
     await viaEngine.close();
 
@@ -45,10 +25,7 @@ try {
     if ((i + 1) % 10 === 0) process.stderr.write(`  ${i + 1}/${n} incidents\n`);
   }
 } finally {
-  await engine.close();
-  await admin.withAdmin('cleanup', (a) => a.deleteTopics({ topics: [topic] })).catch(() => {});
-  await probe.cleanup();
-  await admin.close();
+  await close();
 }
 const e = percentiles(engineMs);
 const f = percentiles(floorMs);

@@ -2,11 +2,47 @@
 // every broker refuses it (Metadata for the topic → TOPIC_AUTHORIZATION_FAILED, 29). Shared by the containment benches.
 import { randomBytes } from 'node:crypto';
 import { Connection, metadataV12 } from '@platformatic/kafka';
-import type { KafkaClient } from '../activities/kafka/client.js';
+import { KafkaClient } from '../activities/kafka/client.js';
 import { applyAclChanges, describeBindings, toAclEntry } from '../activities/kafka/acl.js';
 import { deleteScramCredentials, upsertScramCredential } from '../activities/kafka/scram.js';
-import type { KafkaSettings } from '../src/config.js';
+import { loadConfig, type KafkaSettings } from '../src/config.js';
+import { startEngine } from '../src/engine.js';
+import { createLogger } from '../src/logger.js';
 import type { AclBinding } from '../src/model/acl.js';
+import { readInfraEnv } from '../scripts/infra/index.js';
+import { createFreshTopic } from './fresh-topic.js';
+
+/**
+ * The engine in this process on the fixture runbooks (with `env` added), a fresh topic and its probe on the
+ * `npm run infra` cluster; `close` stops the engine and removes the topic and the probe's principals.
+ */
+export async function enforcementBench(name: string, env: Record<string, string> = {}) {
+  const config = loadConfig({ ...readInfraEnv(), ...env, KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-${Date.now()}` });
+  const admin = new KafkaClient(config.kafka, undefined, 8);
+  const brokers = (await admin.withAdmin('cluster', (a) => a.describeCluster())).brokers;
+  const topic = `bench-${name}-${randomBytes(3).toString('hex')}`;
+  await createFreshTopic(admin, topic, brokers.length, 1);
+  const probe = enforcementProbe(config.kafka, admin, topic, brokers);
+  const engine = await startEngine(config, createLogger({ level: 'warn' }));
+  return {
+    engine, probe, brokers,
+    /** Posts an alert of `kind` about `principal`; the id of the incident it opened. */
+    async alert(kind: string, principal: string): Promise<string> {
+      const res = await fetch(`${engine.url}/v1/alerts`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind, severity: 'high', summary: 'bench', source: 'bench', observedAt: new Date().toISOString(), subject: { principal } }),
+      });
+      if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
+      return ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
+    },
+    async close() {
+      await engine.close();
+      await admin.withAdmin('cleanup', (a) => a.deleteTopics({ topics: [topic] })).catch(() => {});
+      await probe.cleanup();
+      await admin.close();
+    },
+  };
+}
 
 export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic: string, brokers: readonly { host: string; port: number }[]) {
   const users: string[] = [];

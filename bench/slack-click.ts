@@ -3,17 +3,10 @@
 // createAcls + the same check). The click is Slack's documented block_actions payload, signed with the signing secret,
 // posted to /v1/slack/interactions; the Slack Web API is the test stand-in (test/support/slack-stand-in.ts).
 // Usage: npm run bench -- slack-click [--n 100] [--note text]   (needs `npm run infra -- up --brokers 3`)
-import { randomBytes } from 'node:crypto';
-import { KafkaClient } from '../activities/kafka/client.js';
-import { loadConfig } from '../src/config.js';
-import { startEngine } from '../src/engine.js';
-import { createLogger } from '../src/logger.js';
-import { readInfraEnv } from '../scripts/infra/index.js';
 import { startSlackStandIn } from '../test/support/slack-stand-in.js';
 import { click, deliver, slackEnv } from '../test/support/slack-clicks.js';
 import { numberArg } from './args.js';
-import { createFreshTopic } from './fresh-topic.js';
-import { enforcementProbe } from './enforcement.js';
+import { enforcementBench } from './enforcement.js';
 import { percentiles, percentileTable, startRun } from './report.js';
 
 const ALICE = 'U0ALICE01'; // alice, kafka-oncall, in test/fixtures/runbooks/_roster.yaml
@@ -21,27 +14,14 @@ const n = numberArg('--n', 100);
 const run = startRun('slack-click', { incidents: n, runbook: 'approve-then-hold (test/fixtures/runbooks), quorum 1', 'DENY bindings per principal': 4, order: 'interleaved: click, then floor, per incident' });
 const slack = await startSlackStandIn();
 slack.setUsergroup('S0SECOPS1', ['U0BOB0001']); // the test roster's secops follows this Slack user group
-const env = readInfraEnv();
-const config = loadConfig({ ...env, ...slackEnv(slack), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-${Date.now()}` });
-const admin = new KafkaClient(config.kafka, undefined, 8);
-const brokers = (await admin.withAdmin('cluster', (a) => a.describeCluster())).brokers;
-const topic = `bench-slack-${randomBytes(3).toString('hex')}`;
-await createFreshTopic(admin, topic, brokers.length, 1);
-const probe = enforcementProbe(config.kafka, admin, topic, brokers);
-
-const engine = await startEngine(config, createLogger({ level: 'warn' }));
+const { engine, probe, brokers, alert, close } = await enforcementBench('slack', slackEnv(slack));
 const clickMs: number[] = [];
 const ackMs: number[] = [];
 const floorMs: number[] = [];
 try {
   for (let i = 0; i < n; i++) {
     const viaSlack = await probe.prepare('slack');
-    const res = await fetch(`${engine.url}/v1/alerts`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'test.approve-then-hold', severity: 'high', summary: 'bench', source: 'bench', observedAt: new Date().toISOString(), subject: { principal: viaSlack.principal } }),
-    });
-    if (res.status !== 202) throw new Error(`intake answered ${res.status}`);
-    const id = ((await res.json()) as { incidents: { id: string }[] }).incidents[0]!.id;
+    const id = await alert('test.approve-then-hold', viaSlack.principal);
     const card = structuredClone(await slack.waitFor((m) => m.text?.includes(`of incident ${id}`) === true, 30_000));
     const signed = click(card, 'approve', ALICE);
     const start = process.hrtime.bigint();
@@ -56,11 +36,8 @@ try {
     if ((i + 1) % 10 === 0) process.stderr.write(`  ${i + 1}/${n} clicks\n`);
   }
 } finally {
-  await engine.close();
+  await close();
   await slack.close();
-  await admin.withAdmin('cleanup', (a) => a.deleteTopics({ topics: [topic] })).catch(() => {});
-  await probe.cleanup();
-  await admin.close();
 }
 const c = percentiles(clickMs);
 const a = percentiles(ackMs);

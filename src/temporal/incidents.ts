@@ -1,6 +1,6 @@
 // The incident service on the client side: alerts in (update-with-start), views and notes out. Used by the HTTP API and tests.
 import { createHash, randomUUID } from 'node:crypto';
-import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Alert } from '../model/alert.js';
@@ -64,14 +64,15 @@ export function createIncidentService(
   }
 
   /** The last run of the chain `runId` belongs to: followed run by run, never another incident's run of the same id. */
-  async function lastRun(workflowId: string, runId: string): Promise<Run> {
+  async function lastRun(workflowId: string, runId: string, described?: WorkflowExecutionDescription): Promise<Run> {
     for (;;) {
       const handle = client.workflow.getHandle(workflowId, runId);
-      const described = await handle.describe();
+      described ??= await handle.describe();
       const status = described.status.name;
       const next = status === 'CONTINUED_AS_NEW' ? await nextRun(workflowId, runId) : undefined;
       if (!next) return { handle, runId, firstRunId: described.raw.workflowExecutionInfo?.firstRunId ?? runId, status };
       runId = next;
+      described = undefined;
     }
   }
 
@@ -82,7 +83,7 @@ export function createIncidentService(
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
       const described = await client.workflow.getHandle(parsed.workflowId, execution.runId).describe();
       const first = described.raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (runTag(first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId);
+      if (runTag(first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId, described);
     }
     return undefined;
   }

@@ -7,6 +7,7 @@ COPY bin ./bin
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
+COPY adapters ./adapters
 COPY runbooks ./runbooks
 COPY schema ./schema
 ENV KAFKA_IR_HOST=0.0.0.0 KAFKA_IR_PORT=8080 KAFKA_IR_RUNBOOKS=/app/runbooks

@@ -2,9 +2,9 @@
 // every broker refuses it (Metadata for the topic → TOPIC_AUTHORIZATION_FAILED, 29). Shared by the containment benches.
 import { randomBytes } from 'node:crypto';
 import { Connection, metadataV12 } from '@platformatic/kafka';
-import { KafkaClient } from '../activities/kafka/client.js';
+import { KafkaClient } from '../adapters/kafka/client.js';
 import { applyAclChanges, describeBindings, toAclEntry } from '../activities/kafka/acl.js';
-import { deleteScramCredentials, upsertScramCredential } from '../activities/kafka/scram.js';
+import { deleteScramCredentials, upsertScramCredential } from '../adapters/kafka/scram.js';
 import { loadConfig, type KafkaSettings } from '../src/config.js';
 import { startEngine } from '../src/engine.js';
 import { createLogger } from '../src/logger.js';

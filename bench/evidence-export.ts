@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaClient } from '../activities/kafka/client.js';
+import { KafkaClient } from '../adapters/kafka/client.js';
 import { captureEvidence } from '../activities/kafka/evidence.js';
 import { loadConfig } from '../src/config.js';
 import { readInfraEnv } from '../scripts/infra/index.js';

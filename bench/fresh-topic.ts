@@ -1,5 +1,5 @@
 // A new topic the benchmark owns, ready on every broker before anything reads or writes it.
-import type { KafkaClient } from '../activities/kafka/client.js';
+import type { KafkaClient } from '../adapters/kafka/client.js';
 
 export async function createFreshTopic(client: KafkaClient, topic: string, numPartitions: number, replicationFactor: number): Promise<void> {
   await client.withAdmin(`creating ${topic}`, (a) => a.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false }));

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { KafkaClient } from '../activities/kafka/client.js';
+import { KafkaClient } from '../adapters/kafka/client.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import type { Logger } from './logger.js';
@@ -21,8 +21,8 @@ import { countedIncidents } from './metrics/counted-incidents.js';
 import { runChainHistory } from './temporal/incident-history.js';
 import { createIncidentReports } from './temporal/incident-reports.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
-import { slackClient } from './notify/slack-client.js';
-import { usergroupResolver } from './notify/slack-usergroups.js';
+import { slackClient } from '../adapters/slack/slack-client.js';
+import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;

@@ -8,9 +8,9 @@ import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Settings } from '../../src/model/settings.js';
 import { bindingFromWire } from './acl.js';
-import { authorizerFacts, type AuthorizerFacts } from './authorizer.js';
-import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
-import type { KafkaClient } from './client.js';
+import { authorizerFacts, type AuthorizerFacts } from '../../adapters/kafka/authorizer.js';
+import { withBrokerConnection, type BrokerAddress } from '../../adapters/kafka/broker-connection.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 
 async function describeAcls(c: Connection, filter: { principal?: string; resourceName?: string; literal?: boolean }): Promise<AclBinding[]> {
   const res = await describeAclsV3.api.async(c, {

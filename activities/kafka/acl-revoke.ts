@@ -6,8 +6,8 @@ import { KafkaIrError } from '../../src/model/errors.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
 import { assertContainable, describeBindings, type AclChange } from './acl.js';
-import { authorizerFacts } from './authorizer.js';
-import type { KafkaClient } from './client.js';
+import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
 
 export async function planRevoke(

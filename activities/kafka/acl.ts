@@ -1,15 +1,15 @@
 // ACL reads and changes: snapshots, DENY planning for a principal, and exact, idempotent create/delete of bindings.
 import type { AclEntry } from 'kafkajs';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from './kafkajs-enums.js';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from '../../adapters/kafka/kafkajs-enums.js';
 import { aclKey, describeAcl, type AclBinding } from '../../src/model/acl.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
 import { compareBindings } from '../../src/model/acl-pattern.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import type { KafkaClient } from './client.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { collateralPrincipals, COLLATERAL_CAVEAT } from './collateral.js';
-import { authorizerFacts } from './authorizer.js';
+import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
 import { hashPlan } from './plan-hash.js';
 
 const RESOURCE = {

@@ -3,8 +3,8 @@ import type { Change } from '../../src/model/plan.js';
 import { applyAclChanges } from './acl.js';
 import { applyScramChanges } from './credentials.js';
 import { applyQuotaChanges } from './quota.js';
-import { applyReassignments } from './reassign.js';
-import { applyConfigChanges } from './broker-config.js';
+import { applyReassignments } from '../../adapters/kafka/reassign.js';
+import { applyConfigChanges } from '../../adapters/kafka/broker-config.js';
 import { applyFenceChanges } from './fence.js';
 import type { KafkaActivityDeps } from './index.js';
 

@@ -6,8 +6,8 @@ import type { ActionInput } from '../../src/model/actions.js';
 import type { BaselineRef } from '../../src/model/actions/cluster.js';
 import { BaselineState, diffBaselines, type BaselineDiff } from '../../src/model/baseline.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import { readBaselineState } from './baseline-state.js';
-import type { KafkaClient } from './client.js';
+import { readBaselineState } from '../../adapters/kafka/baseline-state.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const baselineDir = (evidenceDir: string) => resolve(evidenceDir, 'baselines');

@@ -1,11 +1,11 @@
 // kafka.blastRadius: what a principal can reach through ACLs, its groups and their members, and what those groups consumed.
-import { ConfigResourceTypes } from './kafkajs-enums.js';
+import { ConfigResourceTypes } from '../../adapters/kafka/kafkajs-enums.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
 import { accessOf } from '../../src/model/access.js';
 import { classificationOf, type Settings } from '../../src/model/settings.js';
 import { describeBindings } from './acl.js';
-import type { KafkaClient } from './client.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 
 export const GROUPLESS_CAVEAT = 'Consumption is a lower bound from committed group offsets: readers without a consumer group '
   + '(assign mode, e.g. kcat -C) and groups that never commit leave no offsets, so topics it can read may have been read unseen.';

@@ -3,12 +3,12 @@ import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import { brokerAddress, describeBrokerConfigs, describeTopicConfigs, liveBrokers, perBrokerValue } from './broker-config.js';
-import type { BrokerAddress } from './broker-connection.js';
-import type { KafkaClient } from './client.js';
+import { brokerAddress, describeBrokerConfigs, describeTopicConfigs, liveBrokers, perBrokerValue } from '../../adapters/kafka/broker-config.js';
+import type { BrokerAddress } from '../../adapters/kafka/broker-connection.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { fenceArgv } from './fence.js';
 import { hashPlan } from './plan-hash.js';
-import { ongoingReassignments, readPartitions } from './reassign.js';
+import { ongoingReassignments, readPartitions } from '../../adapters/kafka/reassign.js';
 
 type Input = ActionInput<'kafka.broker.isolate'>;
 type Reassign = Extract<Change, { op: 'partition.reassign' }>;

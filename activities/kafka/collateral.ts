@@ -1,7 +1,7 @@
 // Who else loses access when allow.everyone.if.no.acl.found=true and a resource gains its first ACL (DESIGN §5 safety rule).
 import type { KafkaSettings } from '../../src/config.js';
 import type { AclBinding } from '../../src/model/acl.js';
-import { describeScramUsers } from './scram.js';
+import { describeScramUsers } from '../../adapters/kafka/scram.js';
 
 export const COLLATERAL_CAVEAT = 'collateral principals are the SCRAM users with no ALLOW of their own; principals that authenticate otherwise '
   + '(mTLS, PLAIN, OAUTHBEARER) cannot be listed, and principals with some ALLOWs keep only what those ALLOWs grant';

@@ -8,11 +8,11 @@ import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
 import { assertContainable } from './acl.js';
-import type { KafkaClient } from './client.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
-import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from './scram.js';
-import { openSecretSink, secretKey } from './secret-sink.js';
-import { tlsOptions } from './tls-options.js';
+import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
+import { openSecretSink, secretKey } from '../../adapters/secret-sink.js';
+import { tlsOptions } from '../../adapters/kafka/tls-options.js';
 
 type RotateChange = Extract<Change, { op: 'scram.rotate' }>;
 type DeleteChange = Extract<Change, { op: 'scram.delete' }>;

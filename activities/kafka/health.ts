@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { HealthReport, PartitionState } from '../../src/model/actions/cluster.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import { mapKafkaError, type KafkaClient } from './client.js';
-import { liveBrokers } from './broker-config.js';
-import { readPartitions } from './reassign.js';
+import { mapKafkaError, type KafkaClient } from '../../adapters/kafka/client.js';
+import { liveBrokers } from '../../adapters/kafka/broker-config.js';
+import { readPartitions } from '../../adapters/kafka/reassign.js';
 
 const PROBE_TIMEOUT_MS = 20_000;
 

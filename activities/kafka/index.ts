@@ -6,7 +6,7 @@ import { planDeny, snapshotAcls } from './acl.js';
 import { planRevoke } from './acl-revoke.js';
 import { verifyAccess } from './access.js';
 import { applyChanges, type ChangeRequest } from './apply-changes.js';
-import type { KafkaClient } from './client.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { planRevokeCredentials, planRotate } from './credentials.js';
 import { planThrottle } from './quota.js';
 import { measureBlastRadius } from './blast-radius.js';

@@ -5,9 +5,9 @@ import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import { describeQuotaEntity, QuotaKey, type QuotaEntity } from '../../src/model/quota.js';
-import { mapKafkaError, type KafkaClient } from './client.js';
+import { mapKafkaError, type KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
-import { tlsOptions } from './tls-options.js';
+import { tlsOptions } from '../../adapters/kafka/tls-options.js';
 
 type QuotaChange = Extract<Change, { op: 'quota.set' }>;
 export type QuotaValues = Partial<Record<QuotaKey, number>>;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { ApprovalNotice, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 import { describeChange } from '../../src/model/plan.js';
-import { linkNonce, signLink } from '../../src/notify/approval-link.js';
+import { linkNonce, signLink } from '../../adapters/email/approval-link.js';
 import { duration } from '../../src/report/render-markdown.js';
 
 export interface MailerSettings {

@@ -3,8 +3,8 @@ import type { WebClient } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SlackSettings } from '../../src/config.js';
 import type { Notice, NoticeRefs, SlackRef } from '../../src/model/notice.js';
-import { slackClient, slackFailure } from '../../src/notify/slack-client.js';
-import { approvalCard, openedMessage, threadMessage } from './slack-blocks.js';
+import { slackClient, slackFailure } from '../../adapters/slack/slack-client.js';
+import { approvalCard, openedMessage, threadMessage } from '../../adapters/slack/slack-blocks.js';
 
 export interface SlackNoticeRequest { notice: Notice; refs: NoticeRefs }
 

@@ -7,8 +7,8 @@ import { parseIncidentId, type IncidentView } from '../../src/model/incident.js'
 import { buildReport } from '../../src/report/build-report.js';
 import type { DecodedHistory } from '../../src/report/decode-history.js';
 import type { IncidentReport } from '../../src/report/incident-report.js';
-import { appendCustody } from '../evidence/custody-log.js';
-import { sha256Of } from '../evidence/sha256.js';
+import { appendCustody } from '../../adapters/evidence/custody-log.js';
+import { sha256Of } from '../../adapters/evidence/sha256.js';
 import { classified } from '../failure.js';
 
 export const ARCHIVE_DIR = 'archive';

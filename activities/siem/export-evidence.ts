@@ -5,12 +5,12 @@ import type { HecSettings } from '../../src/config.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { SiemExport } from '../../src/model/actions/siem.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import { readManifest } from '../evidence/manifest.js';
-import { verifyEvidence } from '../evidence/verify-evidence.js';
-import { exportFiles, type ExportPosition } from './export-files.js';
-import type { BatchLimits } from './hec-batches.js';
-import { DEFAULT_SOURCETYPE } from './hec-event.js';
-import type { RetryPolicy } from './hec-sender.js';
+import { readManifest } from '../../adapters/evidence/manifest.js';
+import { verifyEvidence } from '../../adapters/evidence/verify-evidence.js';
+import { exportFiles, type ExportPosition } from '../../adapters/siem/export-files.js';
+import type { BatchLimits } from '../../adapters/siem/hec-batches.js';
+import { DEFAULT_SOURCETYPE } from '../../adapters/siem/hec-event.js';
+import type { RetryPolicy } from '../../adapters/siem/hec-sender.js';
 
 export interface SiemDeps {
   /** Unset when SPLUNK_HEC_URL is: the action then fails with a hint instead of the engine refusing to start. */

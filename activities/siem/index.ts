@@ -4,7 +4,7 @@ import { actionCatalogue, type ActionInput } from '../../src/model/actions.js';
 import { classified } from '../failure.js';
 import { activityProgress } from '../activity-progress.js';
 import type { StepRequest } from '../kafka/index.js';
-import type { ExportPosition } from './export-files.js';
+import type { ExportPosition } from '../../adapters/siem/export-files.js';
 import { exportEvidence, type SiemDeps } from './export-evidence.js';
 
 export type SiemActivityDeps = SiemDeps;

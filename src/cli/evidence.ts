@@ -1,6 +1,6 @@
 // `kafka-ir evidence verify <dir>`: recomputes an evidence directory's hashes and custody chain; exit 0 intact, 1 tampered, 2 usage.
 import { stat } from 'node:fs/promises';
-import { verifyEvidence } from '../../activities/evidence/verify-evidence.js';
+import { verifyEvidence } from '../../adapters/evidence/verify-evidence.js';
 
 export interface Output { out: (line: string) => void; err: (line: string) => void }
 const stdio: Output = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, type Consumer } from 'kafkajs';
 import { toAclEntry } from '../../activities/kafka/acl.js';
-import { kafkaJsConfig, type KafkaClient } from '../../activities/kafka/client.js';
-import { upsertScramCredential } from '../../activities/kafka/scram.js';
+import { kafkaJsConfig, type KafkaClient } from '../../adapters/kafka/client.js';
+import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import type { KafkaSettings } from '../config.js';
 import type { AclBinding, AclOperation } from '../model/acl.js';
 

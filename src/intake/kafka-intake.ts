@@ -1,7 +1,7 @@
 // Alerts from a Kafka topic: generic alert JSON, at least once (the offset is committed after the incident service
 // answered); what cannot become an alert goes to the dead-letter topic with the reason.
 import { Kafka, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
-import { kafkaJsConfig } from '../../activities/kafka/client.js';
+import { kafkaJsConfig } from '../../adapters/kafka/client.js';
 import type { KafkaSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Alert } from '../model/alert.js';

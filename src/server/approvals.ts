@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { IncidentView, StepView } from '../model/incident.js';
 import { describeChange } from '../model/plan.js';
-import { verifyLink, type LinkClaims } from '../notify/approval-link.js';
+import { verifyLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 import type { IncidentService } from '../temporal/incidents.js';
 import { temporalUnavailable } from './temporal-errors.js';
 

@@ -6,7 +6,7 @@ import type { SlackSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { slackClient } from '../notify/slack-client.js';
+import { slackClient } from '../../adapters/slack/slack-client.js';
 
 /** Slack's window for request timestamps, either way (Slack's own guidance; Bolt only checks the past). */
 const SKEW_S = 5 * 60;

@@ -12,7 +12,7 @@ import { eventually, startTestEngine, type TestEngine } from '../support/engine.
 import { unique } from '../support/infra.js';
 import { admin, bindingsOf } from '../support/kafka.js';
 import { linksIn, startSmtp, type SmtpCatcher } from '../support/smtp.js';
-import { signLink } from '../../src/notify/approval-link.js';
+import { signLink } from '../../adapters/email/approval-link.js';
 
 const LINK_SECRET = 'test-link-secret-0123456789abcdef0123456789';
 let smtp: SmtpCatcher;

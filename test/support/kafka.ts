@@ -1,9 +1,9 @@
 // Kafka fixtures for integration tests: users, topics, ACLs and a consumer that reports what the broker tells it.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { kafkaJsConfig, KafkaClient } from '../../activities/kafka/client.js';
+import { kafkaJsConfig, KafkaClient } from '../../adapters/kafka/client.js';
 import { toAclEntry, describeBindings } from '../../activities/kafka/acl.js';
-import { upsertScramCredential } from '../../activities/kafka/scram.js';
+import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import { eventually } from './engine.js';
 import { adminSettings, infra } from './infra.js';

@@ -1,7 +1,7 @@
 // Email approval links: a signed token round-trips; any change to it, another key, expiry or garbage is refused with a reason.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { linkNonce, signLink, verifyLink, type LinkClaims } from '../../src/notify/approval-link.js';
+import { linkNonce, signLink, verifyLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 
 const SECRET = 'link-secret-for-unit-tests-0123456789abcdef';
 const claims: LinkClaims = {

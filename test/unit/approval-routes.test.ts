@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecisionRequest, DecisionResult, EdgeRefusal } from '../../workflows/messages.js';
 import { createLogger } from '../../src/logger.js';
 import type { IncidentView, StepView } from '../../src/model/incident.js';
-import { linkNonce, signLink, type LinkClaims } from '../../src/notify/approval-link.js';
+import { linkNonce, signLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 import { approvalRoutes } from '../../src/server/approvals.js';
 import type { IncidentService } from '../../src/temporal/incidents.js';
 

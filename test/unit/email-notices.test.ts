@@ -5,7 +5,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, EmailError, type MailerSettings } from '../../activities/notify/email.js';
 import type { ApprovalNotice, NoticeIncident } from '../../src/model/notice.js';
-import { verifyLink } from '../../src/notify/approval-link.js';
+import { verifyLink } from '../../adapters/email/approval-link.js';
 import { linksIn, startSmtp, type SmtpCatcher } from '../support/smtp.js';
 
 const LINK_SECRET = 'email-link-secret-0123456789abcdef-unit';

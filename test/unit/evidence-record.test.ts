@@ -1,6 +1,6 @@
 // NDJSON evidence lines: JSON kept as JSON and masked by field path, text as UTF-8, anything else as base64.
 import { describe, expect, it } from 'vitest';
-import { evidenceLine } from '../../activities/evidence/evidence-record.js';
+import { evidenceLine } from '../../adapters/evidence/evidence-record.js';
 import { byteSize } from '../../src/model/byte-size.js';
 
 const msg = (value: Buffer | null, key: Buffer | null = null) => ({ topic: 't', partition: 0, offset: '7', timestamp: '1700000000000', key, value, headers: { trace: Buffer.from('abc') } });

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendCustody, CUSTODY_LOG, GENESIS, verifyCustody } from '../../activities/evidence/custody-log.js';
-import { MANIFEST, writeManifest } from '../../activities/evidence/manifest.js';
-import { sha256File, sha256Of } from '../../activities/evidence/sha256.js';
+import { appendCustody, CUSTODY_LOG, GENESIS, verifyCustody } from '../../adapters/evidence/custody-log.js';
+import { MANIFEST, writeManifest } from '../../adapters/evidence/manifest.js';
+import { sha256File, sha256Of } from '../../adapters/evidence/sha256.js';
 import { evidenceVerifyCommand } from '../../src/cli/evidence.js';
 
 let dir: string;

@@ -1,10 +1,10 @@
 // The pure parts of siem.export: Splunk's documented answers classified, batching, the HEC envelope, the progress meter.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { batchBody, batches, type PendingEvent } from '../../activities/siem/hec-batches.js';
-import { hecEvent } from '../../activities/siem/hec-event.js';
-import { classifyHecResponse } from '../../activities/siem/hec-response.js';
-import { eventEndpoint } from '../../activities/siem/hec-sender.js';
+import { batchBody, batches, type PendingEvent } from '../../adapters/siem/hec-batches.js';
+import { hecEvent } from '../../adapters/siem/hec-event.js';
+import { classifyHecResponse } from '../../adapters/siem/hec-response.js';
+import { eventEndpoint } from '../../adapters/siem/hec-sender.js';
 import { estimate, formatDuration, renderBar } from '../../src/cli/progress-meter.js';
 import { parseConcatenated } from '../support/hec-stand-in.js';
 

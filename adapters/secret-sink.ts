@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KafkaIrError } from '../../src/model/errors.js';
-import type { SecretSink as SinkSettings } from '../../src/model/settings.js';
+import { KafkaIrError } from '../src/model/errors.js';
+import type { SecretSink as SinkSettings } from '../src/model/settings.js';
 
 export interface SecretSink {
   /**

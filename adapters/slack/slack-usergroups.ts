@@ -1,7 +1,7 @@
 // Roster groups that follow Slack user groups: resolved when an incident opens, so who may decide is pinned with it.
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../logger.js';
-import type { Roster } from '../model/roster.js';
+import type { Logger } from '../../src/logger.js';
+import type { Roster } from '../../src/model/roster.js';
 
 /** Returns a resolver that narrows each linked group to its listed people now in the Slack user group (cached a minute). */
 export function usergroupResolver(client: WebClient, log: Logger, ttlMs = 60_000): (roster: Roster) => Promise<Roster> {

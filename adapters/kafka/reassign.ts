@@ -1,7 +1,7 @@
 // Partition reassignments (KIP-455): submitted exactly as planned, then waited for until data moved and leadership followed.
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
-import { activityProgress } from '../activity-progress.js';
+import { activityProgress } from '../../activities/activity-progress.js';
 import type { KafkaClient } from './client.js';
 
 type ReassignChange = Extract<Change, { op: 'partition.reassign' }>;

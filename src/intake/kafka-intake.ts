@@ -6,8 +6,8 @@ import type { KafkaSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Alert } from '../model/alert.js';
 import type { IntakeTopic } from '../model/settings.js';
-import { issuesOf } from '../server/alerts.js';
-import { temporalUnavailable } from '../server/temporal-errors.js';
+import { issuesOf } from './issues.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 import type { IncidentService } from '../temporal/incidents.js';
 
 interface HandledMessage {

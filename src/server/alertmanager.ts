@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Alert } from '../model/alert.js';
 import { mapFields, resolveMapping } from '../intake/alert-mapping.js';
-import { issuesOf, submitAndAnswer, type IntakeDeps, type Submission } from './alerts.js';
-import { requireCaller } from './auth.js';
+import { issuesOf } from '../intake/issues.js';
+import { submitAndAnswer, type IntakeDeps, type Submission } from './alerts.js';
+import { requireCaller } from '../intake/auth.js';
 
 const Webhook = z.looseObject({
   version: z.literal('4'),

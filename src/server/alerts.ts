@@ -1,17 +1,14 @@
 // POST /v1/alerts: validates generic alerts and opens or attaches incidents (DESIGN §6); registers the other intake routes too.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import { issuesOf } from '../intake/issues.js';
 import { Alert } from '../model/alert.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { requireCaller } from './auth.js';
+import { requireCaller } from '../intake/auth.js';
 import type { Roster } from '../model/roster.js';
-import { temporalUnavailable } from './temporal-errors.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 import type { AlertMapping } from '../model/settings.js';
 import { alertmanagerRoutes } from './alertmanager.js';
 import { splunkRoutes } from './splunk.js';
-
-export const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
 export interface IntakeAnswer {
   incidents: { id: string; runbook: string; status: string }[];

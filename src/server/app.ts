@@ -7,7 +7,7 @@ import type { IncidentService } from '../temporal/incidents.js';
 import { alertRoutes, type IntakeOptions } from './alerts.js';
 import { incidentRoutes } from './incidents.js';
 import { codecRoutes } from './codec.js';
-import { temporalUnavailable } from './temporal-errors.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
 import { slackRoutes } from './slack.js';

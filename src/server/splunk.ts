@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Alert } from '../model/alert.js';
 import { mapFields, resolveMapping } from '../intake/alert-mapping.js';
-import { issuesOf, submitAndAnswer, type IntakeDeps } from './alerts.js';
-import { tokenMatches } from './auth.js';
+import { issuesOf } from '../intake/issues.js';
+import { submitAndAnswer, type IntakeDeps } from './alerts.js';
+import { tokenMatches } from '../intake/auth.js';
 
 const SplunkWebhook = z.looseObject({
   result: z.record(z.string(), z.unknown()),

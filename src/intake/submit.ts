@@ -20,7 +20,7 @@ export type Candidate =
   | { issues: Issue[] };
 
 type Rejected = { issues: Issue[] };
-type Accepted = { alert: Alert; alertKey?: string; attachOnly?: boolean };
+export type Accepted = { alert: Alert; alertKey?: string; attachOnly?: boolean };
 
 export interface IntakeAnswer {
   incidents: { id: string; runbook: string; status: string }[];

@@ -12,7 +12,7 @@ import { splunkWebhook } from './splunk-webhook.js';
 const SOURCES: readonly IntakeSource[] = [genericAlerts, alertmanagerWebhook, splunkWebhook];
 
 export interface IntakeOptions {
-  /** The settings file's field mapping: its `alertmanager` key predates Splunk, whose result fields it maps too. */
+  /** The settings file's `alertmanager` field mapping, which maps Splunk result fields too. */
   alertmanager?: AlertMapping;
 }
 

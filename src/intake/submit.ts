@@ -43,7 +43,10 @@ export function submit(incidents: IncidentService, accepted: Accepted, options: 
   return incidents.submit(accepted.alert, { alertKey: accepted.alertKey, attachOnly: accepted.attachOnly, ...options });
 }
 
-/** The items of one request; `refuseIfNoneValid`: answer 400 with this error when no item is a valid alert (paths prefixed by the item's index when `indexed`). */
+/**
+ * The items of one request; `refuseIfNoneValid`: answer 400 with this error when no item is a valid alert (issue
+ * paths prefixed by the item's index when `indexed`).
+ */
 export interface Batch {
   candidates: readonly Candidate[];
   refuseIfNoneValid?: { error: string; indexed?: boolean };

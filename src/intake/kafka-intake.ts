@@ -4,11 +4,10 @@ import { Kafka, Partitioners, type Consumer, type IHeaders, type KafkaMessage, t
 import { kafkaJsConfig } from '../../adapters/kafka/client.js';
 import type { KafkaSettings } from '../config.js';
 import type { Logger } from '../logger.js';
-import { Alert } from '../model/alert.js';
 import type { IntakeTopic } from '../model/settings.js';
-import { issuesOf } from '../server/alerts.js';
-import { temporalUnavailable } from '../server/temporal-errors.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 import type { IncidentService } from '../temporal/incidents.js';
+import { submit, validate, type Accepted } from './submit.js';
 
 interface HandledMessage {
   topic: string;
@@ -36,17 +35,18 @@ export interface DeadLetter {
   source: { topic: string; partition: number; offset: string };
 }
 
-type Verdict = { alert: Alert } | { reason: string; issues: DeadLetter['issues'] };
+type Verdict = Accepted | { reason: string; issues: DeadLetter['issues'] };
 
-function verdictOf(message: KafkaMessage): Verdict {
+function verdictOf(topic: string, partition: number, message: KafkaMessage): Verdict {
   let json: unknown;
   try {
     json = JSON.parse(message.value?.toString('utf8') ?? '');
   } catch (err) {
     return { reason: 'not JSON', issues: [{ path: '', message: (err as Error).message }] };
   }
-  const parsed = Alert.safeParse(json);
-  return parsed.success ? { alert: parsed.data } : { reason: 'not a valid alert', issues: issuesOf(parsed.error) };
+  // The offset identifies a redelivered copy; an alert's own fingerprint identifies it across topics and replays.
+  const verdict = validate({ alert: json, alertKey: (alert) => (alert.fingerprint ? undefined : `kafka:${topic}:${partition}:${message.offset}`) });
+  return 'issues' in verdict ? { reason: 'not a valid alert', issues: verdict.issues } : verdict;
 }
 
 export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaIntake> {
@@ -65,17 +65,15 @@ export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaInta
 
   async function handle(partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<HandledMessage> {
     const at = { topic, partition, offset: message.offset };
-    const verdict = verdictOf(message);
+    const verdict = verdictOf(topic, partition, message);
     const original = message.value?.toString('utf8') ?? '';
     if ('reason' in verdict) {
       await deadLetter(message, { ...verdict, original, source: at });
       return { ...at, outcome: 'dead-lettered', reason: verdict.reason };
     }
-    // The offset identifies a redelivered copy; an alert's own fingerprint identifies it across topics and replays.
-    const alertKey = verdict.alert.fingerprint ? undefined : `kafka:${topic}:${partition}:${message.offset}`;
     for (;;) {
       try {
-        const outcome = await deps.incidents.submit(verdict.alert, { alertKey });
+        const outcome = await submit(deps.incidents, verdict);
         return outcome.matched ? { ...at, outcome: outcome.status, id: outcome.id } : { ...at, outcome: 'unmatched', reason: outcome.reason };
       } catch (err) {
         if (!temporalUnavailable(err)) {

@@ -4,10 +4,10 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { alertRoutes, type IntakeOptions } from './alerts.js';
+import { intakeRoutes, type IntakeOptions } from '../intake/intake-routes.js';
 import { incidentRoutes } from './incidents.js';
 import { codecRoutes } from './codec.js';
-import { temporalUnavailable } from './temporal-errors.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
 import { slackRoutes } from './slack.js';
@@ -49,7 +49,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get('/healthz', async (_request, reply) =>
     deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
   metricsRoutes(app, deps); // first: its onSend hook counts what the intake routes refuse
-  alertRoutes(app, deps);
+  intakeRoutes(app, deps);
   incidentRoutes(app, deps);
   codecRoutes(app, deps);
   reportRoutes(app, deps);

@@ -6,7 +6,7 @@ import type { IncidentView, StepView } from '../model/incident.js';
 import { describeChange } from '../model/plan.js';
 import { verifyLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { temporalUnavailable } from './temporal-errors.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
 
 export interface ApprovalDeps { incidents: IncidentService; linkSecret?: string; log: Logger }
 

@@ -4,8 +4,8 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Roster } from '../model/roster.js';
 import { KafkaIrError } from '../model/errors.js';
-import { issuesOf } from './alerts.js';
-import { requireCaller } from './auth.js';
+import { issuesOf } from '../intake/issues.js';
+import { requireCaller } from '../intake/auth.js';
 
 const Base64 = z.base64();
 // Temporal's codec server protocol: JSON payloads with base64 metadata values and data.

@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IncidentService } from '../temporal/incidents.js';
-import { issuesOf } from './alerts.js';
-import { requireCaller, type Caller } from './auth.js';
+import { issuesOf } from '../intake/issues.js';
+import { requireCaller, type Caller } from '../intake/auth.js';
 import type { Roster } from '../model/roster.js';
 
 const NoteBody = z.object({ text: z.string().trim().min(1), lessons: z.boolean().optional() });

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { Roster } from '../model/roster.js';
 import { REPORT_FORMATS, renderReport } from '../report/render-report.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
-import { issuesOf } from './alerts.js';
-import { requireCaller } from './auth.js';
+import { issuesOf } from '../intake/issues.js';
+import { requireCaller } from '../intake/auth.js';
 
 const ReportQuery = z.object({ format: z.enum(REPORT_FORMATS).default('json') });
 

@@ -1,4 +1,4 @@
-// The Alertmanager and Splunk intake routes over HTTP (fastify inject): mapping, per-alert rejection, tokens, 400/401/404/503.
+// The intake routes over HTTP (fastify inject): generic alerts, Alertmanager and Splunk — mapping, per-alert rejection, tokens, 400/401/404/503.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import type { Alert } from '../../src/model/alert.js';
@@ -35,6 +35,39 @@ const amAlert = (labels: Record<string, string>, extra: Record<string, unknown> 
 const webhook = (alerts: unknown[]) => ({ version: '4', status: 'firing', receiver: 'kafka-ir', groupKey: '{}:{}', alerts });
 const post = (app: ReturnType<typeof recorder>['app'], url: string, payload: unknown, token: string | undefined = TOKEN) =>
   app.inject({ method: 'POST', url, payload: payload as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('POST /v1/alerts', () => {
+  const generic = (extra: Record<string, unknown> = {}) => ({
+    kind: 'test.hold', severity: 'high', summary: 's', source: 'curl', observedAt: STARTS, subject: { principal: 'User:a' }, ...extra,
+  });
+
+  it('refuses a lone invalid alert, and a batch with no valid alert naming each problem by index', async () => {
+    const { app, submitted } = recorder();
+    const one = await post(app, '/v1/alerts', generic({ severity: 'urgent' }));
+    expect(one.statusCode).toBe(400);
+    expect(one.json()).toEqual({ error: 'invalid alert', issues: [expect.objectContaining({ path: 'severity' })] });
+    const none = await post(app, '/v1/alerts', [generic({ severity: 'urgent' }), generic({ subject: { principal: 'bob' } })]);
+    expect(none.statusCode).toBe(400);
+    expect(none.json()).toEqual({
+      error: 'no valid alert in the batch',
+      issues: [expect.objectContaining({ path: '0.severity' }), expect.objectContaining({ path: '1.subject.principal' })],
+    });
+    expect((await post(app, '/v1/alerts', [])).json()).toEqual({ error: 'no valid alert in the batch', issues: [] });
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('submits the valid alerts of a batch and rejects the others by index', async () => {
+    const { app, submitted } = recorder();
+    const res = await post(app, '/v1/alerts', [generic({ severity: 'urgent' }), generic({ fingerprint: 'f1' })]);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({
+      incidents: [{ id: 'ir-hold-0123456789abcdef-00000001', runbook: 'hold', status: 'started' }],
+      rejected: [{ index: 0, issues: [expect.objectContaining({ path: 'severity' })] }],
+      unmatched: [],
+    });
+    expect(submitted).toEqual([{ alert: generic({ fingerprint: 'f1' }), alertKey: undefined }]);
+  });
+});
 
 describe('POST /v1/alerts/alertmanager', () => {
   it('maps each alert with the default mapping plus configured overrides, keyed by fingerprint and startsAt', async () => {

@@ -1,10 +1,10 @@
 // POST /v1/alerts/splunk/:token: Splunk's webhook alert action (which cannot send headers), authenticated by the path token.
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Alert } from '../model/alert.js';
-import { mapFields, resolveMapping } from '../intake/alert-mapping.js';
-import { issuesOf, submitAndAnswer, type IntakeDeps } from './alerts.js';
+import { mapFields, type ResolvedMapping } from './alert-mapping.js';
 import { tokenMatches } from './auth.js';
+import type { IntakeSource } from './intake-source.js';
+import { issuesOf } from './issues.js';
+import { submitAndAnswer, type Candidate } from './submit.js';
 
 const SplunkWebhook = z.looseObject({
   result: z.record(z.string(), z.unknown()),
@@ -30,23 +30,25 @@ function labelsOf(payload: SplunkWebhook): Record<string, string> {
   return { ...Object.fromEntries(fields), splunk_sid: payload.sid, splunk_search: payload.search_name };
 }
 
-export function splunkAlert(payload: SplunkWebhook, mapping: ReturnType<typeof resolveMapping>) {
+function candidateOf(payload: SplunkWebhook, mapping: ResolvedMapping): Candidate {
   const candidate = mapFields(payload.result, mapping, {
     source: 'splunk', observedAt: observedAt(payload.result._time), kindFallback: payload.search_name, summaryFallback: payload.search_name,
   });
-  return Alert.safeParse({ ...candidate, labels: labelsOf(payload) });
+  return { alert: { ...candidate, labels: labelsOf(payload) }, alertKey: `splunk:${payload.sid}` };
 }
 
-export function splunkRoutes(app: FastifyInstance, deps: IntakeDeps): void {
-  const mapping = resolveMapping(deps.intake?.alertmanager);
-  app.post<{ Params: { token: string } }>('/v1/alerts/splunk/:token', async (request, reply) => {
-    // The token is the only credential Splunk can send: with none configured, the route does not exist.
-    if (!deps.intakeToken) return reply.code(404).send({ error: 'Splunk intake is off: set KAFKA_IR_INTAKE_TOKEN to enable it' });
-    if (!tokenMatches(request.params.token, deps.intakeToken)) return reply.code(401).send({ error: 'unauthorized' });
-    const payload = SplunkWebhook.safeParse(request.body);
-    if (!payload.success) return reply.code(400).send({ error: 'not a Splunk webhook alert action payload', issues: issuesOf(payload.error) });
-    const alert = splunkAlert(payload.data, mapping);
-    if (!alert.success) return reply.code(400).send({ error: 'the Splunk result does not map to an alert', issues: issuesOf(alert.error) });
-    return submitAndAnswer(reply, deps, [{ alert: alert.data, alertKey: `splunk:${payload.data.sid}` }]);
-  });
-}
+export const splunkWebhook: IntakeSource = {
+  register(app, intake) {
+    app.post<{ Params: { token: string } }>('/v1/alerts/splunk/:token', async (request, reply) => {
+      // The token is the only credential Splunk can send: with none configured, the route does not exist.
+      if (!intake.intakeToken) return reply.code(404).send({ error: 'Splunk intake is off: set KAFKA_IR_INTAKE_TOKEN to enable it' });
+      if (!tokenMatches(request.params.token, intake.intakeToken)) return reply.code(401).send({ error: 'unauthorized' });
+      const payload = SplunkWebhook.safeParse(request.body);
+      if (!payload.success) return reply.code(400).send({ error: 'not a Splunk webhook alert action payload', issues: issuesOf(payload.error) });
+      return submitAndAnswer(reply, intake.incidents, {
+        candidates: [candidateOf(payload.data, intake.fieldMapping)],
+        refuseIfNoneValid: { error: 'the Splunk result does not map to an alert' },
+      });
+    });
+  },
+};

@@ -1,4 +1,4 @@
-// Recognises "Temporal is unreachable", which the API answers with 503 and Retry-After instead of 500.
+// Recognises "Temporal is unreachable": the API answers it with 503 and Retry-After instead of 500, the Kafka intake retries.
 // gRPC status codes (grpc/doc/statuscodes.md): 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED.
 const UNREACHABLE_CODES = new Set([14, 4]);
 

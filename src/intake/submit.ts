@@ -1,0 +1,83 @@
+// The one submit path of every intake source: candidates validated as alerts, handed in order to the incident service, answered.
+import type { FastifyReply } from 'fastify';
+import { Alert } from '../model/alert.js';
+import type { IncidentService, SubmitOutcome } from '../temporal/incidents.js';
+import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
+import { issuesOf, type Issue } from './issues.js';
+
+/** What a source made of one item of its payload: a generic alert candidate, not yet validated, or why it is none. */
+export type Candidate =
+  | {
+      alert: unknown;
+      /**
+       * What recognises a copy of this item (a redelivery); a function sees the validated alert. Unset or undefined:
+       * the alert's fingerprint, else a hash of the whole alert.
+       */
+      alertKey?: string | ((alert: Alert) => string | undefined);
+      /** Attach to the open incident, never start one (a "resolved" notification). */
+      attachOnly?: boolean;
+    }
+  | { issues: Issue[] };
+
+type Rejected = { issues: Issue[] };
+export type Accepted = { alert: Alert; alertKey?: string; attachOnly?: boolean };
+
+export interface IntakeAnswer {
+  incidents: { id: string; runbook: string; status: string }[];
+  rejected: { index: number; issues: Issue[] }[];
+  unmatched: { index: number; reason: string }[];
+}
+
+export interface SubmitOptions { dryRun?: boolean; requestedBy?: string }
+
+export function validate(candidate: Candidate): Accepted | Rejected {
+  if ('issues' in candidate) return { issues: candidate.issues };
+  const parsed = Alert.safeParse(candidate.alert);
+  if (!parsed.success) return { issues: issuesOf(parsed.error) };
+  const alertKey = typeof candidate.alertKey === 'function' ? candidate.alertKey(parsed.data) : candidate.alertKey;
+  return { alert: parsed.data, alertKey, attachOnly: candidate.attachOnly };
+}
+
+/** The incident service routes the alert to its runbook and drops a copy it has seen under the same key. */
+export function submit(incidents: IncidentService, accepted: Accepted, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+  return incidents.submit(accepted.alert, { alertKey: accepted.alertKey, attachOnly: accepted.attachOnly, ...options });
+}
+
+/**
+ * The items of one request; `refuseIfNoneValid`: answer 400 with this error when no item is a valid alert (issue
+ * paths prefixed by the item's index when `indexed`).
+ */
+export interface Batch {
+  candidates: readonly Candidate[];
+  refuseIfNoneValid?: { error: string; indexed?: boolean };
+}
+
+/**
+ * Submits every valid item in order and answers 202 with what happened to each; when Temporal is unreachable it
+ * answers 503 with Retry-After (Alertmanager retries only on 5xx) and what was done before.
+ */
+export async function submitAndAnswer(reply: FastifyReply, incidents: IncidentService, batch: Batch, options: SubmitOptions = {}) {
+  const items = batch.candidates.map(validate);
+  if (batch.refuseIfNoneValid && items.every((item): item is Rejected => 'issues' in item)) {
+    const { error, indexed } = batch.refuseIfNoneValid;
+    return reply.code(400).send({
+      error,
+      issues: items.flatMap((item, index) => (indexed ? item.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })) : item.issues)),
+    });
+  }
+  const answer: IntakeAnswer = { incidents: [], rejected: [], unmatched: [] };
+  try {
+    for (const [index, item] of items.entries()) {
+      if ('issues' in item) { answer.rejected.push({ index, issues: item.issues }); continue; }
+      const outcome = await submit(incidents, item, options);
+      if (outcome.matched) answer.incidents.push({ id: outcome.id, runbook: outcome.runbook, status: outcome.status });
+      else answer.unmatched.push({ index, reason: outcome.reason });
+    }
+  } catch (err) {
+    if (temporalUnavailable(err)) {
+      return reply.code(503).header('Retry-After', '5').send({ error: 'Temporal is unreachable; retry later', ...answer });
+    }
+    throw err;
+  }
+  return reply.code(202).send(answer);
+}

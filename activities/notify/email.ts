@@ -4,7 +4,7 @@ import { createTransport } from 'nodemailer';
 import type { ApprovalNotice, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 import { describeChange } from '../../src/model/plan.js';
 import { linkNonce, signLink } from '../../adapters/email/approval-link.js';
-import { duration } from '../../src/report/render-markdown.js';
+import { duration } from '../../src/model/duration.js';
 
 export interface MailerSettings {
   smtpUrl: string;

@@ -1,20 +1,24 @@
-// The incident's notices, in order per channel: Slack keeps its thread and cards in `refs`, email only sends.
+// The incident's notices, queued in order per channel as src/model/notice.ts describes each channel, one activity per notice.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { Notice, NoticeChannels, NoticeRefs } from '../src/model/notice.js';
+import { NOTICE_CHANNELS, carries, type ChannelName, type Notice, type NoticeChannels, type NoticeRefs } from '../src/model/notice.js';
+
+type Channel = (typeof NOTICE_CHANNELS)[number];
+/** What each channel's activity takes and returns, by its description: a new channel compiles only once its activity does. */
+type ChannelActivities = {
+  [C in Channel as C['activity']]: C['keepsRefs'] extends true
+    ? (request: { notice: Notice; refs: NoticeRefs }) => Promise<NoticeRefs>
+    : (request: { notice: Notice }) => Promise<unknown>;
+};
 
 /** Short and retried: a message a minute late still helps; a 429 sets its own retry delay. */
-const { notifySlack, notifyEmail } = proxyActivities<Activities>({
+const activities: ChannelActivities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 6 },
 });
 
-/** Email carries what needs a person (approvals, escalations) and the summary at close; the rest is Slack's thread. */
-const EMAILED = new Set<Notice['kind']>(['approval', 'escalated', 'closed']);
-
 export class Notifier {
-  private slack = Promise.resolve();
-  private email = Promise.resolve();
+  private readonly queues = new Map<ChannelName, Promise<void>>();
   private pending = 0;
 
   constructor(
@@ -24,25 +28,22 @@ export class Notifier {
   ) {}
 
   /** Whether the incident notifies on this channel. */
-  has(channel: 'slack' | 'email'): boolean {
+  has(channel: ChannelName): boolean {
     return Boolean(this.channels?.[channel]);
   }
 
   get enabled(): boolean {
-    return Boolean(this.channels?.slack || this.channels?.email);
+    return NOTICE_CHANNELS.some((c) => this.has(c.name));
   }
 
-  /** Queues a notice; a channel that keeps failing is recorded, never fatal to the incident. */
+  /** Queues a notice on every channel that is on and carries it; a channel that keeps failing is recorded, never fatal to the incident. */
   send(notice: Notice): void {
-    if (notice.kind === 'message' && notice.channel === 'email') {
-      if (this.channels?.email) this.email = this.queue(this.email, 'email', notice, async () => { await notifyEmail({ notice }); });
-      return;
-    }
-    if (this.channels?.slack) {
-      this.slack = this.queue(this.slack, 'slack', notice, async () => { this.refs = await notifySlack({ notice, refs: this.refs }); });
-    }
-    if (this.channels?.email && EMAILED.has(notice.kind)) {
-      this.email = this.queue(this.email, 'email', notice, async () => { await notifyEmail({ notice }); });
+    for (const channel of NOTICE_CHANNELS) {
+      if (!this.has(channel.name) || !carries(channel, notice)) continue;
+      const task = channel.keepsRefs
+        ? async () => { this.refs = await activities[channel.activity]({ notice, refs: this.refs }); }
+        : async () => { await activities[channel.activity]({ notice }); };
+      this.queues.set(channel.name, this.queue(this.queues.get(channel.name) ?? Promise.resolve(), channel.name, notice, task));
     }
   }
 

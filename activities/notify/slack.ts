@@ -1,90 +1,39 @@
-// notifySlack: posts the incident's first message, its thread replies and approval cards, and updates the cards.
-import type { WebClient } from '@slack/web-api';
+// notifySlack: the incident's Slack thread and approval cards, through adapters/slack; a Slack failure becomes a Temporal one.
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SlackSettings } from '../../src/config.js';
-import type { Notice, NoticeRefs, SlackRef } from '../../src/model/notice.js';
-import { slackClient, slackFailure } from '../../adapters/slack/slack-client.js';
-import { approvalCard, openedMessage, threadMessage } from '../../adapters/slack/slack-blocks.js';
+import type { Notice, NoticeRefs } from '../../src/model/notice.js';
+import { SlackError } from '../../adapters/slack/slack-client.js';
+import { slackNotifier, type PostAttempt, type SlackNotifierSettings } from '../../adapters/slack/slack-notifier.js';
 
 export interface SlackNoticeRequest { notice: Notice; refs: NoticeRefs }
 
-/** The activity attempt that posts: `key` is the same across its retries and differs for every other activity. */
-export interface PostAttempt { key: string; attempt: number; firstScheduledMs: number }
+/** `slack` is unset when SLACK_BOT_TOKEN is. */
+export interface SlackActivityDeps { slack?: SlackNotifierSettings; publicUrl: string }
 
-/** Message metadata's event_type on every top-level post (https://docs.slack.dev/messaging/message-metadata). */
-const NOTICE_EVENT = 'kafka_ir_notice';
-/** Slack stamps a message with its own clock, the activity's first scheduling is Temporal's: look back a little earlier. */
-const CLOCK_MARGIN_MS = 60_000;
-const slackTs = (ms: number) => (ms / 1000).toFixed(6);
+/** The run id is part of the key: an incident continues as new, and activity ids restart with each run. */
+function activityAttempt(): PostAttempt | undefined {
+  const info = asyncLocalStorage.getStore()?.info;
+  if (!info?.workflowExecution) return undefined;
+  const { workflowId, runId } = info.workflowExecution;
+  return { key: `${workflowId}/${runId}/${info.activityId}`, attempt: info.attempt, firstScheduledMs: info.scheduledTimestampMs };
+}
 
-export function slackNotifier(settings: SlackSettings | undefined, publicUrl: string, attemptOf: () => PostAttempt | undefined) {
-  const client: WebClient | undefined = settings && slackClient(settings);
-
-  async function call<T>(method: string, run: (c: WebClient) => Promise<T>): Promise<T> {
-    try {
-      return await run(client!);
-    } catch (err) {
-      throw slackFailure(err, method);
-    }
-  }
-  /**
-   * The top-level message an earlier attempt posted, when Slack processed it but the answer was lost. Without
-   * channels:history (groups:history in a private channel) the lookup fails: posting again beats posting nothing.
-   */
-  const postedBefore = async ({ key, firstScheduledMs }: PostAttempt): Promise<SlackRef | undefined> => {
-    const channel = settings!.channel;
-    try {
-      const history = await client!.conversations.history({
-        channel, oldest: slackTs(firstScheduledMs - CLOCK_MARGIN_MS), include_all_metadata: true, limit: 200,
-      });
-      const found = history.messages?.find((m) => m.metadata?.event_type === NOTICE_EVENT && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
-      return found?.ts ? { channel, ts: found.ts } : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  /** A thread reply is posted as is; a top-level post (thread root, approval card) is found instead on a retry that follows a lost answer. */
-  const post = async (message: { text: string; blocks: unknown[] }, threadTs?: string): Promise<SlackRef> => {
-    const attempt = threadTs ? undefined : attemptOf();
-    if (attempt && attempt.attempt > 1) {
-      const earlier = await postedBefore(attempt);
-      if (earlier) return earlier;
-    }
-    const result = await call('chat.postMessage', (c) => c.chat.postMessage({
-      channel: settings!.channel, text: message.text, blocks: message.blocks as never, unfurl_links: false,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-      ...(attempt ? { metadata: { event_type: NOTICE_EVENT, event_payload: { key: attempt.key } } } : {}),
-    }));
-    return { channel: result.channel ?? settings!.channel, ts: result.ts! };
-  };
-
+/** `attemptOf` says which activity attempt is running (tests stand in for Temporal's context). */
+export function slackActivities({ slack, publicUrl }: SlackActivityDeps, attemptOf: () => PostAttempt | undefined = activityAttempt) {
+  const notifier = slack && slackNotifier(slack, publicUrl);
   return {
-    /** Returns the refs with what this notice posted; an update of a card that was never posted is a no-op. */
+    /** Returns the refs with what this notice posted. */
     async notifySlack({ notice, refs }: SlackNoticeRequest): Promise<NoticeRefs> {
-      if (!client || !settings) throw ApplicationFailure.nonRetryable('Slack is not configured on this worker: set SLACK_BOT_TOKEN and the other SLACK_* variables', 'SlackConfiguration');
-      const url = `${publicUrl}/v1/incidents/${notice.incident.id}`;
-      switch (notice.kind) {
-        case 'opened':
-          return refs.thread ? refs : { ...refs, thread: await post(openedMessage(notice.incident, url)) };
-        case 'approval':
-        case 'decision': {
-          const card = approvalCard(notice.incident, notice.approval, url);
-          const existing = refs.cards[notice.approval.step];
-          if (existing) {
-            await call('chat.update', (c) => c.chat.update({ channel: existing.channel, ts: existing.ts, text: card.text, blocks: card.blocks }));
-            return refs;
-          }
-          if (notice.kind === 'decision') return refs;
-          return { ...refs, cards: { ...refs.cards, [notice.approval.step]: await post(card) } };
-        }
-        default: {
-          const message = threadMessage(notice, `${url}/report?format=html`);
-          if (refs.thread) {
-            await post(message, refs.thread.ts);
-            return refs;
-          }
-          return { ...refs, thread: await post(message) };
-        }
+      if (!notifier) throw ApplicationFailure.nonRetryable('Slack is not configured on this worker: set SLACK_BOT_TOKEN and the other SLACK_* variables', 'SlackConfiguration');
+      try {
+        return await notifier.send(notice, refs, attemptOf());
+      } catch (err) {
+        if (!(err instanceof SlackError)) throw err;
+        // A configuration problem is final; a 429 retries after Slack's Retry-After.
+        throw ApplicationFailure.create({
+          message: err.message, type: err.code, nonRetryable: !err.retryable,
+          ...(err.retryAfterS === undefined ? {} : { nextRetryDelay: `${err.retryAfterS}s` }),
+        });
       }
     },
   };

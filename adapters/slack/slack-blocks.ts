@@ -1,7 +1,7 @@
 // Slack messages for incident notices: the incident's first message, its thread updates, and the Block Kit approval card.
 import type { KnownBlock } from '@slack/web-api';
 import { describeChange } from '../../src/model/plan.js';
-import { duration } from '../../src/report/render-markdown.js';
+import { duration } from '../../src/model/duration.js';
 import type { ApprovalNotice, IncidentSummary, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 
 /** Slack's mrkdwn reserves &, < and >: everything from alerts and plans is escaped. */

@@ -1,9 +1,10 @@
 // The Slack Web API client as kafka-ir uses it: no hidden retries or sleeps (Temporal retries), errors a person can act on.
-import { ApplicationFailure } from '@temporalio/common';
 import { WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
-import type { SlackSettings } from '../../src/config.js';
 
-export function slackClient(settings: Pick<SlackSettings, 'token' | 'apiUrl'>): WebClient {
+/** The client's type, for the edges that hold one (the Slack interactions route): only adapters/slack imports @slack/*. */
+export type { WebClient };
+
+export function slackClient(settings: { token: string; apiUrl?: string }): WebClient {
   return new WebClient(settings.token, {
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/` } : {}),
     // A rate-limited call fails at once with Retry-After, so the activity's retry waits instead of a sleeping worker slot.
@@ -11,6 +12,19 @@ export function slackClient(settings: Pick<SlackSettings, 'token' | 'apiUrl'>): 
     rejectRateLimitedCalls: true,
     timeout: 10_000,
   });
+}
+
+/** A failed Slack call said as what to do; `retryable` and `retryAfterS` tell whether and when a retry can help. */
+export class SlackError extends Error {
+  override name = 'SlackError';
+  constructor(
+    message: string,
+    readonly code: 'SlackRateLimited' | 'SlackConfiguration' | 'SlackError' | 'SlackUnreachable',
+    readonly retryable: boolean,
+    readonly retryAfterS?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** Slack errors that no retry fixes, with what to do about each. */
@@ -25,17 +39,15 @@ const CONFIGURATION: Record<string, string> = {
   is_archived: 'SLACK_CHANNEL is archived: unarchive it or choose another channel',
 };
 
-/** Maps a Slack failure to a Temporal one: configuration problems are final, a 429 retries after Slack's Retry-After. */
-export function slackFailure(err: unknown, method: string): Error {
+/** Configuration problems are final, a 429 retries after Slack's Retry-After, anything else may pass on a retry. */
+export function slackError(err: unknown, method: string): SlackError {
   if (err instanceof WebAPIRateLimitedError) {
-    return ApplicationFailure.create({
-      message: `Slack rate-limited ${method}; retrying after ${err.retryAfter} s`, type: 'SlackRateLimited', nextRetryDelay: `${Math.max(1, err.retryAfter)}s`,
-    });
+    return new SlackError(`Slack rate-limited ${method}; retrying after ${err.retryAfter} s`, 'SlackRateLimited', true, Math.max(1, err.retryAfter));
   }
   if (err instanceof WebAPIPlatformError) {
     const hint = CONFIGURATION[err.data.error];
     const message = `Slack ${method} failed: ${err.data.error}${hint ? ` (${hint})` : ''}`;
-    return hint ? ApplicationFailure.nonRetryable(message, 'SlackConfiguration') : ApplicationFailure.retryable(message, 'SlackError');
+    return hint ? new SlackError(message, 'SlackConfiguration', false) : new SlackError(message, 'SlackError', true);
   }
-  return ApplicationFailure.retryable(`Slack ${method} failed: ${err instanceof Error ? err.message : String(err)}`, 'SlackUnreachable');
+  return new SlackError(`Slack ${method} failed: ${err instanceof Error ? err.message : String(err)}`, 'SlackUnreachable', true);
 }

@@ -1,10 +1,9 @@
 // Roster groups that follow Slack user groups: resolved when an incident opens, so who may decide is pinned with it.
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../src/logger.js';
 import type { Roster } from '../../src/model/roster.js';
 
 /** Returns a resolver that narrows each linked group to its listed people now in the Slack user group (cached a minute). */
-export function usergroupResolver(client: WebClient, log: Logger, ttlMs = 60_000): (roster: Roster) => Promise<Roster> {
+export function usergroupResolver(client: WebClient, log: { warn(fields: object, message: string): void }, ttlMs = 60_000): (roster: Roster) => Promise<Roster> {
   // Failures are remembered too (as "no answer"): during a Slack outage an alert storm must not wait on Slack per alert.
   const cache = new Map<string, { users?: Set<string>; until: number }>();
   const usersOf = async (usergroup: string): Promise<Set<string> | undefined> => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Alert, Severity } from './alert.js';
 import { Phase, Runbook } from './runbook.js';
+import { NoticeChannels } from './notice.js';
 import { Roster } from './roster.js';
 import { Plan } from './plan.js';
 
@@ -61,8 +62,8 @@ export const IncidentInput = z.object({
   roster: Roster,
   /** The authenticated person who raised the alert, if any: four-eyes keeps them from approving. */
   requestedBy: z.string().optional(),
-  /** The channels this incident notifies (Slack, email), as configured when it opened; absent: none. */
-  notify: z.object({ slack: z.boolean(), email: z.boolean() }).optional(),
+  /** The channels this incident notifies, as configured when it opened; absent: none. */
+  notify: NoticeChannels.optional(),
 });
 export type IncidentInput = z.infer<typeof IncidentInput>;
 

@@ -1,4 +1,5 @@
-// What the incident tells people (DESIGN §4, §6): one notice per event, sent to Slack and email by the notify activity.
+// What the incident tells people: one notice per event, and the channels that carry it, each described once.
+import { z } from 'zod';
 import type { Plan } from './plan.js';
 
 /** The incident as every notice names it. */
@@ -51,7 +52,7 @@ export type Notice =
   | { kind: 'escalated'; incident: NoticeIncident; approval: ApprovalNotice; to: string[]; people: NoticePerson[] }
   | { kind: 'closed'; incident: NoticeIncident; summary: IncidentSummary }
   /** A runbook's own slack.notify / email.notify step: to one channel only. */
-  | { kind: 'message'; incident: NoticeIncident; channel: 'slack' | 'email'; step: string; text: string; subject?: string; to?: string[] };
+  | { kind: 'message'; incident: NoticeIncident; channel: ChannelName; step: string; text: string; subject?: string; to?: string[] };
 
 export interface IncidentSummary {
   openedAt: string;
@@ -66,12 +67,32 @@ export interface IncidentSummary {
 export interface SlackRef { channel: string; ts: string }
 export interface NoticeRefs { thread?: SlackRef; cards: Record<string, SlackRef> }
 
-/** What a notify activity did, per channel; `skipped` names a channel that is not configured. */
-export interface NoticeResult {
-  refs: NoticeRefs;
-  sent: string[];
-  skipped: string[];
+/** A channel as the workflow queues on it; its activity sends what the channel's adapter renders. */
+export interface NoticeChannel {
+  name: string;
+  /** The Temporal activity that sends one notice: recorded histories replay against this name, so it never changes. */
+  activity: string;
+  /** The notice kinds it carries; a `message` notice goes only to the channel it names. */
+  carries: 'all' | readonly Notice['kind'][];
+  /** Its activity takes the incident's refs (Slack's thread and cards) and returns them updated; otherwise it only sends. */
+  keepsRefs: boolean;
 }
 
-/** The channels an incident notifies, as configured when it opened. */
-export interface NoticeChannels { slack: boolean; email: boolean }
+/**
+ * Every channel, in the order one notice is queued on them (recorded histories schedule Slack's activity before
+ * email's). Email carries what needs a person (approvals, escalations) and the summary at close; the rest is Slack's thread.
+ */
+export const NOTICE_CHANNELS = [
+  { name: 'slack', activity: 'notifySlack', carries: 'all', keepsRefs: true },
+  { name: 'email', activity: 'notifyEmail', carries: ['approval', 'escalated', 'closed', 'message'], keepsRefs: false },
+] as const satisfies readonly NoticeChannel[];
+export type ChannelName = (typeof NOTICE_CHANNELS)[number]['name'];
+
+/** The channels an incident notifies, as configured when it opened; a channel it does not name is off. */
+export const NoticeChannels = z.partialRecord(z.enum(NOTICE_CHANNELS.map((c) => c.name) as [ChannelName, ...ChannelName[]]), z.boolean());
+export type NoticeChannels = z.infer<typeof NoticeChannels>;
+
+export function carries(channel: NoticeChannel, notice: Notice): boolean {
+  if (notice.kind === 'message' && notice.channel !== channel.name) return false;
+  return channel.carries === 'all' || channel.carries.includes(notice.kind);
+}

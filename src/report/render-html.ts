@@ -1,6 +1,6 @@
 // The post-mortem as one self-contained HTML page: inline CSS, no scripts, no external assets, readable on paper (@media print).
 import type { IncidentReport } from './incident-report.js';
-import { duration } from './render-markdown.js';
+import { duration } from '../model/duration.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const table = (cls: string, head: string[], rows: string[][]) =>

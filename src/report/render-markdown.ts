@@ -1,12 +1,6 @@
 // The post-mortem as Markdown: for a ticket, a wiki page or a pull request.
+import { duration } from '../model/duration.js';
 import type { IncidentReport } from './incident-report.js';
-
-export const duration = (ms: number | null): string => {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  const s = Math.round(ms / 1000);
-  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
-};
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const table = (head: string[], rows: string[][]) =>

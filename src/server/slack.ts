@@ -1,12 +1,11 @@
 // POST /v1/slack/interactions: approval card clicks and the reject-reason modal, authenticated at the edge (DESIGN §4, §6).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { slackClient } from '../../adapters/slack/slack-client.js';
+import { slackClient, type WebClient } from '../../adapters/slack/slack-client.js';
 
 /** Slack's window for request timestamps, either way (Slack's own guidance; Bolt only checks the past). */
 const SKEW_S = 5 * 60;

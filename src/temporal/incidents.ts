@@ -118,7 +118,7 @@ export function createIncidentService(
       const input: RunIncidentInput = {
         runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: opts.dryRun ?? false, roster,
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
-        ...(options.notify && (options.notify.slack || options.notify.email) ? { notify: options.notify } : {}),
+        ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),
       };
       if (opts.attachOnly) {
         // A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts.

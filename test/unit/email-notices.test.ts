@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer, EmailError, type MailerSettings } from '../../activities/notify/email.js';
+import { createMailer, EmailError, type MailerSettings } from '../../adapters/email/mailer.js';
 import type { ApprovalNotice, NoticeIncident } from '../../src/model/notice.js';
 import { verifyLink } from '../../adapters/email/approval-link.js';
 import { linksIn, startSmtp, type SmtpCatcher } from '../support/smtp.js';

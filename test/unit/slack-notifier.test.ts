@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackNotifier, type PostAttempt, type SlackNoticeRequest } from '../../activities/notify/slack.js';
+import { slackActivities, type SlackNoticeRequest } from '../../activities/notify/slack.js';
+import type { PostAttempt } from '../../adapters/slack/slack-notifier.js';
 import type { ApprovalNotice, Notice, NoticeIncident } from '../../src/model/notice.js';
 import { startSlackStandIn, type SlackStandIn } from '../support/slack-stand-in.js';
 
@@ -20,9 +21,8 @@ const activity = (activityId: string) => ({ key: `ir-data-exfiltration-${hex(4)}
 function channelNotifier() {
   const channel = `C${hex(5).toUpperCase()}`;
   let current: PostAttempt | undefined;
-  const { notifySlack } = slackNotifier(
-    { token: slack.token, signingSecret: 'not-used-to-post', channel, teamId: 'T123ABC456', appId: 'A123ABC456', apiUrl: slack.url },
-    'https://ir.example.test', () => current,
+  const { notifySlack } = slackActivities(
+    { slack: { token: slack.token, channel, apiUrl: slack.url }, publicUrl: 'https://ir.example.test' }, () => current,
   );
   return {
     channel,

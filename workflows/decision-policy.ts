@@ -2,7 +2,7 @@
 import { peopleOf, type Roster } from '../src/model/roster.js';
 import type { Approval } from '../src/model/runbook.js';
 import type { StepView } from '../src/model/incident.js';
-import type { DecisionRequest } from './messages.js';
+import type { DecisionRequest } from '../src/model/incident-requests.js';
 
 export const COMMANDERS = 'incident-commanders';
 

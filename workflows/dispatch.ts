@@ -51,10 +51,8 @@ export const dispatch = {
   'kafka.baseline.snapshot': { run: kafka.snapshotBaseline },
   'kafka.baseline.diff': { run: kafka.diffBaseline },
   'siem.export': { run: siem.exportEvidence },
+  // Notice actions (the catalogue's `notice`) have no activity: they go through the incident's notice queue (workflows/notify.ts).
 } satisfies { [A in Exclude<ActionName, NotifyAction>]: Entry<A> };
-
-/** slack.notify and email.notify are the workflow's own: they go through its notice queue (workflows/notify.ts). */
-export const NOTIFY_ACTIONS: ReadonlySet<string> = new Set<NotifyAction>(['slack.notify', 'email.notify']);
 
 /** Applies a plan's changes (or, for undo, its inverse); the same activity for every change action. */
 export const applyChanges = kafka.applyChanges;

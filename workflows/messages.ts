@@ -1,29 +1,17 @@
-// The incident workflow's messages: updates (alerts in, notes), and the view query. Handlers only validate and enqueue.
+// The incident workflow's messages: updates (alerts in, notes, decisions), and the view query. Payload shapes live in the model.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AlertDelivery, IncidentView, IntakeStatus } from '../src/model/incident.js';
+import type { IncidentView, IntakeStatus } from '../src/model/incident.js';
+import type {
+  AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest,
+} from '../src/model/incident-requests.js';
 
 export interface AttachResult { id: string; status: IntakeStatus }
-export interface NoteRequest { person: string; channel: string; text: string; lessons: boolean }
-export interface AbortRequest { person: string; channel: string; reason: string; rollback: boolean }
-export interface DecisionRequest {
-  person: string;
-  channel: string;
-  step: string;
-  decision: 'approve' | 'reject';
-  reason?: string;
-  /** The plan the person saw: a decision on a stale plan is refused. */
-  planHash?: string;
-  /** An email link's one-time nonce: a link already used is refused. */
-  nonce?: string;
-}
-/** A refusal at the edge (bad Slack signature, expired link, unknown Slack user…), recorded in the incident's timeline. */
-export interface EdgeRefusal { channel: string; reason: string; step?: string; person?: string }
 export interface DecisionResult { accepted: boolean; reason?: string }
 
 export const attachAlert = defineUpdate<AttachResult, [AlertDelivery]>('attachAlert');
 export const addNote = defineUpdate<{ accepted: boolean }, [NoteRequest]>('addNote');
 export const abortIncident = defineUpdate<{ accepted: boolean; reason?: string }, [AbortRequest]>('abortIncident');
 export const decide = defineUpdate<DecisionResult, [DecisionRequest]>('decide');
-export const forceAdvance = defineUpdate<DecisionResult, [{ person: string; channel: string; reason: string }]>('forceAdvance');
+export const forceAdvance = defineUpdate<DecisionResult, [ForceAdvanceRequest]>('forceAdvance');
 export const recordRefusal = defineUpdate<{ accepted: boolean }, [EdgeRefusal]>('recordRefusal');
 export const incidentView = defineQuery<IncidentView>('incidentView');

@@ -67,9 +67,6 @@ export const IncidentInput = z.object({
 });
 export type IncidentInput = z.infer<typeof IncidentInput>;
 
-export const AlertDelivery = z.object({ alert: Alert, alertKey: z.string() });
-export type AlertDelivery = z.infer<typeof AlertDelivery>;
-
 export const IntakeStatus = z.enum(['started', 'attached', 'duplicate']);
 export type IntakeStatus = z.infer<typeof IntakeStatus>;
 

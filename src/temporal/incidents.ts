@@ -7,9 +7,9 @@ import type { Alert } from '../model/alert.js';
 import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
+import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../model/incident-requests.js';
 import {
-  abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, type AbortRequest, type DecisionRequest, type DecisionResult, type NoteRequest,
-  recordRefusal, type EdgeRefusal,
+  abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
 import type { NoticeChannels } from '../model/notice.js';
@@ -29,7 +29,7 @@ export interface IncidentService {
   note(id: string, note: NoteRequest): Promise<DecisionResult | undefined>;
   abort(id: string, request: AbortRequest): Promise<DecisionResult | undefined>;
   decide(id: string, request: DecisionRequest): Promise<DecisionResult | undefined>;
-  forceAdvance(id: string, request: { person: string; channel: string; reason: string }): Promise<DecisionResult | undefined>;
+  forceAdvance(id: string, request: ForceAdvanceRequest): Promise<DecisionResult | undefined>;
   /** Records a request refused at the edge in the incident's timeline (no-op for an unknown or ended incident). */
   refuse(id: string, refusal: EdgeRefusal): Promise<void>;
 }

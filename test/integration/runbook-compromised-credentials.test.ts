@@ -95,4 +95,35 @@ describe('compromised-credentials', () => {
     expect(closed.timeline.filter((e: { type: string }) => e.type === 'phase').map((e: { phase: string }) => e.phase))
       .toEqual(expect.arrayContaining(['containment', 'eradication', 'recovery', 'lessons']));
   });
+
+  it('rehearses in a dry run: plans the deny and the rotation, says why the access check is skipped, and changes nothing', async () => {
+    const user = unique('billing-dry');
+    const principal = `User:${user}`;
+    await createUser(user);
+
+    const res = await engine.post('/v1/alerts?dryRun=true', {
+      kind: 'compromised-credentials', severity: 'high', summary: `${user}'s password may have leaked (rehearsal)`, source: 'secret-scanner',
+      observedAt: new Date().toISOString(), subject: { principal },
+    });
+    const id = res.body.incidents[0].id;
+    opened.push(id);
+    expect(id).toMatch(/-dry-/);
+
+    // No decision is needed in a dry run: the incident walks to the lessons record by itself.
+    const view = await eventually(async () => { const v = await engine.view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
+    expect(view.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+      'deny:planned', 'verify:done', 'rotate:planned', 'restore-access:done', 'health:done',
+    ]);
+    const steps = Object.fromEntries(view.steps.map((s: { id: string }) => [s.id, s]));
+    // Nothing was applied, so the check that the deny holds would fail by construction: the step says so instead.
+    expect(steps.verify.output).toEqual({ dryRun: true, note: 'dry run: access is not verified because nothing was applied' });
+    expect(steps['restore-access'].output).toEqual({ undone: 'deny', changed: [], note: 'step deny changed nothing, so there is nothing to undo' });
+    const types = view.timeline.map((e: { type: string; step?: string }) => (e.step ? `${e.type}:${e.step}` : e.type));
+    expect(types).toEqual(expect.arrayContaining(['step.dry-run:deny', 'step.dry-run:rotate']));
+    expect(types).not.toContain('step.applying:deny');
+    expect(await bindingsOf(kafka, principal)).toEqual([]);
+
+    expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'rehearsal: the deny and the rotation plans were reviewed', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
+    await engine.closed(id);
+  });
 });

@@ -2,7 +2,8 @@
 // the link's nonce, and bad links get a page, a refusal in the timeline and no decision.
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { DecisionRequest, DecisionResult, EdgeRefusal } from '../../workflows/messages.js';
+import type { DecisionRequest, EdgeRefusal } from '../../src/model/incident-requests.js';
+import type { DecisionResult } from '../../workflows/messages.js';
 import { createLogger } from '../../src/logger.js';
 import type { IncidentView, StepView } from '../../src/model/incident.js';
 import { linkNonce, signLink, type LinkClaims } from '../../adapters/email/approval-link.js';

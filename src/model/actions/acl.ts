@@ -39,6 +39,7 @@ export const aclActions = {
   'kafka.access.verify': action({
     kind: 'read',
     summary: "Ask every broker for the principal's ACLs and check it is denied (or allowed) on all of them; retried until they agree.",
+    verifiesContainment: { dryRunNote: 'dry run: access is not verified because nothing was applied' },
     input: z.strictObject({
       principal: Principal,
       expect: AccessVerdict,

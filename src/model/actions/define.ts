@@ -1,4 +1,4 @@
-// How an action is declared: its kind, a one-line summary for runbook authors, and zod schemas for input and output.
+// How an action is declared: its kind, a one-line summary for runbook authors, zod schemas for input and output, and how the workflow treats it.
 import type { z } from 'zod';
 
 export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType> {
@@ -7,6 +7,13 @@ export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O 
   summary: string;
   input: I;
   output: O;
+  /**
+   * The action checks that earlier steps' changes hold (containment). A dry run applies nothing, so the check would fail
+   * by construction: the step is skipped, and its output says so with this sentence.
+   */
+  verifiesContainment?: { dryRunNote: string };
+  /** The action is one of the incident's own notices on this channel, sent in order with its others, not by an activity. */
+  notice?: 'slack' | 'email';
 }
 
 export function action<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType>(spec: ActionSpec<K, I, O>) {

@@ -1,0 +1,79 @@
+// The approval policy as the people deciding meet it: who may decide, four-eyes, one vote each, reject vetoes, quorum, stale plans.
+import { describe, expect, it } from 'vitest';
+import type { DecisionRequest } from '../../../src/model/incident-requests.js';
+import type { StepView } from '../../../src/model/incident.js';
+import { Roster } from '../../../src/model/roster.js';
+import { Approval } from '../../../src/model/runbook.js';
+import { judge, waitingOn } from '../../../workflows/decision-policy.js';
+
+const roster = Roster.parse({
+  people: { alice: {}, bob: {}, carol: {}, dave: {}, mallory: {} },
+  groups: { secops: ['alice', 'bob'], 'incident-commanders': ['carol', 'alice'], finance: ['mallory'] },
+});
+const approval = (quorum: number) => Approval.parse({ from: ['secops', 'incident-commanders'], quorum, timeout: '15m' });
+const HASH = 'a'.repeat(64);
+
+/** A step waiting for decisions, with the votes already cast. */
+function waiting(votes: { person: string; decision: 'approve' | 'reject' }[] = [], quorum = 1): StepView {
+  return {
+    id: 'deny', phase: 'containment', action: 'kafka.acl.deny', status: 'awaiting_approval',
+    plan: { action: 'kafka.acl.deny', summary: 'deny User:x', changes: [], inverse: [], notes: [], hash: HASH },
+    approvals: { quorum, votes: votes.map((v) => ({ ...v, channel: 'api', at: '2026-12-01T00:00:00Z' })), waitingOn: [] },
+  };
+}
+const ask = (person: string, decision: 'approve' | 'reject' = 'approve', extra: Partial<DecisionRequest> = {}): DecisionRequest =>
+  ({ person, channel: 'api', step: 'deny', decision, ...extra });
+
+describe('judge', () => {
+  it('lets only the approval groups decide, and only a step that is waiting', () => {
+    expect(judge(ask('mallory'), waiting(), approval(1), roster)).toEqual({
+      accepted: false, reason: 'mallory is not in secops or incident-commanders, who decide step "deny"',
+    });
+    expect(judge(ask('carol'), waiting(), approval(1), roster)).toEqual({ accepted: true, outcome: 'approved' });
+    expect(judge(ask('bob'), undefined, undefined, roster)).toEqual({ accepted: false, reason: 'step "deny" has no approval in this runbook' });
+    expect(judge(ask('bob'), { ...waiting(), status: 'done' }, approval(1), roster)).toEqual({
+      accepted: false, reason: 'step "deny" is not waiting for a decision (it is done)',
+    });
+  });
+
+  it('refuses the person who raised the incident (four-eyes)', () => {
+    expect(judge(ask('alice'), waiting(), approval(1), roster, 'alice')).toEqual({
+      accepted: false, reason: 'alice raised this incident and cannot also approve it (four-eyes)',
+    });
+    expect(judge(ask('bob'), waiting(), approval(1), roster, 'alice')).toEqual({ accepted: true, outcome: 'approved' });
+  });
+
+  it('counts one vote per person, whatever they voted', () => {
+    expect(judge(ask('bob'), waiting([{ person: 'bob', decision: 'approve' }], 2), approval(2), roster)).toEqual({
+      accepted: false, reason: 'bob has already voted on step "deny"',
+    });
+    expect(judge(ask('bob', 'approve'), waiting([{ person: 'bob', decision: 'reject' }], 2), approval(2), roster)).toEqual({
+      accepted: false, reason: 'bob has already voted on step "deny"',
+    });
+  });
+
+  it('approves at quorum, counts votes below it, and lets one reject veto', () => {
+    expect(judge(ask('alice'), waiting([], 2), approval(2), roster)).toEqual({ accepted: true, outcome: 'counted' });
+    expect(judge(ask('bob'), waiting([{ person: 'alice', decision: 'approve' }], 2), approval(2), roster)).toEqual({ accepted: true, outcome: 'approved' });
+    expect(judge(ask('bob', 'reject'), waiting([{ person: 'alice', decision: 'approve' }], 2), approval(2), roster)).toEqual({ accepted: true, outcome: 'rejected' });
+    expect(judge(ask('carol', 'reject'), waiting([], 1), approval(1), roster)).toEqual({ accepted: true, outcome: 'rejected' });
+  });
+
+  it('refuses a decision on a plan other than the current one', () => {
+    expect(judge(ask('bob', 'approve', { planHash: 'b'.repeat(64) }), waiting(), approval(1), roster)).toEqual({
+      accepted: false, reason: 'the plan changed since it was shown (hash bbbbbbbbbbbb… is not the current aaaaaaaaaaaa…): review the new plan',
+    });
+    expect(judge(ask('bob', 'approve', { planHash: HASH }), waiting(), approval(1), roster)).toEqual({ accepted: true, outcome: 'approved' });
+    const planless = { ...waiting(), plan: undefined };
+    expect(judge(ask('bob', 'reject', { planHash: HASH }), planless, approval(1), roster)).toEqual({
+      accepted: false, reason: 'the plan changed since it was shown (hash aaaaaaaaaaaa… is not the current none…): review the new plan',
+    });
+  });
+});
+
+describe('waitingOn', () => {
+  it('names the approval groups\' members once each, less the requester and those who voted', () => {
+    expect(waitingOn(approval(2), roster, [])).toEqual(['alice', 'bob', 'carol']);
+    expect(waitingOn(approval(2), roster, [{ person: 'bob' }], 'alice')).toEqual(['carol']);
+  });
+});

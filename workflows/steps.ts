@@ -1,0 +1,134 @@
+// A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
+import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
+import { actionCatalogue } from '../src/model/actions.js';
+import { isUndoStep } from '../src/model/runbook.js';
+import { resolveTemplates } from '../src/model/template.js';
+import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
+import type { IncidentState } from './incident-state.js';
+
+/** The message a person should read: an activity's own failure, not Temporal's wrapper. */
+function reason(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Steps {
+  constructor(private readonly state: IncidentState) {}
+
+  async plan(step: string): Promise<void> {
+    const { state } = this;
+    const def = state.defs.get(step)!;
+    if (isUndoStep(def)) throw ApplicationFailure.nonRetryable(`step ${step} has no plan`);
+    const s = state.stepView(step);
+    s.status = 'running';
+    try {
+      const plan = await plannerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) });
+      s.plan = plan;
+      s.status = 'planned';
+      state.record('step.planned', { step, summary: plan.summary, hash: plan.hash, changes: plan.changes.length });
+      state.events.push({ type: 'step.planned', step, noop: plan.changes.length === 0 });
+    } catch (err) {
+      this.fail(step, err);
+    }
+  }
+
+  async apply(step: string): Promise<void> {
+    const { state } = this;
+    const s = state.stepView(step);
+    const plan = s.plan!;
+    if (state.input.dryRun) {
+      state.record('step.dry-run', { step, hash: plan.hash, summary: 'dry run: stopped at the plan' });
+      return this.finish(step, { changed: [], alreadyInPlace: 0 });
+    }
+    s.status = 'running';
+    state.undoLog.push({ step, inverse: plan.inverse });
+    state.record('step.applying', { step, hash: plan.hash });
+    try {
+      this.finish(step, await applyChanges({ incidentId: state.id, step, changes: plan.changes }));
+    } catch (err) {
+      this.fail(step, err);
+    }
+  }
+
+  async run(step: string): Promise<void> {
+    const { state } = this;
+    const { dryRun } = state.input;
+    const def = state.defs.get(step)!;
+    state.stepView(step).status = 'running';
+    state.record('step.running', { step });
+    try {
+      if (!isUndoStep(def)) {
+        const { verifiesContainment, notice } = actionCatalogue[def.action];
+        // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
+        if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
+        if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
+        return this.finish(step, await runnerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) }));
+      }
+      const entry = state.undoLog.find((u) => u.step === def.undo);
+      if (!entry) {
+        return this.finish(step, { undone: def.undo, changed: [], note: `step ${def.undo} changed nothing, so there is nothing to undo` });
+      }
+      const result = dryRun ? { changed: [], alreadyInPlace: 0 } : await applyChanges({ incidentId: state.id, step, changes: entry.inverse });
+      if (!dryRun) {
+        state.stepView(def.undo).status = 'undone';
+        state.undoLog.splice(state.undoLog.indexOf(entry), 1);
+      }
+      this.finish(step, { undone: def.undo, ...result });
+    } catch (err) {
+      this.fail(step, err);
+    }
+  }
+
+  /** Abort with rollback: every recorded inverse, newest first, once nothing is still applying. */
+  async rollback(): Promise<void> {
+    const { state } = this;
+    const { undoLog } = state;
+    await condition(() => state.inFlight === 0);
+    state.record('rollback.started', { steps: undoLog.map((u) => u.step).reverse() });
+    while (undoLog.length) {
+      const entry = undoLog[undoLog.length - 1]!;
+      try {
+        const result = await applyChanges({ incidentId: state.id, step: entry.step, changes: entry.inverse });
+        state.stepView(entry.step).status = 'undone';
+        state.record('step.undone', { step: entry.step, changed: result.changed.length });
+      } catch (err) {
+        state.record('rollback.failed', { step: entry.step, error: reason(err) });
+        log.error('rollback failed', { incidentId: state.id, step: entry.step, error: reason(err) });
+        return;
+      }
+      undoLog.pop();
+    }
+    state.record('rollback.done');
+  }
+
+  /** A runbook's own notice: queued in order with the incident's others; a channel that is off is said so. */
+  private notify(step: string, channel: 'slack' | 'email', given: Record<string, unknown>): { queued: boolean; note?: string } {
+    const { notifier } = this.state;
+    if (!notifier.has(channel)) return { queued: false, note: `${channel === 'slack' ? 'Slack' : 'email'} is not configured: nothing was sent` };
+    const { text, subject, to } = given as { text: string; subject?: string; to?: string[] };
+    notifier.send({ kind: 'message', incident: this.state.incidentNotice(), channel, step, text, ...(subject ? { subject } : {}), ...(to ? { to } : {}) });
+    return { queued: true };
+  }
+
+  private fail(step: string, err: unknown): void {
+    const { state } = this;
+    const s = state.stepView(step);
+    s.status = 'failed';
+    s.error = reason(err);
+    state.record('step.failed', { step, error: s.error });
+    log.warn('step failed', { incidentId: state.id, step, error: s.error });
+    state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'failed', detail: s.error });
+    state.events.push({ type: 'step.failed', step });
+  }
+
+  private finish(step: string, output: unknown): void {
+    const { state } = this;
+    const s = state.stepView(step);
+    s.status = state.input.dryRun && s.plan ? 'planned' : 'done';
+    s.output = output;
+    state.outputs[step] = { output };
+    state.record('step.done', { step, status: s.status });
+    state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'done', detail: s.plan?.summary ?? 'done' });
+    state.events.push({ type: 'step.done', step });
+  }
+}

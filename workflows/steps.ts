@@ -3,6 +3,7 @@ import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio
 import { actionCatalogue } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
+import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
 import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import type { IncidentState } from './incident-state.js';
 
@@ -102,9 +103,9 @@ export class Steps {
   }
 
   /** A runbook's own notice: queued in order with the incident's others; a channel that is off is said so. */
-  private notify(step: string, channel: 'slack' | 'email', given: Record<string, unknown>): { queued: boolean; note?: string } {
+  private notify(step: string, channel: ChannelName, given: Record<string, unknown>): { queued: boolean; note?: string } {
     const { notifier } = this.state;
-    if (!notifier.has(channel)) return { queued: false, note: `${channel === 'slack' ? 'Slack' : 'email'} is not configured: nothing was sent` };
+    if (!notifier.has(channel)) return { queued: false, note: `${NOTICE_CHANNELS.find((c) => c.name === channel)!.label} is not configured: nothing was sent` };
     const { text, subject, to } = given as { text: string; subject?: string; to?: string[] };
     notifier.send({ kind: 'message', incident: this.state.incidentNotice(), channel, step, text, ...(subject ? { subject } : {}), ...(to ? { to } : {}) });
     return { queued: true };

@@ -70,6 +70,8 @@ export interface NoticeRefs { thread?: SlackRef; cards: Record<string, SlackRef>
 /** A channel as the workflow queues on it; its activity sends what the channel's adapter renders. */
 export interface NoticeChannel {
   name: string;
+  /** How people call it, in sentences ("Slack is not configured"). */
+  label: string;
   /** The Temporal activity that sends one notice: recorded histories replay against this name, so it never changes. */
   activity: string;
   /** The notice kinds it carries; a `message` notice goes only to the channel it names. */
@@ -83,8 +85,8 @@ export interface NoticeChannel {
  * email's). Email carries what needs a person (approvals, escalations) and the summary at close; the rest is Slack's thread.
  */
 export const NOTICE_CHANNELS = [
-  { name: 'slack', activity: 'notifySlack', carries: 'all', keepsRefs: true },
-  { name: 'email', activity: 'notifyEmail', carries: ['approval', 'escalated', 'closed', 'message'], keepsRefs: false },
+  { name: 'slack', label: 'Slack', activity: 'notifySlack', carries: 'all', keepsRefs: true },
+  { name: 'email', label: 'email', activity: 'notifyEmail', carries: ['approval', 'escalated', 'closed', 'message'], keepsRefs: false },
 ] as const satisfies readonly NoticeChannel[];
 export type ChannelName = (typeof NOTICE_CHANNELS)[number]['name'];
 

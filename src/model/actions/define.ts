@@ -1,5 +1,6 @@
 // How an action is declared: its kind, a one-line summary for runbook authors, zod schemas for input and output, and how the workflow treats it.
 import type { z } from 'zod';
+import type { ChannelName } from '../notice.js';
 
 export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType> {
   /** "change": plan, then apply, and undo by the recorded inverse; "read": run once, changes nothing. */
@@ -13,7 +14,7 @@ export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O 
    */
   verifiesContainment?: { dryRunNote: string };
   /** The action is one of the incident's own notices on this channel, sent in order with its others, not by an activity. */
-  notice?: 'slack' | 'email';
+  notice?: ChannelName;
 }
 
 export function action<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType>(spec: ActionSpec<K, I, O>) {

@@ -1,5 +1,5 @@
 // The activities the worker registers: every side effect of an incident, each idempotent with plain JSON in and out.
-import type { HecSettings } from '../src/config.js';
+import type { HecSettings } from '../src/model/connections.js';
 import { kafkaActivities, type KafkaActivityDeps } from './kafka/index.js';
 import { siemActivities } from './siem/index.js';
 import { reportActivities, type ArchiveDeps } from './report/archive.js';

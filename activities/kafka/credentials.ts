@@ -1,7 +1,7 @@
 // SCRAM credential rotation (secret to the sink first, then the cluster) and revocation; the secret never leaves this path.
 import { randomBytes } from 'node:crypto';
 import { Connection } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';

@@ -1,6 +1,6 @@
 // Client quotas (KIP-546), which kafkajs lacks: planned and applied exactly through @platformatic/kafka's Admin.
 import { Admin, ClientQuotaMatchTypes, GenericError, type DescribeClientQuotasOptions } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';

@@ -1,7 +1,7 @@
 // The notify activities (DESIGN §5 slack.notify, email.notify): what the incident tells people, per channel.
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { EmailSettings, SlackSettings } from '../../src/config.js';
+import type { EmailSettings, SlackSettings } from '../../src/model/connections.js';
 import type { Notice } from '../../src/model/notice.js';
 import { EmailError, createMailer } from './email.js';
 import { slackNotifier, type PostAttempt } from './slack.js';

@@ -1,7 +1,7 @@
 // notifySlack: posts the incident's first message, its thread replies and approval cards, and updates the cards.
 import type { WebClient } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SlackSettings } from '../../src/config.js';
+import type { SlackSettings } from '../../src/model/connections.js';
 import type { Notice, NoticeRefs, SlackRef } from '../../src/model/notice.js';
 import { slackClient, slackFailure } from '../../adapters/slack/slack-client.js';
 import { approvalCard, openedMessage, threadMessage } from '../../adapters/slack/slack-blocks.js';

@@ -1,7 +1,7 @@
 // A connection to ONE named broker (no bootstrap, no routing): for requests whose answer must come from that broker's own state.
 import { readFileSync } from 'node:fs';
 import { Connection, GenericError } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { mapKafkaError } from './client.js';
 

@@ -1,9 +1,9 @@
 // The one Kafka module: every connection kafka-ir makes goes through here, and so does the mapping of Kafka errors.
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { KafkaSettings } from '../../src/config.js';
+import type { Logger } from 'pino';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import type { Logger } from '../../src/logger.js';
 
 export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): KafkaConfig {
   const ssl = typeof settings.ssl === 'object'

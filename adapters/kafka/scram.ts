@@ -1,7 +1,7 @@
 // SCRAM credentials (KIP-554), which kafkajs lacks: described and altered through @platformatic/kafka's protocol calls.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Connection, ScramMechanisms, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { mapKafkaError } from './client.js';
 

@@ -1,7 +1,7 @@
 // The Slack Web API client as kafka-ir uses it: no hidden retries or sleeps (Temporal retries), errors a person can act on.
 import { ApplicationFailure } from '@temporalio/common';
 import { WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
-import type { SlackSettings } from '../../src/config.js';
+import type { SlackSettings } from '../../src/model/connections.js';
 
 export function slackClient(settings: Pick<SlackSettings, 'token' | 'apiUrl'>): WebClient {
   return new WebClient(settings.token, {

@@ -4,7 +4,7 @@ import { Kafka, type Consumer } from 'kafkajs';
 import { toAclEntry } from '../../activities/kafka/acl.js';
 import { kafkaJsConfig, type KafkaClient } from '../../adapters/kafka/client.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
-import type { KafkaSettings } from '../config.js';
+import type { KafkaSettings } from '../model/connections.js';
 import type { AclBinding, AclOperation } from '../model/acl.js';
 
 /** The business messages per topic: the known truth the answers are checked against. */

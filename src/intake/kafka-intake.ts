@@ -2,7 +2,7 @@
 // answered); what cannot become an alert goes to the dead-letter topic with the reason.
 import { Kafka, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { kafkaJsConfig } from '../../adapters/kafka/client.js';
-import type { KafkaSettings } from '../config.js';
+import type { KafkaSettings } from '../model/connections.js';
 import type { Logger } from '../logger.js';
 import { Alert } from '../model/alert.js';
 import type { IntakeTopic } from '../model/settings.js';

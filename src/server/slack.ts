@@ -2,7 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebClient } from '@slack/web-api';
-import type { SlackSettings } from '../config.js';
+import type { SlackSettings } from '../model/connections.js';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';

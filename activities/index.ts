@@ -6,7 +6,7 @@ import { reportActivities, type ArchiveDeps } from './report/archive.js';
 import { notifyActivities, type NotifyDeps } from './notify/index.js';
 
 /** `siem`: Splunk HEC for siem.export (unset: that action fails with a hint). */
-export type ActivityDeps = KafkaActivityDeps & { siem?: HecSettings; notify?: NotifyDeps } & Pick<ArchiveDeps, 'historyOf' | 'onArchived'>;
+export type ActivityDeps = KafkaActivityDeps & { siem?: HecSettings; notify?: NotifyDeps } & Pick<ArchiveDeps, 'buildReport' | 'historyOf' | 'onArchived'>;
 export type { StepRequest } from './kafka/index.js';
 export type { ChangeRequest } from './kafka/apply-changes.js';
 

@@ -1,12 +1,12 @@
 // The activities the worker registers: every side effect of an incident, each idempotent with plain JSON in and out.
-import type { HecSettings } from '../src/config.js';
+import type { HecSettings } from '../src/model/connections.js';
 import { kafkaActivities, type KafkaActivityDeps } from './kafka/index.js';
 import { siemActivities } from './siem/index.js';
 import { reportActivities, type ArchiveDeps } from './report/archive.js';
 import { notifyActivities, type NotifyDeps } from './notify/index.js';
 
 /** `siem`: Splunk HEC for siem.export (unset: that action fails with a hint). */
-export type ActivityDeps = KafkaActivityDeps & { siem?: HecSettings; notify?: NotifyDeps } & Pick<ArchiveDeps, 'historyOf' | 'onArchived'>;
+export type ActivityDeps = KafkaActivityDeps & { siem?: HecSettings; notify?: NotifyDeps } & Pick<ArchiveDeps, 'buildReport' | 'historyOf' | 'onArchived'>;
 export type { StepRequest } from './kafka/index.js';
 export type { ChangeRequest } from './kafka/apply-changes.js';
 

@@ -1,11 +1,12 @@
 // Enforcement as a client sees it: a principal allowed to read a topic, with one connection per broker, asked until
 // every broker refuses it (Metadata for the topic → TOPIC_AUTHORIZATION_FAILED, 29). Shared by the containment benches.
 import { randomBytes } from 'node:crypto';
-import { Connection, metadataV12 } from '@platformatic/kafka';
+import { createAcls, deleteAcls, describeBindings } from '../adapters/kafka/acls.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
-import { applyAclChanges, describeBindings, toAclEntry } from '../activities/kafka/acl.js';
+import { connectAs, type UserConnection } from '../adapters/kafka/user-connection.js';
 import { deleteScramCredentials, upsertScramCredential } from '../adapters/kafka/scram.js';
-import { loadConfig, type KafkaSettings } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import type { KafkaSettings } from '../src/model/connections.js';
 import { startEngine } from '../src/engine.js';
 import { createLogger } from '../src/logger.js';
 import type { AclBinding } from '../src/model/acl.js';
@@ -53,21 +54,13 @@ export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic
     users.push(user);
     const password = randomBytes(12).toString('hex');
     await upsertScramCredential(kafka, user, password);
-    await admin.withAdmin('allow', (a) => a.createAcls({ acl: [toAclEntry({ resourceType: 'topic', resourceName: topic, patternType: 'literal', principal: `User:${user}`, host: '*', operation: 'read', permission: 'allow' })] }));
+    await createAcls(admin, [{ resourceType: 'topic', resourceName: topic, patternType: 'literal', principal: `User:${user}`, host: '*', operation: 'read', permission: 'allow' }], 'allow');
     const connections = await Promise.all(brokers.map(async (b) => {
       for (let attempt = 0; ; attempt++) {
-        const c = new Connection(`bench-${user}`, { sasl: { mechanism: 'SCRAM-SHA-512', username: user, password } });
-        try { await c.connect(b.host, b.port); return c; } catch (err) { await c.close().catch(() => {}); if (attempt > 50) throw err; await new Promise((r) => setTimeout(r, 100)); }
+        try { return await connectAs(kafka, `bench-${user}`, b, { mechanism: 'SCRAM-SHA-512', username: user, password }); } catch (err) { if (attempt > 50) throw err; await new Promise((r) => setTimeout(r, 100)); }
       }
     }));
-    const denied = async (c: Connection) => {
-      try {
-        const res = await metadataV12.api.async(c, [topic], false, false);
-        return res.topics[0]?.errorCode === 29;
-      } catch (err) {
-        return /authoriz/i.test(String((err as Error & { errors?: unknown[] }).message) + JSON.stringify((err as { errors?: unknown }).errors ?? ''));
-      }
-    };
+    const denied = (c: UserConnection) => c.topicRefused(topic);
     // Wait until every broker lets the principal see the topic, so the measurement starts from "allowed everywhere".
     for (let i = 0; (await Promise.all(connections.map(denied))).some(Boolean); i++) { if (i > 500) throw new Error('never allowed'); await new Promise((r) => setTimeout(r, 10)); }
     return {
@@ -92,7 +85,7 @@ export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic
       resourceType, resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*', patternType: 'literal', principal: probe.principal, host: '*', operation: 'all', permission: 'deny',
     }));
     const start = process.hrtime.bigint();
-    await applyAclChanges(admin, denyAll.map((binding) => ({ op: 'acl.create', binding })));
+    await createAcls(admin, denyAll);
     const ms = await probe.enforcedEverywhere(start);
     await probe.close();
     return ms;
@@ -102,7 +95,7 @@ export function enforcementProbe(kafka: KafkaSettings, admin: KafkaClient, topic
   async function cleanup() {
     for (const user of users) {
       const bindings = await describeBindings(admin, `User:${user}`).catch(() => []);
-      await applyAclChanges(admin, bindings.map((binding) => ({ op: 'acl.delete', binding }))).catch(() => {});
+      if (bindings.length) await deleteAcls(admin, bindings).catch(() => {});
       await deleteScramCredentials(kafka, user, ['SCRAM-SHA-512']).catch(() => {});
     }
   }

@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaClient } from '../adapters/kafka/client.js';
-import { captureEvidence } from '../activities/kafka/evidence.js';
+import { captureEvidence } from '../adapters/kafka/evidence-capture.js';
 import { loadConfig } from '../src/config.js';
 import { readInfraEnv } from '../scripts/infra/index.js';
 import { choiceArg, numberArg } from './args.js';

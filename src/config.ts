@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
+import { SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings } from './model/connections.js';
 import { KafkaIrError } from './model/errors.js';
 import { Settings } from './model/settings.js';
 
@@ -48,7 +49,7 @@ const ServerEnv = EngineEnv.extend({
     .string({ error: 'is not set: the Kafka bootstrap brokers as host:port,host:port (dev cluster: npm run infra -- up, then set -a; . .infra/env)' })
     .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
     .pipe(z.array(HostPort).min(1, 'names no broker')),
-  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).optional(),
+  KAFKA_SASL_MECHANISM: SaslMechanism.optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_SSL: Bool.default(false),
@@ -109,21 +110,6 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? 'environment')}: ${i.message}`);
   throw new KafkaIrError('INVALID_CONFIG', `invalid environment:\n${lines.join('\n')}`);
-}
-
-/** Where siem.export sends evidence; absent when SPLUNK_HEC_URL is unset. */
-export interface HecSettings { url: string; token: string; index?: string; sourcetype?: string }
-
-/** Slack, when SLACK_BOT_TOKEN is set (then all of its variables are). */
-export interface SlackSettings { token: string; signingSecret: string; channel: string; teamId: string; appId: string; apiUrl?: string }
-
-/** Email, when SMTP_URL is set. */
-export interface EmailSettings { smtpUrl: string; from: string; to: string[] }
-
-export interface KafkaSettings {
-  brokers: string[];
-  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
-  ssl: boolean | { ca?: string; cert?: string; key?: string };
 }
 
 function engineSettings(env: z.output<typeof EngineEnv>) {

@@ -20,6 +20,7 @@ import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { countedIncidents } from './metrics/counted-incidents.js';
 import { runChainHistory } from './temporal/incident-history.js';
 import { createIncidentReports } from './temporal/incident-reports.js';
+import { buildReport } from './report/build-report.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
@@ -75,7 +76,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
-      historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
+      buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
       notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
     }),
     dataConverter,

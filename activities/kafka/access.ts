@@ -1,33 +1,19 @@
 // kafka.access.verify: every broker, asked on its own connection, says what a principal can still do; retried until all agree.
-import {
-  AclOperations, AclPermissionTypes, ResourcePatternTypes, ResourceTypes, describeAclsV3, type Connection,
-} from '@platformatic/kafka';
-import type { AclBinding } from '../../src/model/acl.js';
 import { evaluateAccess, overallVerdict, type BrokerAclView } from '../../src/model/access.js';
 import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Settings } from '../../src/model/settings.js';
-import { bindingFromWire } from './acl.js';
+import { describeBrokerBindings } from '../../adapters/kafka/acls.js';
 import { authorizerFacts, type AuthorizerFacts } from '../../adapters/kafka/authorizer.js';
 import { withBrokerConnection, type BrokerAddress } from '../../adapters/kafka/broker-connection.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 
-async function describeAcls(c: Connection, filter: { principal?: string; resourceName?: string; literal?: boolean }): Promise<AclBinding[]> {
-  const res = await describeAclsV3.api.async(c, {
-    resourceType: ResourceTypes.ANY, resourceName: filter.resourceName,
-    resourcePatternType: filter.literal ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.ANY,
-    principal: filter.principal, host: undefined, operation: AclOperations.ANY, permissionType: AclPermissionTypes.ANY,
-  });
-  if (res.errorCode !== 0) throw new KafkaIrError('KAFKA_REJECTED', `describing ACLs: ${res.errorMessage ?? `error ${res.errorCode}`}`);
-  return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
-}
-
-/** The ACLs this broker itself holds: DescribeAcls is answered from the broker's own metadata image, not forwarded. */
+/** What this broker itself holds about the principal, asked on a connection to it alone. */
 async function brokerView(client: KafkaClient, broker: BrokerAddress, principal: string, facts: AuthorizerFacts): Promise<BrokerAclView> {
   return withBrokerConnection(client.settings, broker, `reading ACLs of ${principal}`, async (c) => {
-    const own = await describeAcls(c, { principal });
-    const wildcardPrincipal = await describeAcls(c, { principal: 'User:*' });
-    const onStar = facts.allowEveryoneIfNoAclFound === false ? [] : await describeAcls(c, { resourceName: '*', literal: true });
+    const own = await describeBrokerBindings(c, { principal });
+    const wildcardPrincipal = await describeBrokerBindings(c, { principal: 'User:*' });
+    const onStar = facts.allowEveryoneIfNoAclFound === false ? [] : await describeBrokerBindings(c, { resourceName: '*', literal: true });
     return {
       bindings: [...own, ...wildcardPrincipal],
       superUsers: facts.superUsers,

@@ -1,74 +1,17 @@
-// ACL reads and changes: snapshots, DENY planning for a principal, and exact, idempotent create/delete of bindings.
-import type { AclEntry } from 'kafkajs';
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from '../../adapters/kafka/kafkajs-enums.js';
+// kafka.acl.snapshot and kafka.acl.deny planning, the containability check, and exact, idempotent application of ACL changes.
 import { aclKey, describeAcl, type AclBinding } from '../../src/model/acl.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
 import { compareBindings } from '../../src/model/acl-pattern.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
+import { createAcls, deleteAcls, describeBindings } from '../../adapters/kafka/acls.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { collateralPrincipals, COLLATERAL_CAVEAT } from './collateral.js';
 import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
 import { hashPlan } from './plan-hash.js';
 
-const RESOURCE = {
-  topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP,
-  cluster: AclResourceTypes.CLUSTER, 'transactional-id': AclResourceTypes.TRANSACTIONAL_ID,
-} as const;
-const PATTERN = { literal: ResourcePatternTypes.LITERAL, prefixed: ResourcePatternTypes.PREFIXED } as const;
-const PERMISSION = { allow: AclPermissionTypes.ALLOW, deny: AclPermissionTypes.DENY } as const;
-const OPERATION = {
-  all: AclOperationTypes.ALL, read: AclOperationTypes.READ, write: AclOperationTypes.WRITE,
-  create: AclOperationTypes.CREATE, delete: AclOperationTypes.DELETE, alter: AclOperationTypes.ALTER,
-  describe: AclOperationTypes.DESCRIBE, 'cluster-action': AclOperationTypes.CLUSTER_ACTION,
-  'describe-configs': AclOperationTypes.DESCRIBE_CONFIGS, 'alter-configs': AclOperationTypes.ALTER_CONFIGS,
-  'idempotent-write': AclOperationTypes.IDEMPOTENT_WRITE,
-} as const;
-
-function invert<K extends string, V extends number>(table: Record<K, V>): Map<number, K> {
-  return new Map(Object.entries(table).map(([k, v]) => [v as number, k as K]));
-}
-const RESOURCE_NAME = invert(RESOURCE);
-const PATTERN_NAME = invert(PATTERN);
-const PERMISSION_NAME = invert(PERMISSION);
-const OPERATION_NAME = invert(OPERATION);
-
 export type AclChange = Extract<Change, { op: 'acl.create' | 'acl.delete' }>;
-
-export function toAclEntry(b: AclBinding): AclEntry {
-  return {
-    resourceType: RESOURCE[b.resourceType], resourceName: b.resourceName, resourcePatternType: PATTERN[b.patternType],
-    principal: b.principal, host: b.host, operation: OPERATION[b.operation], permissionType: PERMISSION[b.permission],
-  };
-}
-
-/** Every binding of one principal (or of all principals), as kafka-ir records them. */
-export async function describeBindings(client: KafkaClient, principal?: string): Promise<AclBinding[]> {
-  const res = await client.withAdmin('describing ACLs', (admin) =>
-    admin.describeAcls({
-      resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY,
-      operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY, principal,
-    }),
-  );
-  return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
-}
-
-/**
- * A binding as the Kafka protocol carries it (the numbers are the protocol's, the same in kafkajs and
- * @platformatic/kafka); undefined for kinds kafka-ir does not manage (delegation tokens, users).
- */
-export function bindingFromWire(
-  r: { resourceType: number; resourceName: string; resourcePatternType: number },
-  acl: { principal: string; host: string; operation: number; permissionType: number },
-): AclBinding | undefined {
-  const resourceType = RESOURCE_NAME.get(r.resourceType);
-  const patternType = PATTERN_NAME.get(r.resourcePatternType);
-  const operation = OPERATION_NAME.get(acl.operation);
-  const permission = PERMISSION_NAME.get(acl.permissionType);
-  if (!resourceType || !patternType || !operation || !permission) return undefined;
-  return { resourceType, resourceName: r.resourceName, patternType, principal: acl.principal, host: acl.host, operation, permission };
-}
 
 /** kafka.acl.snapshot: every binding (or one principal's), in a stable order so snapshots compare equal. */
 export async function snapshotAcls(client: KafkaClient, input: ActionInput<'kafka.acl.snapshot'>): Promise<ActionOutput<'kafka.acl.snapshot'>> {
@@ -151,15 +94,11 @@ export async function applyAclChanges(client: KafkaClient, all: Change[]): Promi
   const deletes = changes.filter((c) => c.op === 'acl.delete');
   const principals = [...new Set(creates.map((c) => c.binding.principal))];
   const present = new Set((await Promise.all(principals.map((p) => describeBindings(client, p)))).flat().map(aclKey));
-  if (creates.length) {
-    await client.withAdmin('creating ACLs', (admin) => admin.createAcls({ acl: creates.map((c) => toAclEntry(c.binding)) }));
-  }
+  if (creates.length) await createAcls(client, creates.map((c) => c.binding));
   let deleted: AclChange[] = [];
   if (deletes.length) {
-    const res = await client.withAdmin('deleting ACLs', (admin) => admin.deleteAcls({ filters: deletes.map((c) => toAclEntry(c.binding)) }));
-    const failed = res.filterResponses.find((r) => r.errorCode !== 0);
-    if (failed) throw new KafkaIrError('KAFKA_REJECTED', `deleting ACLs: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
-    deleted = deletes.filter((_, i) => (res.filterResponses[i]?.matchingAcls.length ?? 0) > 0);
+    const matching = await deleteAcls(client, deletes.map((c) => c.binding));
+    deleted = deletes.filter((_, i) => matching[i]! > 0);
   }
   const changed = [...creates.filter((c) => !present.has(aclKey(c.binding))), ...deleted];
   return { changed, alreadyInPlace: changes.length - changed.length };

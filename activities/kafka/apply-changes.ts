@@ -6,32 +6,38 @@ import { applyQuotaChanges } from './quota.js';
 import { applyReassignments } from '../../adapters/kafka/reassign.js';
 import { applyConfigChanges } from '../../adapters/kafka/broker-config.js';
 import { applyFenceChanges } from './fence.js';
+import { activityProgress } from '../activity-progress.js';
 import type { KafkaActivityDeps } from './index.js';
 
 export interface ChangeRequest { incidentId: string; step: string; changes: Change[] }
 export interface ChangeResult { changed: Change[]; alreadyInPlace: number }
 
 type Applier = (deps: KafkaActivityDeps, changes: Change[], req: ChangeRequest) => Promise<ChangeResult>;
+type KindOf<Op> = Op extends `${infer K}.${string}` ? K : never;
+/** A change's kind: the prefix of its op ("acl" for "acl.create"). */
+type ChangeKind = KindOf<Change['op']>;
+const kindOf = (c: Change) => c.op.split('.')[0] as ChangeKind;
 
-/** One applier per change-op prefix ("acl" for "acl.create"). Add a line here for a new kind of change. */
-const APPLIERS: Record<string, Applier> = {
+/** One applier per kind of change: a kind added to the plan model without one here does not compile. */
+const APPLIERS = {
   acl: (deps, changes) => applyAclChanges(deps.kafka, changes),
   quota: (deps, changes) => applyQuotaChanges(deps.kafka.settings, changes),
   scram: (deps, changes, req) => applyScramChanges(deps.kafka.settings, deps.settings, changes, req),
-  partition: (deps, changes) => applyReassignments(deps.kafka, changes),
+  partition: (deps, changes) => applyReassignments(deps.kafka, changes, activityProgress().heartbeat),
   config: (deps, changes) => applyConfigChanges(deps.kafka, changes),
   broker: (_deps, changes) => applyFenceChanges(changes),
-};
+} satisfies Record<ChangeKind, Applier>;
 
 export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest): Promise<ChangeResult> {
   const result: ChangeResult = { changed: [], alreadyInPlace: 0 };
   // Runs of the same kind are applied together, in plan order.
   let i = 0;
   while (i < req.changes.length) {
-    const kind = req.changes[i]!.op.split('.')[0]!;
+    const kind = kindOf(req.changes[i]!);
     let j = i;
-    while (j < req.changes.length && req.changes[j]!.op.split('.')[0] === kind) j++;
-    const applier = APPLIERS[kind];
+    while (j < req.changes.length && kindOf(req.changes[j]!) === kind) j++;
+    // The request is not parsed here: an op outside the model still ends with this, not with a TypeError.
+    const applier = APPLIERS[kind] as Applier | undefined;
     if (!applier) throw new Error(`no applier for change kind "${kind}"`);
     const r = await applier(deps, req.changes.slice(i, j), req);
     result.changed.push(...r.changed);

@@ -4,7 +4,7 @@ import type { ActionInput } from '../../src/model/actions.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
 import { accessOf } from '../../src/model/access.js';
 import { classificationOf, type Settings } from '../../src/model/settings.js';
-import { describeBindings } from './acl.js';
+import { describeBindings } from '../../adapters/kafka/acls.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 
 export const GROUPLESS_CAVEAT = 'Consumption is a lower bound from committed group offsets: readers without a consumer group '

@@ -1,7 +1,6 @@
 // SCRAM credential rotation (secret to the sink first, then the cluster) and revocation; the secret never leaves this path.
 import { randomBytes } from 'node:crypto';
-import { Connection } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
@@ -12,7 +11,7 @@ import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
 import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
 import { openSecretSink, secretKey } from '../../adapters/secret-sink.js';
-import { tlsOptions } from '../../adapters/kafka/tls-options.js';
+import { authenticates } from '../../adapters/kafka/user-connection.js';
 
 type RotateChange = Extract<Change, { op: 'scram.rotate' }>;
 type DeleteChange = Extract<Change, { op: 'scram.delete' }>;
@@ -63,25 +62,6 @@ export async function planRevokeCredentials(client: KafkaClient, input: ActionIn
     notes: ['Irreversible: the credentials can only be re-created with a new secret.', REAUTH_NOTE],
     hash: hashPlan('kafka.credentials.revoke', changes),
   };
-}
-
-/** Whether `secret` already authenticates `user` (a fresh SASL handshake against a bootstrap broker). */
-async function authenticates(settings: KafkaSettings, user: string, secret: string, mechanism: ScramMechanism): Promise<boolean> {
-  for (const broker of settings.brokers) {
-    const [host, port] = broker.split(':') as [string, string];
-    const connection = new Connection('kafka-ir-probe', {
-      connectTimeout: 5_000, requestTimeout: 10_000, sasl: { mechanism, username: user, password: secret }, tls: tlsOptions(settings),
-    });
-    try {
-      await connection.connect(host, Number(port));
-      return true;
-    } catch {
-      // Any failure reads as "not in place": the applier then sets the same secret again, which is harmless.
-    } finally {
-      await connection.close().catch(() => {});
-    }
-  }
-  return false;
 }
 
 async function applyRotate(settings: KafkaSettings, sinkSettings: Settings['secretSink'], c: RotateChange, key: string): Promise<boolean> {

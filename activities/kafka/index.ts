@@ -10,7 +10,7 @@ import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { planRevokeCredentials, planRotate } from './credentials.js';
 import { planThrottle } from './quota.js';
 import { measureBlastRadius } from './blast-radius.js';
-import { captureEvidence } from './evidence.js';
+import { captureEvidence } from '../../adapters/kafka/evidence-capture.js';
 import { activityProgress } from '../activity-progress.js';
 import { planIsolateBroker } from './broker-isolate.js';
 import { verifyHealth } from './health.js';

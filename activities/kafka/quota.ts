@@ -1,57 +1,14 @@
-// Client quotas (KIP-546), which kafkajs lacks: planned and applied exactly through @platformatic/kafka's Admin.
-import { Admin, ClientQuotaMatchTypes, GenericError, type DescribeClientQuotasOptions } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+// kafka.quota.throttle: client quotas planned against the current ones, and applied exactly unless they drifted.
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
-import { describeQuotaEntity, QuotaKey, type QuotaEntity } from '../../src/model/quota.js';
-import { mapKafkaError, type KafkaClient } from '../../adapters/kafka/client.js';
+import { describeQuotaEntity, type QuotaEntity, type QuotaKey } from '../../src/model/quota.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
+import { alterQuota, describeQuota } from '../../adapters/kafka/quotas.js';
 import { hashPlan } from './plan-hash.js';
-import { tlsOptions } from '../../adapters/kafka/tls-options.js';
 
 type QuotaChange = Extract<Change, { op: 'quota.set' }>;
-export type QuotaValues = Partial<Record<QuotaKey, number>>;
-
-async function withQuotaAdmin<T>(settings: KafkaSettings, what: string, call: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin({
-    clientId: 'kafka-ir',
-    bootstrapBrokers: settings.brokers,
-    // Temporal owns retries (STYLE.md).
-    retries: 0,
-    connectTimeout: 5_000,
-    requestTimeout: 10_000,
-    sasl: settings.sasl
-      ? { mechanism: settings.sasl.mechanism.toUpperCase() as 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password }
-      : undefined,
-    tls: tlsOptions(settings),
-  });
-  try {
-    return await call(admin);
-  } catch (err) {
-    const code = err instanceof Error && GenericError.isGenericError(err) ? err.code : undefined;
-    if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') {
-      throw new KafkaIrError('KAFKA_UNAVAILABLE', `${what}: ${(err as Error).message}`, 'Kafka did not answer; it will be retried', { cause: err });
-    }
-    throw mapKafkaError(err, what);
-  } finally {
-    await admin.close().catch(() => {});
-  }
-}
-
-/** The quotas set on exactly this entity (not on defaults, nor on pairs containing it). */
-export async function describeQuota(settings: KafkaSettings, entity: QuotaEntity): Promise<QuotaValues> {
-  const components: DescribeClientQuotasOptions['components'] = [];
-  if (entity.user !== undefined) components.push({ entityType: 'user', matchType: ClientQuotaMatchTypes.EXACT, match: entity.user });
-  if (entity.clientId !== undefined) components.push({ entityType: 'client-id', matchType: ClientQuotaMatchTypes.EXACT, match: entity.clientId });
-  const entries = await withQuotaAdmin(settings, `describing quotas of ${describeQuotaEntity(entity)}`, (a) =>
-    a.describeClientQuotas({ components, strict: true }));
-  const values: QuotaValues = {};
-  for (const v of entries[0]?.values ?? []) {
-    const key = QuotaKey.safeParse(v.key);
-    if (key.success) values[key.data] = v.value;
-  }
-  return values;
-}
 
 const KEY_OF_INPUT = { producerByteRate: 'producer_byte_rate', consumerByteRate: 'consumer_byte_rate', requestPercentage: 'request_percentage' } as const;
 
@@ -110,19 +67,7 @@ export async function applyQuotaChanges(settings: KafkaSettings, changes: Change
     });
     if (pending.length) pendingByEntity.push(pending);
   }
-  for (const group of pendingByEntity) {
-    const { entity } = group[0]!;
-    const entities = [
-      ...(entity.user !== undefined ? [{ entityType: 'user' as const, entityName: entity.user }] : []),
-      ...(entity.clientId !== undefined ? [{ entityType: 'client-id' as const, entityName: entity.clientId }] : []),
-    ];
-    const ops = group.map((c) => (c.after === null ? { key: c.key, remove: true as const } : { key: c.key, value: c.after, remove: false as const }));
-    const res = await withQuotaAdmin(settings, `setting quotas of ${describeQuotaEntity(entity)}`, (a) => a.alterClientQuotas({ entries: [{ entities, ops }] }));
-    const failed = res.find((r) => r.errorCode !== 0);
-    if (failed) {
-      throw new KafkaIrError('KAFKA_REJECTED', `setting quotas of ${describeQuotaEntity(entity)}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
-    }
-  }
+  for (const group of pendingByEntity) await alterQuota(settings, group[0]!.entity, group.map((c) => ({ key: c.key, value: c.after })));
   const changed = pendingByEntity.flat();
   return { changed, alreadyInPlace: quotaChanges.length - changed.length };
 }

@@ -1,22 +1,16 @@
-// archiveIncident: at close, the JSON report and the decoded history go to <evidence dir>/<incident>/archive/, chained into its custody log.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// archiveIncident: at close, the incident's report (built from its history when there is one) and that history go to its archive.
 import { asyncLocalStorage } from '@temporalio/activity';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { parseIncidentId, type IncidentView } from '../../src/model/incident.js';
-import { buildReport } from '../../src/report/build-report.js';
 import type { DecodedHistory } from '../../src/report/decode-history.js';
 import type { IncidentReport } from '../../src/report/incident-report.js';
-import { appendCustody } from '../../adapters/evidence/custody-log.js';
-import { sha256Of } from '../../adapters/evidence/sha256.js';
+import { writeArchive, type ArchivedFile } from '../../adapters/evidence/archive.js';
 import { classified } from '../failure.js';
-
-export const ARCHIVE_DIR = 'archive';
-export const REPORT_FILE = 'report.json';
-export const HISTORY_FILE = 'history.json';
 
 export interface ArchiveDeps {
   evidenceDir: string;
+  /** The post-mortem of an incident: from its history when given, else from the view alone. */
+  buildReport: (view: IncidentView, history?: DecodedHistory) => IncidentReport;
   /**
    * The decoded history of a run and the runs it continued from. Called while the incident's last run is still open
    * (it is waiting on this activity), it holds every event up to this activity's scheduling: all but the close itself.
@@ -27,7 +21,7 @@ export interface ArchiveDeps {
 }
 
 export interface ArchiveRequest { view: IncidentView }
-export interface ArchiveResult { dir: string; files: { path: string; sha256: string; bytes: number }[]; custodyHead: string; builtFrom: 'history' | 'view' }
+export interface ArchiveResult { dir: string; files: ArchivedFile[]; custodyHead: string; builtFrom: 'history' | 'view' }
 
 export async function archiveIncident(deps: ArchiveDeps, req: ArchiveRequest, execution = asyncLocalStorage.getStore()?.info.workflowExecution): Promise<ArchiveResult> {
   const { view } = req;
@@ -35,18 +29,8 @@ export async function archiveIncident(deps: ArchiveDeps, req: ArchiveRequest, ex
     throw new KafkaIrError('EVIDENCE_UNUSABLE', `"${view.id}" is not an incident id, so it cannot name an archive directory`, 'archive only views of incidents');
   }
   const history = deps.historyOf && execution ? await deps.historyOf(execution.workflowId, execution.runId) : undefined;
-  const report = buildReport(view, history);
-  const dir = join(deps.evidenceDir, view.id, ARCHIVE_DIR);
-  await mkdir(dir, { recursive: true, mode: 0o700 }); // the history holds alerts and plans: owner only
-  const contents: [string, string][] = [[REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`]];
-  if (history) contents.push([HISTORY_FILE, `${JSON.stringify(history)}\n`]);
-  const files = [];
-  for (const [path, text] of contents) {
-    await writeFile(join(dir, path), text, { mode: 0o600 });
-    files.push({ path, sha256: sha256Of(text), bytes: Buffer.byteLength(text) });
-  }
-  // A retry rewrites the files and appends again: custody is appended to, never rewritten.
-  const custodyHead = await appendCustody(dir, files.map((f) => ({ actor: 'kafka-ir', action: 'archived', file: f.path, sha256: f.sha256 })));
+  const report = deps.buildReport(view, history);
+  const { dir, files, custodyHead } = await writeArchive(deps.evidenceDir, view.id, report, history);
   deps.onArchived?.(report);
   return { dir, files, custodyHead, builtFrom: report.builtFrom };
 }

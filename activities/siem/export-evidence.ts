@@ -1,7 +1,7 @@
 // siem.export: an evidence capture (verified against its manifest and custody log first) to Splunk HEC.
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { HecSettings } from '../../src/config.js';
+import type { HecSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { SiemExport } from '../../src/model/actions/siem.js';
 import { KafkaIrError } from '../../src/model/errors.js';

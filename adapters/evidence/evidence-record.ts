@@ -1,12 +1,14 @@
 // One captured Kafka message as an NDJSON line: JSON values kept as JSON (masked by field path), else UTF-8, else base64.
-import type { IHeaders } from 'kafkajs';
 
 const MASK = '***';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Header values as Kafka clients hand them over: bytes or text, one or repeated. */
+type Headers = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
 export interface RawMessage {
   topic: string; partition: number; offset: string; timestamp: string;
-  key: Buffer | null; value: Buffer | null; headers?: IHeaders;
+  key: Buffer | null; value: Buffer | null; headers?: Headers;
 }
 
 function asText(bytes: Buffer): string | undefined {

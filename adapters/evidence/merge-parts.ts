@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { ReadLimits } from '../kafka/read-partitions.js';
+
+/** At most this many NDJSON bytes and messages in a whole capture (unset: no limit). */
+export interface ReadLimits { maxBytes?: number; maxMessages?: number }
 
 /** A part file of whole NDJSON lines, with the count and size its reader recorded. */
 export interface Part { topic: string; file: string; messages: number; bytes: number }

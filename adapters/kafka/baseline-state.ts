@@ -1,7 +1,7 @@
 // Reads the cluster's security state for a baseline: ACLs, SCRAM users (names and mechanisms, never secrets), quotas, dynamic configs.
 import { ConfigSources, describeClientQuotasV0 } from '@platformatic/kafka';
 import type { BaselineState, DynamicConfig, QuotaEntry } from '../../src/model/baseline.js';
-import { describeBindings } from '../../activities/kafka/acl.js';
+import { describeBindings } from './acls.js';
 import { describeBrokerConfigs, describeTopicConfigs, liveBrokers } from './broker-config.js';
 import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
 import type { KafkaClient } from './client.js';

@@ -3,7 +3,7 @@ import {
   ConfigResourceTypes, ConfigSources, IncrementalAlterConfigOperationTypes, MultipleErrors,
   describeConfigsV4, incrementalAlterConfigsV1,
 } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
 import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';

@@ -1,9 +1,9 @@
 // A connection to ONE named broker (no bootstrap, no routing): for requests whose answer must come from that broker's own state.
-import { readFileSync } from 'node:fs';
 import { Connection, GenericError } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { mapKafkaError } from './client.js';
+import { tlsOptions } from './tls-options.js';
 
 export interface BrokerAddress { id: number; host: string; port: number }
 
@@ -31,13 +31,7 @@ export async function withBrokerConnection<T>(
     sasl: settings.sasl
       ? { mechanism: settings.sasl.mechanism.toUpperCase() as 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password }
       : undefined,
-    tls: typeof settings.ssl === 'object'
-      ? {
-          ca: settings.ssl.ca ? readFileSync(settings.ssl.ca, 'utf8') : undefined,
-          cert: settings.ssl.cert ? readFileSync(settings.ssl.cert, 'utf8') : undefined,
-          key: settings.ssl.key ? readFileSync(settings.ssl.key, 'utf8') : undefined,
-        }
-      : settings.ssl ? {} : undefined,
+    tls: tlsOptions(settings),
   });
   try {
     await connection.connect(broker.host, broker.port);

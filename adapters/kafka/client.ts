@@ -1,9 +1,9 @@
 // The one Kafka module: every connection kafka-ir makes goes through here, and so does the mapping of Kafka errors.
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { KafkaSettings } from '../../src/config.js';
+import type { Logger } from 'pino';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import type { Logger } from '../../src/logger.js';
 
 export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): KafkaConfig {
   const ssl = typeof settings.ssl === 'object'
@@ -32,12 +32,17 @@ export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: L
   };
 }
 
+/** A kafkajs client of its own (client id, log, retries), for producers and consumers beside the engine's shared admin. */
+export function kafkaJsClient(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): Kafka {
+  return new Kafka(kafkaJsConfig(settings, clientId, log, retries));
+}
+
 export class KafkaClient {
   readonly kafka: Kafka;
   private adminPromise?: Promise<Admin>;
 
   constructor(readonly settings: KafkaSettings, private readonly log?: Logger, retries?: number) {
-    this.kafka = new Kafka(kafkaJsConfig(settings, 'kafka-ir', log, retries));
+    this.kafka = kafkaJsClient(settings, 'kafka-ir', log, retries);
   }
 
   /** The engine's own principal: never contained. */

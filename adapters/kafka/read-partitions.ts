@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evidenceLine } from '../evidence/evidence-record.js';
+import type { ReadLimits } from '../evidence/merge-parts.js';
 import { mapKafkaError, type KafkaClient } from './client.js';
 
 /** Messages at offsets start (inclusive) to end (exclusive). */
 export interface PartitionRange { topic: string; partition: number; start: number; end: number }
 /** `complete`: read to the end of the range; `limited`: a message in it was left out for the limits. */
 export interface PartitionRead extends PartitionRange { file: string; messages: number; bytes: number; complete: boolean; limited: boolean }
-export interface ReadLimits { maxBytes?: number; maxMessages?: number }
 export interface ReadProgress { messages: number; bytes: number; partitionsDone: number; partitions: number }
 
 /**

@@ -1,11 +1,12 @@
 // Partition reassignments (KIP-455): submitted exactly as planned, then waited for until data moved and leadership followed.
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
-import { activityProgress } from '../../activities/activity-progress.js';
 import type { KafkaClient } from './client.js';
 
 type ReassignChange = Extract<Change, { op: 'partition.reassign' }>;
 export interface PartitionNow { replicas: number[]; leader: number; isr: number[] }
+/** Partitions moved so far, of those submitted or already moving: told on every poll. */
+export interface ReassignProgress { reassigned: number; of: number }
 
 /** Under the 30-second start-to-close timeout of the `kafka` activity proxy: a longer move is retried, not resubmitted. */
 const WAIT_MS = 20_000;
@@ -31,7 +32,9 @@ export async function ongoingReassignments(client: KafkaClient, topics: string[]
 }
 
 /** Submits the reassignments that are not yet in place or in flight, and waits until every partition has exactly its planned replicas. */
-export async function applyReassignments(client: KafkaClient, changes: Change[]): Promise<{ changed: Change[]; alreadyInPlace: number }> {
+export async function applyReassignments(
+  client: KafkaClient, changes: Change[], onProgress: (p: ReassignProgress) => void = () => {},
+): Promise<{ changed: Change[]; alreadyInPlace: number }> {
   const moves = changes.filter((c): c is ReassignChange => c.op === 'partition.reassign');
   const topics = [...new Set(moves.map((m) => m.topic))];
   const [now, ongoing] = await Promise.all([readPartitions(client, topics), ongoingReassignments(client, topics)]);
@@ -59,14 +62,13 @@ export async function applyReassignments(client: KafkaClient, changes: Change[])
     }));
   }
   const waiting = [...submit, ...inFlight];
-  if (waiting.length) await waitForAssignments(client, waiting);
+  if (waiting.length) await waitForAssignments(client, waiting, onProgress);
   return { changed: waiting, alreadyInPlace: moves.length - waiting.length };
 }
 
-async function waitForAssignments(client: KafkaClient, moves: ReassignChange[]): Promise<void> {
+async function waitForAssignments(client: KafkaClient, moves: ReassignChange[], onProgress: (p: ReassignProgress) => void): Promise<void> {
   const topics = [...new Set(moves.map((m) => m.topic))];
   const deadline = Date.now() + WAIT_MS;
-  const { heartbeat } = activityProgress();
   for (;;) {
     const [now, ongoing] = await Promise.all([readPartitions(client, topics), ongoingReassignments(client, topics)]);
     const pending = moves.filter((m) => {
@@ -74,7 +76,7 @@ async function waitForAssignments(client: KafkaClient, moves: ReassignChange[]):
       // Done: no longer moving, exactly the planned replicas, and led by one of them (the controller elects one from the ISR).
       return ongoing.has(key(m.topic, m.partition)) || !p || !same(p.replicas, m.after) || !m.after.includes(p.leader);
     });
-    heartbeat({ reassigned: moves.length - pending.length, of: moves.length });
+    onProgress({ reassigned: moves.length - pending.length, of: moves.length });
     if (!pending.length) return;
     if (Date.now() > deadline) {
       throw new KafkaIrError('REASSIGNMENT_IN_PROGRESS',

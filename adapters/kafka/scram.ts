@@ -1,11 +1,11 @@
 // SCRAM credentials (KIP-554), which kafkajs lacks: described and altered through @platformatic/kafka's protocol calls.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Connection, ScramMechanisms, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
+import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { mapKafkaError } from './client.js';
 
-export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 const ITERATIONS = 8192;
 const DIGEST = { 'SCRAM-SHA-256': { algorithm: 'sha256', bytes: 32 }, 'SCRAM-SHA-512': { algorithm: 'sha512', bytes: 64 } } as const;
 

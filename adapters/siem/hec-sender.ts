@@ -1,5 +1,5 @@
 // Sends one batch to Splunk HEC: busy answers retried with backoff (bounded), a refused event split out and reported.
-import type { HecSettings } from '../../src/config.js';
+import type { HecSettings } from '../../src/model/connections.js';
 import type { RejectedEvent } from '../../src/model/actions/siem.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { batchBody, type PendingEvent } from './hec-batches.js';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { KafkaClient } from '../../adapters/kafka/client.js';
-import { snapshotBaseline } from '../../activities/kafka/baseline.js';
+import { saveBaseline } from '../../adapters/evidence/baseline-store.js';
+import { readBaselineState } from '../../adapters/kafka/baseline-state.js';
 import { secretKey } from '../../adapters/secret-sink.js';
 import type { BaselineDiff } from '../model/baseline.js';
 import { parseIncidentId } from '../model/incident.js';
@@ -92,7 +93,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
     progress.say(`kafka-ir is up at ${demo.engine.url} (Temporal ${demo.engine.temporalAddress}); demo files in ${demo.dir}`);
     await setUpCompany(kafka, story);
     progress.say(`${story.erp} (the ERP) writes to ${Object.values(story.topics).join(', ')}; ${story.sergei} (a developer) may read them all; ${story.topics.customers} is classified pii`);
-    const baseline = await snapshotBaseline(kafka, demo.evidenceDir);
+    const baseline = await saveBaseline(demo.evidenceDir, await readBaselineState(kafka));
     progress.say(`security baseline recorded: ${baseline.counts.acls} ACLs, ${baseline.counts.scramUsers} SCRAM users`);
     attacker = await attack(kafka, story);
     void attacker.cutOff.then((why) => progress.say(`the attacker's consumer is cut off by the brokers: ${why}`));

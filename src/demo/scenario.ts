@@ -1,10 +1,9 @@
 // The demo's story on the cluster: a company's topics and accounts, a stolen password used to read two topics, a planted backdoor.
 import { randomBytes } from 'node:crypto';
-import { Kafka, type Consumer } from 'kafkajs';
-import { toAclEntry } from '../../activities/kafka/acl.js';
-import { kafkaJsConfig, type KafkaClient } from '../../adapters/kafka/client.js';
+import { createAcls } from '../../adapters/kafka/acls.js';
+import { kafkaJsClient, type KafkaClient } from '../../adapters/kafka/client.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
-import type { KafkaSettings } from '../config.js';
+import type { KafkaSettings } from '../model/connections.js';
 import type { AclBinding, AclOperation } from '../model/acl.js';
 
 /** The business messages per topic: the known truth the answers are checked against. */
@@ -77,8 +76,8 @@ export async function setUpCompany(kafka: KafkaClient, s: Scenario): Promise<voi
     grant(`User:${s.erp}`, 'topic', t, 'write'), grant(`User:${s.erp}`, 'topic', t, 'read'), grant(`User:${s.sergei}`, 'topic', t, 'read'),
   ]);
   bindings.push(grant(`User:${s.sergei}`, 'group', `${s.sergei}-`, 'read', 'prefixed'));
-  await kafka.withAdmin('granting access', (a) => a.createAcls({ acl: bindings.map(toAclEntry) }));
-  const producer = new Kafka(kafkaJsConfig(userSettings(kafka.settings, s.erp, s.passwords.erp), s.erp)).producer();
+  await createAcls(kafka, bindings, 'granting access');
+  const producer = kafkaJsClient(userSettings(kafka.settings, s.erp, s.passwords.erp), s.erp).producer();
   try {
     // KRaft brokers learn of new topics and grants asynchronously: the first sends may be refused. Each topic is
     // retried on its own, so a topic already written is never written twice (the story counts its messages).
@@ -103,7 +102,7 @@ export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker>
   const expected = STOLEN.reduce((n, t) => n + BUSINESS[t].length, 0);
   const stolen = userSettings(kafka.settings, s.sergei, s.passwords.sergei);
   return retrying('the attacker reading', async () => {
-    const consumer: Consumer = new Kafka(kafkaJsConfig(stolen, 'backup-tool')).consumer({
+    const consumer = kafkaJsClient(stolen, 'backup-tool').consumer({
       groupId: s.attackerGroup, maxWaitTimeInMs: 200, retry: { retries: 3, restartOnFailure: async () => false },
     });
     let received = 0;
@@ -135,12 +134,12 @@ export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker>
 /** The attacker's way back in: its own SCRAM user with ALLOW ALL on every topic. */
 export async function plantBackdoor(kafka: KafkaClient, s: Scenario): Promise<void> {
   await upsertScramCredential(kafka.settings, s.backdoor, s.passwords.backdoor);
-  await kafka.withAdmin('planting the backdoor', (a) => a.createAcls({ acl: [toAclEntry(grant(`User:${s.backdoor}`, 'topic', '*', 'all'))] }));
+  await createAcls(kafka, [grant(`User:${s.backdoor}`, 'topic', '*', 'all')], 'planting the backdoor');
 }
 
 /** Undefined once `user` signs in and sees `topic`'s metadata; otherwise the broker's refusal. */
 export async function signInRefusal(admin: KafkaSettings, user: string, password: string, topic: string): Promise<string | undefined> {
-  const client = new Kafka(kafkaJsConfig(userSettings(admin, user, password), `${user}-check`, undefined, 0)).admin();
+  const client = kafkaJsClient(userSettings(admin, user, password), `${user}-check`, undefined, 0).admin();
   try {
     await client.connect();
     await client.fetchTopicMetadata({ topics: [topic] });

@@ -1,8 +1,7 @@
 // Alerts from a Kafka topic: generic alert JSON, at least once (the offset is committed after the incident service
 // answered); what cannot become an alert goes to the dead-letter topic with the reason.
-import { Kafka, Partitioners, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
-import { kafkaJsConfig } from '../../adapters/kafka/client.js';
-import type { KafkaSettings } from '../config.js';
+import { intakeClients, type IHeaders, type KafkaMessage } from '../../adapters/kafka/intake-clients.js';
+import type { KafkaSettings } from '../model/connections.js';
 import type { Logger } from '../logger.js';
 import type { IntakeTopic } from '../model/settings.js';
 import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
@@ -52,9 +51,7 @@ function verdictOf(topic: string, partition: number, message: KafkaMessage): Ver
 export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaIntake> {
   const { topic, deadLetterTopic, groupId, fromBeginning } = deps.intake;
   const log = deps.log.child({ component: 'kafka-intake' });
-  const kafka = new Kafka(kafkaJsConfig(deps.kafka, 'kafka-ir-intake', log, 5));
-  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const { consumer, producer } = intakeClients(deps.kafka, groupId, log);
   let running = true;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

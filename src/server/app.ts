@@ -12,7 +12,7 @@ import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
 import { slackRoutes } from './slack.js';
 import { approvalRoutes } from './approvals.js';
-import type { SlackSettings } from '../config.js';
+import type { SlackSettings } from '../model/connections.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 

@@ -1,7 +1,7 @@
 // POST /v1/slack/interactions: approval card clicks and the reject-reason modal, authenticated at the edge (DESIGN §4, §6).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SlackSettings } from '../config.js';
+import type { SlackSettings } from '../model/connections.js';
 import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';

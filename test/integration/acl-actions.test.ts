@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import { KafkaClient } from '../../adapters/kafka/client.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
-import type { KafkaSettings } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import { Settings } from '../../src/model/settings.js';

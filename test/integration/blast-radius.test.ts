@@ -10,7 +10,7 @@ import { eventually } from '../support/engine.js';
 import { unique } from '../support/infra.js';
 import { admin, createTopic, createUser, userKafka } from '../support/kafka.js';
 import { kcatConsume } from '../support/kcat.js';
-import { toAclEntry } from '../../activities/kafka/acl.js';
+import { toAclEntry } from '../../adapters/kafka/acls.js';
 import type { AclBinding } from '../../src/model/acl.js';
 
 const N = 4;

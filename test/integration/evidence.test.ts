@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureEvidence } from '../../activities/kafka/evidence.js';
+import { captureEvidence } from '../../adapters/kafka/evidence-capture.js';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import type { EvidenceCapture } from '../../src/model/actions/forensics.js';
 import { Settings } from '../../src/model/settings.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import { KafkaClient } from '../../adapters/kafka/client.js';
 import { deleteScramCredentials } from '../../adapters/kafka/scram.js';
-import { toAclEntry } from '../../activities/kafka/acl.js';
+import { toAclEntry } from '../../adapters/kafka/acls.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import type { BaselineDiff } from '../../src/model/baseline.js';
 import { Settings } from '../../src/model/settings.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
-import { describeQuota } from '../../activities/kafka/quota.js';
+import { describeQuota } from '../../adapters/kafka/quotas.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import { Settings } from '../../src/model/settings.js';
 import { eventually } from '../support/engine.js';

@@ -1,7 +1,8 @@
 // What integration tests know about the real infrastructure: its env, the engine config it implies, and unique names.
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { loadConfig, type Config, type KafkaSettings } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 
 export const infra = () => inject('infra');
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { kafkaJsConfig, KafkaClient } from '../../adapters/kafka/client.js';
-import { toAclEntry, describeBindings } from '../../activities/kafka/acl.js';
+import { toAclEntry, describeBindings } from '../../adapters/kafka/acls.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import { eventually } from './engine.js';

@@ -1,17 +1,17 @@
-// kafka.evidence.capture: messages of topics in a time range, with metadata, into the evidence store — hashed and logged.
+// An evidence capture (kafka.evidence.capture): messages of topics in a time range, with metadata, into the evidence store — hashed and logged.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { EvidenceCapture, EvidenceFile } from '../../src/model/actions/forensics.js';
 import { byteSize } from '../../src/model/byte-size.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import { appendCustody, CUSTODY_LOG } from '../../adapters/evidence/custody-log.js';
-import { MANIFEST, writeManifest } from '../../adapters/evidence/manifest.js';
-import { mergeParts } from '../../adapters/evidence/merge-parts.js';
-import { sha256File } from '../../adapters/evidence/sha256.js';
-import type { KafkaClient } from '../../adapters/kafka/client.js';
-import { groupOffsets, offsetRanges, topicRecords } from '../../adapters/kafka/evidence-metadata.js';
-import { readPartitions, type ReadProgress } from '../../adapters/kafka/read-partitions.js';
+import { appendCustody, CUSTODY_LOG } from '../evidence/custody-log.js';
+import { MANIFEST, writeManifest } from '../evidence/manifest.js';
+import { mergeParts } from '../evidence/merge-parts.js';
+import { sha256File } from '../evidence/sha256.js';
+import type { KafkaClient } from './client.js';
+import { groupOffsets, offsetRanges, topicRecords } from './evidence-metadata.js';
+import { readPartitions, type ReadProgress } from './read-partitions.js';
 
 export interface CaptureRequest { incidentId: string; step: string; input: ActionInput<'kafka.evidence.capture'> }
 export interface CaptureDeps { kafka: KafkaClient; evidenceDir: string }

@@ -1,0 +1,30 @@
+// How kafka-ir reaches the systems it talks to (Kafka, Splunk HEC, Slack, SMTP): built from the environment by the config.
+import { z } from 'zod';
+
+export const SaslMechanism = z.enum(['scram-sha-512', 'scram-sha-256', 'plain']);
+export type SaslMechanism = z.infer<typeof SaslMechanism>;
+
+export const KafkaSettings = z.object({
+  brokers: z.array(z.string().min(1)).min(1),
+  sasl: z.object({ mechanism: SaslMechanism, username: z.string().min(1), password: z.string().min(1) }).optional(),
+  /** true: TLS with the system's CAs; an object: PEM file paths, read when a connection opens. */
+  ssl: z.union([z.boolean(), z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() })]),
+});
+export type KafkaSettings = z.infer<typeof KafkaSettings>;
+
+/** Where siem.export sends evidence; absent when SPLUNK_HEC_URL is unset. */
+export const HecSettings = z.object({
+  url: z.string().min(1), token: z.string().min(1), index: z.string().min(1).optional(), sourcetype: z.string().min(1).optional(),
+});
+export type HecSettings = z.infer<typeof HecSettings>;
+
+/** Slack, when SLACK_BOT_TOKEN is set (then all of its variables are). */
+export const SlackSettings = z.object({
+  token: z.string().min(1), signingSecret: z.string().min(1), channel: z.string().min(1),
+  teamId: z.string().min(1), appId: z.string().min(1), apiUrl: z.string().min(1).optional(),
+});
+export type SlackSettings = z.infer<typeof SlackSettings>;
+
+/** Email, when SMTP_URL is set. */
+export const EmailSettings = z.object({ smtpUrl: z.string().min(1), from: z.string().min(1), to: z.array(z.string().min(1)) });
+export type EmailSettings = z.infer<typeof EmailSettings>;

@@ -4,7 +4,7 @@ import { createTransport } from 'nodemailer';
 import type { ApprovalNotice, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 import { describeChange } from '../../src/model/plan.js';
 import { linkNonce, signLink } from '../../adapters/email/approval-link.js';
-import { duration } from '../../src/report/render-markdown.js';
+import { durationText } from '../../src/model/duration.js';
 
 export interface MailerSettings {
   smtpUrl: string;
@@ -108,7 +108,7 @@ export function createMailer(settings: MailerSettings): Mailer {
           blocks: [
             { p: `Incident ${incident.id} is ${incident.status}.` },
             ...incidentBlocks(incident),
-            { facts: [['Opened', s.openedAt], ['Closed', s.closedAt ?? '—'], ['Time to contain', s.timeToContainMs === undefined ? 'nothing was contained' : duration(s.timeToContainMs)]] },
+            { facts: [['Opened', s.openedAt], ['Closed', s.closedAt ?? '—'], ['Time to contain', s.timeToContainMs === undefined ? 'nothing was contained' : durationText(s.timeToContainMs)]] },
             { list: 'Steps', items: s.steps.length ? s.steps.map((st) => `${st.id} (${st.action}): ${st.status}${st.summary ? ` — ${st.summary}` : ''}`) : ['none'] },
             { list: 'Decisions', items: s.decisions.length ? s.decisions.map((d) => `${d.at} ${d.person} (${d.channel}) ${d.decision} ${d.step}`) : ['none'] },
             { link: 'The post-mortem report', url: `${publicUrl}/v1/incidents/${encodeURIComponent(incident.id)}/report?format=html` },

@@ -1,7 +1,7 @@
 // The questions people ask after the 3 a.m. call, answered from the incidents' views: what was read, what was planted, how fast.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BaselineDiff } from '../model/baseline.js';
+import { backdoorFindings, type BaselineDiff } from '../model/baseline.js';
 import type { BlastRadius, EvidenceCapture } from '../model/actions/forensics.js';
 import type { IncidentView } from '../model/incident.js';
 import type { DemoEngine } from './demo-engine.js';
@@ -33,9 +33,7 @@ const at = (v: IncidentView, pick: (e: IncidentView['timeline'][number]) => bool
 
 /** The new SCRAM users the diff found that also gained grants: the backdoor candidates. */
 export function backdoorsIn(diff: BaselineDiff | undefined): string[] {
-  if (!diff) return [];
-  const granted = new Set(diff.added.acls.filter((b) => b.permission === 'allow').map((b) => b.principal));
-  return diff.added.scramUsers.map((u) => u.user).filter((u) => granted.has(`User:${u}`));
+  return diff ? backdoorFindings(diff).users.filter((u) => u.grants.length > 0).map((u) => u.user) : [];
 }
 
 /** Saves the report (GET /v1/incidents/:id/report) where the engine serves one, else the incident's JSON view. */

@@ -87,9 +87,16 @@ export async function measureBlastRadius(
     const label = classificationOf(settings, topic);
     return label ? [{ topic, label, status: consumed.has(topic) ? 'read' as const : 'atRisk' as const }] : [];
   });
+  const window = { from: new Date(Date.parse(input.since)).toISOString(), to: new Date().toISOString() };
   return {
     principal, superUser, readableTopics, writableTopics, groups,
     consumed: [...consumed].map(([topic, messages]) => ({ topic, messages })),
     readTopics, classified, caveat: GROUPLESS_CAVEAT, notes,
+    reads: [], unnamedReads: [], ranges: [], written: [], groupsUsed: [], sharedGroups: [], denied: [],
+    coverage: {
+      basis: 'offsets', answer: 'estimate', window, brokers: [],
+      missing: [{ ...window, reason: 'no access records configured (accessLog in KAFKA_IR_CONFIG): only committed group offsets' }],
+      lines: { records: 0, other: 0, garbage: 0, truncated: 0 }, sources: [],
+    },
   };
 }

@@ -194,7 +194,7 @@ describe('kafka.evidence.capture of a range that takes many fetches', () => {
     // Were a batch read twice, the capture would grow without end: stop it at the first message too many.
     const runaway = new AbortController();
     try {
-      const wide = await captureEvidence({ kafka, evidenceDir: dir }, { incidentId, step: 'capture-wide', input: { topics: [W], from: new Date(0).toISOString(), mask: [] } },
+      const wide = await captureEvidence({ kafka, evidenceDir: dir }, { incidentId, step: 'capture-wide', input: { topics: [W], from: new Date(0).toISOString(), mask: [], ranges: [] } },
         (p) => { if (p.messages > 3000) runaway.abort(new Error(`read ${p.messages} messages of 3000`)); }, runaway.signal);
       expect(wide).toMatchObject({ truncated: false, messages: 3000 });
       const offsets = (await ndjson(join(wide.dir, `${W}.ndjson`))).map((l) => l.offset);

@@ -1,29 +1,29 @@
 // The answers in words, one line per question, shared by the Markdown and HTML renderings (each escapes them its own way).
-import type { ReportAnswers } from './incident-report.js';
 import { durationText } from '../model/duration.js';
+import type { AnsweredRead, ReportAnswers } from './incident-report.js';
 
-type TopicRead = ReportAnswers['topicsRead'][number];
-
-export const messagesText = (m: TopicRead['messages']): string =>
+export const messagesText = (m: AnsweredRead['messages']): string =>
   m.atMost === null ? `≥ ${m.atLeast}` : m.atLeast === m.atMost ? String(m.atLeast) : `${m.atLeast}–${m.atMost}`;
 
-export const rangesText = (t: TopicRead): string =>
-  t.partitions.map((p) => `p${p.partition}: ${p.ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}–${r.to}`)).join(', ')}`).join('; ');
+/** Offsets as people count them (inclusive): proven up to where the reader asked next, possibly up to the high watermark. */
+export const rangesText = (t: AnsweredRead): string => t.ranges.map((r) => {
+  const proven = r.provenTo > r.from ? `${r.from}–${r.provenTo - 1}` : `from ${r.from}`;
+  const possible = r.possibleTo > Math.max(r.provenTo, r.from + 1) ? `, possibly to ${r.possibleTo - 1}` : '';
+  return `p${r.partition} ${proven}${possible}`;
+}).join('; ');
 
 export function coverageText(a: ReportAnswers): string {
-  if (a.coverage.level === 'exact') return 'exact: the brokers\' records cover the whole window';
-  if (a.coverage.level === 'none') return `none: ${a.coverage.missing.join('; ')}`;
-  return `estimate${a.coverage.missing.length ? `: ${a.coverage.missing.join('; ')}` : ''}`;
+  const c = a.coverage;
+  const window = c.window ? ` ${c.window.from} → ${c.window.to}` : '';
+  const basis = c.basis === 'records' ? 'the brokers\' access records' : c.basis === 'offsets' ? 'committed group offsets' : 'nothing';
+  if (c.answer === 'exact') return `exact: every broker's access records cover the window${window}`;
+  return `${c.answer}, from ${basis}${window}${c.missing.length ? `; missing: ${c.missing.join('; ')}` : ''}`;
 }
 
 export function classifiedText(a: ReportAnswers): string {
-  const list = (status: 'read' | 'atRisk') => a.classified.topics.filter((c) => c.status === status).map((c) => `${c.topic} [${c.label}]`).join(', ');
-  switch (a.classified.answer) {
-    case 'yes': return `yes: ${list('read')}`;
-    case 'at risk': return `at risk: readable, no record of a read: ${list('atRisk')}`;
-    case 'not seen': return `not seen (coverage ${a.coverage.level})`;
-    case 'unknown': return 'unknown: no blast-radius step ran to the end';
-  }
+  const c = a.classified;
+  const topics = c.topics.map((t) => `${t.topic} [${t.label}]`).join(', ');
+  return `${c.answer}${topics ? `: ${topics}` : ''} (${c.because})`;
 }
 
 export function backdoorsText(a: ReportAnswers): string {
@@ -36,13 +36,29 @@ export function backdoorsText(a: ReportAnswers): string {
   return `${found.length ? found.join('; ') : 'none'}${other} (against ${b.baseline})`;
 }
 
-/** Question and answer, in the order a post-mortem opens with. */
+/** The topics-read table: offsets, who (client ids and hosts) and through which groups; offsets alone name neither. */
+export function topicRows(a: ReportAnswers): { head: string[]; rows: string[][] } {
+  const records = a.coverage.basis === 'records';
+  return {
+    head: ['topic read', 'messages', 'offsets read', 'clients and hosts', 'groups'],
+    rows: a.topicsRead.map((t) => [
+      t.topic, messagesText(t.messages), rangesText(t) || '— (offsets name no ranges)',
+      [...t.clientIds, ...t.hosts].join(', ') || '—', records ? t.groups.join(', ') || 'none (assign, no group)' : '—',
+    ]),
+  };
+}
+
+/** Question and answer, in the order a post-mortem opens with; findings that are empty are left out, the four questions never. */
 export function answerLines(a: ReportAnswers): [string, string][] {
   const read = a.topicsRead.map((t) => `${t.topic} (${messagesText(t.messages)} message(s))`).join(', ');
-  return [
-    ['Topics read', `${read || 'none seen'}${a.blastRadius ? ` by ${a.blastRadius.principal}` : ''}; coverage ${coverageText(a)}`],
+  const lines: [string, string][] = [
+    ['Topics read', `${read || 'none seen'}${a.blastRadius ? ` — ${a.blastRadius.principal}` : ''}`],
+    ['Coverage', coverageText(a)],
     ['Classified data touched', classifiedText(a)],
-    ['Backdoors found', backdoorsText(a)],
-    ['Time to contain', a.timeToContainMs === null ? 'not contained' : durationText(a.timeToContainMs)],
   ];
+  if (a.written.length) lines.push(['Topics written', a.written.map((w) => `${w.topic} (${w.requests} request(s), ${w.bytes} bytes)`).join(', ')]);
+  if (a.denied.length) lines.push(['Denied attempts', a.denied.map((d) => `${d.operation} ${d.resource} (${d.request}) ×${d.count}`).join(', ')]);
+  if (a.sharedGroups.length) lines.push(['Shared groups, not attributed', a.sharedGroups.map((g) => `${g.group} (also ${g.sharedWith.join(', ')})`).join(', ')]);
+  lines.push(['Backdoors found', backdoorsText(a)], ['Time to contain', a.timeToContainMs === null ? 'not contained' : durationText(a.timeToContainMs)]);
+  return lines;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Severity } from '../model/alert.js';
 import { BackdoorFindings } from '../model/baseline.js';
+import { DeliveredRange } from '../model/access-findings.js';
 import { BlastRadius, EvidenceFile } from '../model/actions/forensics.js';
 import { IncidentStatus, StepStatus } from '../model/incident.js';
 import { Phase } from '../model/runbook.js';
@@ -107,20 +108,39 @@ export const ReportFlow = z.object({
 });
 export type ReportFlow = z.infer<typeof ReportFlow>;
 
+/** One topic in the answers: what the brokers delivered (basis records), or what its own groups committed (basis offsets). */
+export const AnsweredRead = z.object({
+  topic: z.string().describe('the topic, or "topic id <id>" when no source could name it'),
+  messages: z.object({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().nullable().describe('null: no upper bound known (basis offsets)') }),
+  /** Empty on basis offsets: committed offsets say how far, not which offsets were delivered. */
+  ranges: z.array(DeliveredRange),
+  clientIds: z.array(z.string()),
+  hosts: z.array(z.string()),
+  groups: z.array(z.string()),
+});
+export type AnsweredRead = z.infer<typeof AnsweredRead>;
+
 /** The questions asked first, answered from whichever steps ran kafka.blastRadius and kafka.baseline.diff. */
 export const ReportAnswers = z.object({
-  /** The step that measured what the principal read; null when no such step ran to the end. */
+  /** The step that measured what the principal did; null when no such step ran to the end. */
   blastRadius: z.object({ step: z.string(), principal: z.string() }).nullable(),
-  topicsRead: z.array(z.object({
-    topic: z.string(),
-    messages: z.object({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().nullable().describe('null: no upper bound known') }),
-    partitions: z.array(z.object({ partition: z.number().int().nonnegative(), ranges: z.array(z.object({ from: z.number().int(), to: z.number().int() })) })),
-  })),
-  coverage: z.object({ level: z.enum(['exact', 'estimate', 'none']), missing: z.array(z.string()) }),
+  topicsRead: z.array(AnsweredRead),
+  coverage: z.object({
+    answer: z.enum(['exact', 'estimate', 'unknown']),
+    basis: z.enum(['records', 'offsets']).nullable(),
+    window: z.object({ from: At, to: At }).nullable(),
+    /** What the answer lacks to be exact, in words (a broker's records missing for a span, no records configured). */
+    missing: z.array(z.string()),
+  }),
   classified: z.object({
     answer: z.enum(['yes', 'not seen', 'at risk', 'unknown']),
-    topics: z.array(z.object({ topic: z.string(), label: z.string(), status: z.enum(['read', 'atRisk']) })),
+    topics: z.array(z.object({ topic: z.string(), label: z.string() })),
+    because: z.string(),
   }),
+  written: z.array(z.object({ topic: z.string(), requests: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })),
+  denied: z.array(z.object({ operation: z.string(), resource: z.string(), request: z.string(), count: z.number().int().nonnegative() })),
+  /** Groups it may use that others may use too: what they consumed is charged to no one. */
+  sharedGroups: z.array(z.object({ group: z.string(), sharedWith: z.array(z.string()) })),
   /** From the step that ran kafka.baseline.diff; null when none ran to the end. */
   backdoors: BackdoorFindings.extend({ step: z.string(), baseline: z.string() }).nullable(),
   timeToContainMs: Ms.describe('as metrics.timeToContainMs'),

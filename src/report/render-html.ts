@@ -1,8 +1,9 @@
 // The post-mortem as one self-contained HTML page: inline CSS, no scripts, no external assets, readable on paper (@media print).
 import { durationText } from '../model/duration.js';
-import { answerLines, messagesText, rangesText } from './answer-lines.js';
+import { answerLines, topicRows } from './answer-lines.js';
 import { esc } from './html-escape.js';
 import type { IncidentReport } from './incident-report.js';
+import { offsetsSvg } from './svg-offsets.js';
 import { statechartSvg } from './svg-statechart.js';
 import { timelineSvg } from './svg-timeline.js';
 
@@ -30,10 +31,11 @@ function answers(r: IncidentReport): string {
   const a = r.answers;
   const cls = `answer-${a.classified.answer.replace(/ /g, '-')}`;
   const rows = answerLines(a).map(([q, text]) => `<dt>${esc(q)}</dt><dd${q === 'Classified data touched' ? ` class="${cls}"` : ''}>${esc(text)}</dd>`);
-  const topics = a.topicsRead.length
-    ? table('topics-read', ['topic read', 'messages', 'offsets read'], a.topicsRead.map((t) => [t.topic, messagesText(t.messages), rangesText(t) || '—']))
-    : '';
-  return `<section class="answers"><h2>The answers</h2><dl>${rows.join('')}</dl>${topics}</section>`;
+  const read = topicRows(a);
+  const topics = read.rows.length ? table('topics-read', read.head, read.rows) : '';
+  const offsets = offsetsSvg(a.topicsRead);
+  const picture = offsets ? `<figure>${offsets}<figcaption>Offsets the brokers delivered, per topic and partition (hover for times).</figcaption></figure>` : '';
+  return `<section class="answers"><h2>The answers</h2><dl>${rows.join('')}</dl>${topics}${picture}</section>`;
 }
 
 function flowCaption(r: IncidentReport): string {

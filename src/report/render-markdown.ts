@@ -1,6 +1,6 @@
 // The post-mortem as Markdown, answers first: for a ticket, a wiki page or a pull request. Every value is escaped (markdown-escape.ts).
 import { durationText } from '../model/duration.js';
-import { answerLines, messagesText, rangesText } from './answer-lines.js';
+import { answerLines, topicRows } from './answer-lines.js';
 import type { IncidentReport } from './incident-report.js';
 import { mdCode, mdText } from './markdown-escape.js';
 
@@ -10,11 +10,8 @@ const by = (x: { person: string; channel: string; at: string }) => `${mdText(x.p
 
 function answers(r: IncidentReport): string[] {
   const a = r.answers;
-  const out = ['## The answers', '', table(['question', 'answer'], answerLines(a))];
-  if (a.topicsRead.length) {
-    out.push('', table(['topic read', 'messages', 'offsets read'], a.topicsRead.map((t) => [t.topic, messagesText(t.messages), rangesText(t) || '—'])));
-  }
-  return out;
+  const topics = topicRows(a);
+  return ['## The answers', '', table(['question', 'answer'], answerLines(a)), ...(topics.rows.length ? ['', table(topics.head, topics.rows)] : [])];
 }
 
 export function renderMarkdown(r: IncidentReport): string {

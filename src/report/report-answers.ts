@@ -2,7 +2,7 @@
 import { BlastRadius } from '../model/actions/forensics.js';
 import { BaselineDiff, backdoorFindings } from '../model/baseline.js';
 import type { IncidentView } from '../model/incident.js';
-import type { ReportAnswers, ReportMetrics } from './incident-report.js';
+import type { AnsweredRead, ReportAnswers, ReportMetrics } from './incident-report.js';
 
 /** The last step of `action` that finished with an output of that shape: a later run supersedes an earlier one. */
 export function lastOutput<T>(view: IncidentView, action: string, parse: (x: unknown) => { success: true; data: T } | { success: false }) {
@@ -14,21 +14,50 @@ export function lastOutput<T>(view: IncidentView, action: string, parse: (x: unk
   return undefined;
 }
 
-function classifiedAnswer(blast: BlastRadius | undefined): ReportAnswers['classified'] {
-  if (!blast) return { answer: 'unknown', topics: [] };
-  const topics = blast.classified;
-  const answer = topics.some((c) => c.status === 'read') ? 'yes' : topics.some((c) => c.status === 'atRisk') ? 'at risk' : 'not seen';
-  return { answer, topics };
+function topicsRead(b: BlastRadius): AnsweredRead[] {
+  const fields = (r: Omit<BlastRadius['reads'][number], 'topic'>) => ({ messages: r.messages, ranges: r.ranges, clientIds: r.clientIds, hosts: r.hosts, groups: r.groups });
+  if (b.coverage?.basis === 'records') {
+    return [...b.reads.map((r) => ({ topic: r.topic, ...fields(r) })), ...b.unnamedReads.map((r) => ({ topic: `topic id ${r.topicId}`, ...fields(r) }))];
+  }
+  // Committed offsets bound the count from below only, and name no delivered offsets.
+  return b.consumed.map((c) => ({ topic: c.topic, messages: { atLeast: c.messages, atMost: null }, ranges: [], clientIds: [], hosts: [], groups: [] }));
+}
+
+function coverage(b: BlastRadius | undefined): ReportAnswers['coverage'] {
+  if (!b) return { answer: 'unknown', basis: null, window: null, missing: ['no blast-radius step ran to the end'] };
+  // An output recorded before access records were read has no coverage: it was an offsets estimate.
+  if (!b.coverage) return { answer: 'estimate', basis: 'offsets', window: null, missing: [b.caveat] };
+  const c = b.coverage;
+  return {
+    answer: c.answer, basis: c.basis, window: c.window,
+    missing: c.missing.map((g) => `${g.broker === undefined ? 'every broker' : `broker ${g.broker}`}, ${g.from} → ${g.to}: ${g.reason}`),
+  };
+}
+
+function classified(b: BlastRadius | undefined): ReportAnswers['classified'] {
+  if (!b) return { answer: 'unknown', topics: [], because: 'no blast-radius step ran to the end' };
+  if (b.classifiedTouched) {
+    const t = b.classifiedTouched;
+    return { answer: t.answer === 'notSeen' ? 'not seen' : t.answer === 'atRisk' ? 'at risk' : 'yes', topics: t.topics, because: t.because };
+  }
+  const pick = (status: string) => b.classified.filter((c) => c.status === status).map(({ topic, label }) => ({ topic, label }));
+  if (pick('read').length) return { answer: 'yes', topics: pick('read'), because: 'its groups committed offsets on them' };
+  if (pick('atRisk').length) return { answer: 'at risk', topics: pick('atRisk'), because: b.caveat };
+  return { answer: 'not seen', topics: [], because: 'it can read no classified topic' };
 }
 
 export function reportAnswers(view: IncidentView, metrics: ReportMetrics): ReportAnswers {
   const blast = lastOutput(view, 'kafka.blastRadius', (x) => BlastRadius.safeParse(x));
   const diff = lastOutput(view, 'kafka.baseline.diff', (x) => BaselineDiff.safeParse(x));
+  const b = blast?.data;
   return {
     blastRadius: blast ? { step: blast.step, principal: blast.data.principal } : null,
-    topicsRead: (blast?.data.consumed ?? []).map((c) => ({ topic: c.topic, messages: { atLeast: c.messages, atMost: null }, partitions: [] })),
-    coverage: blast ? { level: 'estimate', missing: [blast.data.caveat] } : { level: 'none', missing: ['no blast-radius step ran to the end'] },
-    classified: classifiedAnswer(blast?.data),
+    topicsRead: b ? topicsRead(b) : [],
+    coverage: coverage(b),
+    classified: classified(b),
+    written: (b?.written ?? []).map(({ topic, requests, bytes }) => ({ topic, requests, bytes })),
+    denied: (b?.denied ?? []).map(({ operation, resource, request, count }) => ({ operation, resource, request, count })),
+    sharedGroups: (b?.sharedGroups ?? []).map(({ group, sharedWith }) => ({ group, sharedWith })),
     backdoors: diff ? { step: diff.step, baseline: diff.data.baseline, ...backdoorFindings(diff.data) } : null,
     timeToContainMs: metrics.timeToContainMs,
   };

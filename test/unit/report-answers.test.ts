@@ -11,10 +11,26 @@ const at = (s: number) => new Date(Date.UTC(2026, 0, 5, 3, 7, s)).toISOString();
 const acl = (principal: string, permission: 'allow' | 'deny') =>
   ({ resourceType: 'topic', resourceName: '*', patternType: 'literal', principal, host: '*', operation: 'all', permission }) as const;
 
+const ref = (broker: number, says: string) => ({ broker, at: at(3), source: `kafka-request.log:${broker}`, says });
+const window = { from: at(-86_400), to: at(20) };
+/** What the brokers' records showed: purchasing read through a group, supply with assign() (no group); broker 3's records end early. */
 const blast = {
-  principal: 'User:sergei', superUser: false, readableTopics: ['purchasing', 'supply', 'customers'], writableTopics: [], groups: [],
-  consumed: [{ topic: 'purchasing', messages: 5 }, { topic: 'supply', messages: 3 }], readTopics: ['purchasing', 'supply'],
-  classified: [{ topic: 'customers', label: 'pii', status: 'atRisk' }], caveat: 'group offsets only', notes: [],
+  principal: 'User:sergei', superUser: false, readableTopics: ['customers', 'purchasing', 'supply'], writableTopics: [], groups: [],
+  consumed: [{ topic: 'purchasing', messages: 5 }, { topic: 'supply', messages: 2 }], readTopics: ['purchasing', 'supply'],
+  classified: [{ topic: 'customers', label: 'pii', status: 'atRisk' }], caveat: 'from records', notes: [],
+  reads: [
+    { topic: 'purchasing', ranges: [{ partition: 0, from: 0, provenTo: 5, possibleTo: 5, firstAt: at(2), lastAt: at(3) }], firstAt: at(2), lastAt: at(3),
+      clientIds: ['backup-tool'], hosts: ['10.0.0.9'], groups: ['sergei-sync'], messages: { atLeast: 5, atMost: 5 }, proof: { atLeast: [ref(1, 'commit 5')], atMost: [ref(1, 'fetch')] } },
+    { topic: 'supply', ranges: [{ partition: 0, from: 0, provenTo: 2, possibleTo: 3, firstAt: at(2), lastAt: at(4) }, { partition: 1, from: 7, provenTo: 7, possibleTo: 9, firstAt: at(4), lastAt: at(4) }],
+      firstAt: at(2), lastAt: at(4), clientIds: ['rdkafka'], hosts: ['10.0.0.9'], groups: [], messages: { atLeast: 2, atMost: 5 }, proof: { atLeast: [ref(2, 'fetch 2')], atMost: [ref(2, 'fetch hw 3')] } },
+  ],
+  unnamedReads: [], ranges: [], written: [], groupsUsed: [], sharedGroups: [{ group: 'reporting', sharedWith: ['User:reporting'], note: 'shared — not attributed' }],
+  denied: [{ operation: 'Describe', resource: 'Topic:LITERAL:payroll', request: 'METADATA', count: 3, hosts: ['10.0.0.9'], firstAt: at(1), lastAt: at(2), proof: ref(1, 'denied') }],
+  classifiedTouched: { answer: 'atRisk', topics: [{ topic: 'customers', label: 'pii' }], because: 'readable, and broker 3\'s records do not cover the window' },
+  coverage: {
+    basis: 'records', answer: 'estimate', window, brokers: [{ broker: 1, covered: true }, { broker: 2, covered: true }, { broker: 3, covered: false }],
+    missing: [{ broker: 3, from: window.from, to: window.to, reason: 'no records from this broker' }], lines: { records: 40, other: 0, garbage: 0, truncated: 0 }, sources: ['/var/log/kafka/*.log'],
+  },
 };
 const diff = {
   baseline: 'baselines/latest.json',
@@ -53,12 +69,28 @@ describe('the answers come first', () => {
   it('are read from whichever steps ran kafka.blastRadius and kafka.baseline.diff', () => {
     const a = report.answers;
     expect(a.blastRadius).toEqual({ step: 'measure', principal: 'User:sergei' });
-    expect(a.topicsRead.map((t) => [t.topic, t.messages.atLeast])).toEqual([['purchasing', 5], ['supply', 3]]);
-    expect(a.classified).toEqual({ answer: 'at risk', topics: [{ topic: 'customers', label: 'pii', status: 'atRisk' }] });
+    expect(a.topicsRead.map((t) => [t.topic, t.messages, t.ranges.length, t.groups])).toEqual([
+      ['purchasing', { atLeast: 5, atMost: 5 }, 1, ['sergei-sync']], ['supply', { atLeast: 2, atMost: 5 }, 2, []],
+    ]);
+    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'records', window, missing: [`broker 3, ${window.from} → ${window.to}: no records from this broker`] });
+    expect(a.classified).toEqual({ answer: 'at risk', topics: [{ topic: 'customers', label: 'pii' }], because: 'readable, and broker 3\'s records do not cover the window' });
+    expect(a.denied).toEqual([{ operation: 'Describe', resource: 'Topic:LITERAL:payroll', request: 'METADATA', count: 3 }]);
+    expect(a.sharedGroups).toEqual([{ group: 'reporting', sharedWith: ['User:reporting'] }]);
     expect(a.backdoors).toMatchObject({ step: 'hunt', baseline: 'baselines/latest.json', users: [{ user: 'svc-backup', grants: [acl('User:svc-backup', 'allow')] }], allows: [] });
     // The containment's own DENY is a change since the baseline, not a way back in.
     expect(a.backdoors!.otherChanges).toBe(1);
     expect(a.timeToContainMs).toBe(report.metrics.timeToContainMs);
+  });
+
+  it('from an offsets-only output say so: a lower bound, no ranges, an estimate', () => {
+    const older = incident();
+    const { reads: _r, unnamedReads: _u, ranges: _g, written: _w, groupsUsed: _gu, sharedGroups: _s, denied: _d, classifiedTouched: _c, coverage: _v, ...offsetsOnly } = blast;
+    older.steps[0]!.output = { ...offsetsOnly, caveat: 'a lower bound from committed group offsets' };
+    const a = buildReport(older, undefined, new Date(at(50))).answers;
+    expect(a.topicsRead.map((t) => [t.topic, t.messages, t.ranges])).toEqual([['purchasing', { atLeast: 5, atMost: null }, []], ['supply', { atLeast: 2, atMost: null }, []]]);
+    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'offsets', window: null, missing: ['a lower bound from committed group offsets'] });
+    expect(a.classified.answer).toBe('at risk');
+    expect(renderHtml(buildReport(older, undefined, new Date(at(50))))).not.toContain('offsets-chart');
   });
 
   it('open the JSON, the Markdown and the HTML, before metrics and timeline', () => {
@@ -68,13 +100,24 @@ describe('the answers come first', () => {
     const md = renderMarkdown(report);
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
     expect(headings.slice(0, 4)).toEqual([`# Post-mortem: ${report.incident.id}`, '## The answers', '## Metrics', '## Timeline']);
-    expect(md).toContain('| Classified data touched | at risk: readable, no record of a read: customers \\[pii\\] |');
+    expect(md).toContain('| Topics read | purchasing (5 message(s)), supply (2–5 message(s)) — User:sergei |');
+    expect(md).toContain('| purchasing | 5 | p0 0–4 | backup-tool, 10.0.0.9 | sergei-sync |');
+    expect(md).toContain('| supply | 2–5 | p0 0–1, possibly to 2; p1 from 7, possibly to 8 | rdkafka, 10.0.0.9 | none (assign, no group) |');
+    expect(md).toContain(`| Coverage | estimate, from the brokers' access records ${window.from} → ${window.to}; missing: broker 3, ${window.from} → ${window.to}: no records from this broker |`);
+    expect(md).toContain('| Classified data touched | at risk: customers \\[pii\\] (readable, and broker 3\'s records do not cover the window) |');
+    expect(md).toContain('| Denied attempts | Describe Topic:LITERAL:payroll (METADATA) ×3 |');
     expect(md).toContain('| Backdoors found | svc-backup (new SCRAM user, 1 ALLOW grant(s)); 1 other change(s) since the baseline (against baselines/latest.json) |');
     const html = renderHtml(report);
     const order = ['<h2>The answers</h2>', '<h2>Metrics</h2>', '<h2>Path through the runbook</h2>', '<h2>Timeline</h2>'].map((h) => html.indexOf(h));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order).toEqual([...order].sort((x, y) => x - y));
     expect(html).toContain('<dd class="answer-at-risk">');
+    // Per topic and partition, the delivered offsets against the partition as the fetches showed it.
+    const offsets = /<svg class="offsets-chart"[\s\S]*?<\/svg>/.exec(html)![0];
+    expect(html.indexOf(offsets)).toBeLessThan(html.indexOf('<h2>Metrics</h2>'));
+    expect([...offsets.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual(['purchasing', 'supply']);
+    expect([...offsets.matchAll(/<rect class="proven"/g)]).toHaveLength(2); // supply p1 proves nothing past its first offset
+    expect(offsets).toContain('<title>delivered (proven): offsets 0–4, ');
   });
 });
 

@@ -8,7 +8,7 @@ const RIGHT = 970;
 const ROW = 26;
 const PHASE_COLOURS = ['#6e7781', '#7d4e00', '#953800', '#6639ba', '#116329', '#0a3069'];
 const RUN = { plan: '#54aeff', apply: '#0969da', run: '#0969da', undo: '#8250df' } as const;
-const WAIT = '#d4a72c';
+const WAIT = '#eac54f';
 
 const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;
 const tip = (s: string) => `<title>${esc(s)}</title>`;
@@ -57,7 +57,7 @@ export function timelineSvg(r: IncidentReport): string {
     if (a.runs.length === 0 && !approval) continue;
     const parts: string[] = [];
     if (approval) {
-      parts.push(`<g class="wait">${bar(approval.requestedAt, approval.decidedAt, y + 7, ROW - 14, WAIT, `waiting for approval: ${durationText(approval.waitMs)} (${approval.outcome})`, ' fill-opacity="0.55"')}</g>`);
+      parts.push(`<g class="wait">${bar(approval.requestedAt, approval.decidedAt, y + 7, ROW - 14, WAIT, `waiting for approval: ${durationText(approval.waitMs)} (${approval.outcome})`)}</g>`);
     }
     for (const run of a.runs) {
       parts.push(`<g class="run">${bar(run.scheduledAt, run.closedAt, y + 5, ROW - 10, run.outcome === 'completed' ? RUN[run.role] : '#cf222e', `${run.role} (${run.activity}): ${run.outcome}, ${durationText(run.durationMs)}`)}</g>`);

@@ -13,7 +13,7 @@ import { answersOf, backdoorsIn, renderAnswers, saveReport, type DemoAnswers } f
 import { approvers } from './approvers.js';
 import { startDemoEngine, type DemoEngine } from './demo-engine.js';
 import { progressView } from './progress-view.js';
-import { attack, plantBackdoor, retrying, scenario, setUpCompany, signInRefusal, STOLEN, type Attacker, type Scenario } from './scenario.js';
+import { attack, plantBackdoor, retrying, scenario, setUpCompany, signInRefusal, THROUGH_GROUP, WITHOUT_GROUP, type Attacker, type Scenario } from './scenario.js';
 import { waitFor, waitForStep } from './wait-for.js';
 
 export interface DemoOptions {
@@ -95,8 +95,9 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
     const baseline = await snapshotBaseline(kafka, demo.evidenceDir);
     progress.say(`security baseline recorded: ${baseline.counts.acls} ACLs, ${baseline.counts.scramUsers} SCRAM users`);
     attacker = await attack(kafka, story);
-    void attacker.cutOff.then((why) => progress.say(`the attacker's consumer is cut off by the brokers: ${why}`));
-    progress.say(`03:02 — with ${story.sergei}'s leaked password an attacker reads ${STOLEN.map((t) => story.topics[t]).join(' and ')} (consumer group ${story.attackerGroup})`);
+    void attacker.cutOff.then((why) => progress.say(`the attacker is cut off by the brokers: ${why}`));
+    progress.say(`03:02 — with ${story.sergei}'s leaked password an attacker reads ${story.topics[THROUGH_GROUP]} through consumer group ${story.attackerGroup}, `
+      + `and ${story.topics[WITHOUT_GROUP]} by assignment: no group, nothing committed, invisible to group offsets`);
     await plantBackdoor(kafka, story);
     progress.say(`03:04 — the attacker plants a backdoor: SCRAM user ${story.backdoor} with ALLOW ALL on every topic`);
 
@@ -145,10 +146,9 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
       await abortOpen(demo, opened, 'rejected in the demo');
     }
     await progress.stop();
-    const exfiltration = await view(id);
-    const second = backdoorIncident ? await view(backdoorIncident) : undefined;
-    const reports = { exfiltration: await saveReport(demo, exfiltration), backdoor: second ? await saveReport(demo, second) : null };
-    const answers = answersOf(exfiltration, second, backdoor, reports, demo.secretsDir);
+    const exfiltration = await saveReport(demo, await view(id));
+    const second = backdoorIncident ? await saveReport(demo, await view(backdoorIncident)) : undefined;
+    const answers = answersOf(exfiltration.report, backdoorIncident ?? null, backdoor, { exfiltration: exfiltration.file, backdoor: second?.file ?? null }, demo.secretsDir);
     if (!options.json) (options.stdout ?? process.stdout).write(`${renderAnswers(answers, principal)}\n`);
     return { answers, story, demo };
   } catch (err) {

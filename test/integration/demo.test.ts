@@ -1,4 +1,4 @@
-// `kafka-ir demo` on the real cluster and the test Temporal: its answers against the story's known truth, checked with kcat and ConfigCommand.
+// `kafka-ir demo` on the real cluster and the test Temporal: its answers against the story's known truth, checked with kcat and Kafka's own tools.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,7 +17,7 @@ function capture() {
 }
 
 describe('kafka-ir demo', () => {
-  it('tells the story end to end and answers with the truth: what was read, no classified data, the backdoor, time to contain', async () => {
+  it('tells the story end to end and answers with the truth: both topics read (through a group and without one) with their offsets, exactly; no classified data; the backdoor; time to contain', async () => {
     const stdout = capture();
     const stderr = capture();
     const { answers, story, demo } = await runDemo(engineEnv(), { json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300] });
@@ -27,12 +27,26 @@ describe('kafka-ir demo', () => {
     expect(stderr.text()).toMatch(/\[exfiltration\]\s+deny: done/);
     expect(stderr.text()).toMatch(/\[backdoor\]\s+delete-credentials: done/);
 
+    // The truth, by Kafka's own tools: each topic holds the ERP's messages; only the group's topic has a committed offset.
+    const endOffset = (topic: string) => Number(/:0:(\d+)/.exec(kafkaTool('org.apache.kafka.tools.GetOffsetShell', ['--topic', topic, '--time', '-1']))![1]);
+    expect(endOffset(story.topics.purchasing)).toBe(BUSINESS.purchasing.length);
+    expect(endOffset(story.topics.supply)).toBe(BUSINESS.supply.length);
+    const groupOffsets = kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--describe', '--group', story.attackerGroup, '--offsets']);
+    expect(groupOffsets).toContain(story.topics.purchasing);
+    expect(groupOffsets).not.toContain(story.topics.supply);
+
+    // The brokers' records name both topics, the reader with no group included, with every offset it was sent.
+    const read = (topic: string, messages: number, groups: string[]) => expect.objectContaining({
+      topic, messages: { atLeast: messages, atMost: messages }, groups,
+      ranges: [expect.objectContaining({ partition: 0, from: 0, provenTo: messages, possibleTo: messages })],
+    });
     expect(answers.topicsRead).toEqual([
-      { topic: story.topics.purchasing, messages: BUSINESS.purchasing.length },
-      { topic: story.topics.supply, messages: BUSINESS.supply.length },
+      read(story.topics.purchasing, BUSINESS.purchasing.length, [story.attackerGroup]),
+      read(story.topics.supply, BUSINESS.supply.length, []),
     ]);
-    expect(answers.classifiedDataTouched).toBe(false);
-    expect(answers.classifiedAtRisk).toEqual([{ topic: story.topics.customers, label: 'pii' }]);
+    expect(answers.coverage).toMatchObject({ answer: 'exact', basis: 'records', missing: [] });
+    // customers is readable but was not read, and the records cover the window: not seen, not "at risk".
+    expect(answers.classifiedDataTouched).toMatchObject({ answer: 'not seen', topics: [] });
     expect(answers.backdoor).toBe(story.backdoor);
     expect(answers.timeToContainSeconds).toBeGreaterThan(0);
     expect(answers.incidents.backdoor).toMatch(/^ir-unauthorized-access-/);
@@ -42,6 +56,12 @@ describe('kafka-ir demo', () => {
       expect(file.startsWith(demo.dir)).toBe(true);
       expect(readFileSync(file, 'utf8')).toMatch(/closed/);
     }
+    // The post-mortem opens with the same answers, and its HTML draws the offsets read.
+    const md = readFileSync(answers.reports.exfiltration, 'utf8');
+    expect(md.indexOf('## The answers')).toBeLessThan(md.indexOf('## Metrics'));
+    expect(md).toContain(`| ${story.topics.supply} | ${BUSINESS.supply.length} | p0 0–${BUSINESS.supply.length - 1} |`);
+    const html = readFileSync(answers.reports.exfiltration.replace(/\.md$/, '.html'), 'utf8');
+    expect([...html.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([story.topics.purchasing, story.topics.supply]);
 
     // The backdoor is gone: no SCRAM credential left (Kafka's ConfigCommand), and its password opens nothing.
     expect(kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'users', '--entity-name', story.backdoor])).not.toMatch(/SCRAM/);

@@ -104,7 +104,7 @@ export async function readPartitions(
 }
 
 /** No group is left behind: the broker keeps an empty group around, so it is deleted (retried while it empties). */
-async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
+export async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await client.withAdmin(`deleting consumer group ${groupId}`, (a) => a.deleteGroups([groupId]));

@@ -12,16 +12,14 @@ export const rangesText = (t: AnsweredRead): string => t.ranges.map((r) => {
   return `p${r.partition} ${proven}${possible}`;
 }).join('; ');
 
-export function coverageText(a: ReportAnswers): string {
-  const c = a.coverage;
+export function coverageText(c: ReportAnswers['coverage']): string {
   const window = c.window ? ` ${c.window.from} → ${c.window.to}` : '';
   const basis = c.basis === 'records' ? 'the brokers\' access records' : c.basis === 'offsets' ? 'committed group offsets' : 'nothing';
   if (c.answer === 'exact') return `exact: every broker's access records cover the window${window}`;
   return `${c.answer}, from ${basis}${window}${c.missing.length ? `; missing: ${c.missing.join('; ')}` : ''}`;
 }
 
-export function classifiedText(a: ReportAnswers): string {
-  const c = a.classified;
+export function classifiedText(c: ReportAnswers['classified']): string {
   const topics = c.topics.map((t) => `${t.topic} [${t.label}]`).join(', ');
   return `${c.answer}${topics ? `: ${topics}` : ''} (${c.because})`;
 }
@@ -53,8 +51,8 @@ export function answerLines(a: ReportAnswers): [string, string][] {
   const read = a.topicsRead.map((t) => `${t.topic} (${messagesText(t.messages)} message(s))`).join(', ');
   const lines: [string, string][] = [
     ['Topics read', `${read || 'none seen'}${a.blastRadius ? ` — ${a.blastRadius.principal}` : ''}`],
-    ['Coverage', coverageText(a)],
-    ['Classified data touched', classifiedText(a)],
+    ['Coverage', coverageText(a.coverage)],
+    ['Classified data touched', classifiedText(a.classified)],
   ];
   if (a.written.length) lines.push(['Topics written', a.written.map((w) => `${w.topic} (${w.requests} request(s), ${w.bytes} bytes)`).join(', ')]);
   if (a.denied.length) lines.push(['Denied attempts', a.denied.map((d) => `${d.operation} ${d.resource} (${d.request}) ×${d.count}`).join(', ')]);

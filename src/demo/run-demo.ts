@@ -28,6 +28,8 @@ export interface DemoOptions {
   pauseMs?: [number, number];
   /** On Ctrl-C, abort (with rollback) what the demo opened before exiting: its worker is the only one on its task queue. */
   handleSignals?: boolean;
+  /** The brokers' access-record files (settings accessLog.files, {broker} in each path); none: answers from group offsets. */
+  accessLog?: string[];
 }
 
 export interface DemoResult {
@@ -71,7 +73,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
   const out = (options.json ? options.stderr : options.stdout) ?? process.stderr;
   const run = randomBytes(3).toString('hex');
   const story = scenario(run);
-  const demo = await startDemoEngine(env, run, createLogger({ level: env.LOG_LEVEL ?? 'error' }));
+  const demo = await startDemoEngine(env, run, createLogger({ level: env.LOG_LEVEL ?? 'error' }), options.accessLog);
   const kafka = new KafkaClient(demo.config.kafka, undefined, 8);
   const view = (id: string) => demo.view(id);
   const progress = progressView(out, view);
@@ -90,6 +92,9 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
   if (options.handleSignals) process.once('SIGINT', interrupted);
   try {
     progress.say(`kafka-ir is up at ${demo.engine.url} (Temporal ${demo.engine.temporalAddress}); demo files in ${demo.dir}`);
+    progress.say(options.accessLog?.length
+      ? `the answers will come from the brokers' access records: ${options.accessLog.join(', ')}`
+      : 'no access records given (--access-log): the answers come from committed group offsets, a lower bound blind to readers without a group');
     await setUpCompany(kafka, story);
     progress.say(`${story.erp} (the ERP) writes to ${Object.values(story.topics).join(', ')}; ${story.sergei} (a developer) may read them all; ${story.topics.customers} is classified pii`);
     const baseline = await snapshotBaseline(kafka, demo.evidenceDir);
@@ -165,7 +170,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
 }
 
 /** The CLI's `demo` command: exit 0 when the story ran to the end. */
-export async function demoCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean; interactive?: boolean }): Promise<number> {
+export async function demoCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean; interactive?: boolean; accessLog?: string[] }): Promise<number> {
   const { answers } = await runDemo(env, { ...opts, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, handleSignals: true });
   if (opts.json) process.stdout.write(`${JSON.stringify(answers, null, 2)}\n`);
   return 0;

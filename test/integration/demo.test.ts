@@ -9,6 +9,7 @@ import { eventually } from '../support/engine.js';
 import { engineEnv } from '../support/infra.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { kcatConsume } from '../support/kcat.js';
+import { devAccessLogFiles } from '../../scripts/infra/paths.js';
 
 function capture() {
   const chunks: string[] = [];
@@ -17,10 +18,13 @@ function capture() {
 }
 
 describe('kafka-ir demo', () => {
-  it('tells the story end to end and answers with the truth: both topics read (through a group and without one) with their offsets, exactly; no classified data; the backdoor; time to contain', async () => {
+  it('tells the story end to end and answers with the truth: both topics read (through a group and without one) with their exact offsets, the coverage behind them, classified data not read, the backdoor, time to contain', async () => {
+    const began = Date.now();
     const stdout = capture();
     const stderr = capture();
-    const { answers, story, demo } = await runDemo(engineEnv(), { json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300] });
+    const { answers, story, demo } = await runDemo(engineEnv(), {
+      json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300], accessLog: devAccessLogFiles(),
+    });
 
     // --json: nothing but the answers belongs on stdout (the command prints them); progress went to stderr.
     expect(stdout.text()).toBe('');
@@ -44,9 +48,15 @@ describe('kafka-ir demo', () => {
       read(story.topics.purchasing, BUSINESS.purchasing.length, [story.attackerGroup]),
       read(story.topics.supply, BUSINESS.supply.length, []),
     ]);
-    expect(answers.coverage).toMatchObject({ answer: 'exact', basis: 'records', missing: [] });
-    // customers is readable but was not read, and the records cover the window: not seen, not "at risk".
-    expect(answers.classifiedDataTouched).toMatchObject({ answer: 'not seen', topics: [] });
+    // The runbook looks back 24 h; the records reach back to when the brokers began writing them. Whatever they miss
+    // ends before this story began, so nothing of it escaped them.
+    expect(answers.coverage.basis).toBe('records');
+    expect(answers.coverage.answer === 'exact').toBe(answers.coverage.missing.length === 0);
+    for (const gap of answers.coverage.missing) expect(Date.parse(/ → (\S+?): /.exec(gap)![1]!)).toBeLessThan(began);
+    // customers is readable and was not read: "not seen" when the records cover the whole window, else "at risk", never "yes".
+    expect(answers.classifiedDataTouched).toEqual(answers.coverage.answer === 'exact'
+      ? expect.objectContaining({ answer: 'not seen', topics: [] })
+      : expect.objectContaining({ answer: 'at risk', topics: [{ topic: story.topics.customers, label: 'pii' }] }));
     expect(answers.backdoor).toBe(story.backdoor);
     expect(answers.timeToContainSeconds).toBeGreaterThan(0);
     expect(answers.incidents.backdoor).toMatch(/^ir-unauthorized-access-/);

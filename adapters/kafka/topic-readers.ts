@@ -37,7 +37,10 @@ export async function readThroughGroup(settings: KafkaSettings, clientId: string
  * each time, as `kcat -C` without `-G` or a Java consumer's assign() does: no JoinGroup, no OffsetCommit, so
  * group offsets never show it; only the brokers' request records do.
  */
-export async function readWithoutGroup(settings: KafkaSettings, clientId: string, topic: string): Promise<TopicReader> {
+export async function readWithoutGroup(settings: KafkaSettings, clientId: string, topic: string): Promise<TopicReader & {
+  /** A fetch at the offset after the last one received came back with nothing new: it holds every message there was. */
+  caughtUp(): boolean;
+}> {
   const consumer = new PlatformaticConsumer({
     clientId,
     bootstrapBrokers: settings.brokers,
@@ -49,6 +52,7 @@ export async function readWithoutGroup(settings: KafkaSettings, clientId: string
   });
   let stopped = false;
   let received = 0;
+  let caughtUp = false;
   let cut!: (why: string) => void;
   const cutOff = new Promise<string>((resolve) => { cut = resolve; });
   try {
@@ -63,15 +67,18 @@ export async function readWithoutGroup(settings: KafkaSettings, clientId: string
             node: partition.leader, maxWaitTime: 300,
             topics: [{ topicId: t.id, partitions: [{ partition: p, fetchOffset: next[p]!, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
           });
+          let fresh = 0;
           for (const r of res.responses.flatMap((x) => x.partitions)) {
             if (r.errorCode !== 0) throw new Error(`fetch of ${topic}-${p} refused: error code ${r.errorCode}`);
             for (const batch of r.records ?? []) {
               for (const record of batch.records) {
                 const offset = batch.firstOffset + BigInt(record.offsetDelta);
-                if (offset >= next[p]!) { received += 1; next[p] = offset + 1n; }
+                if (offset >= next[p]!) { fresh += 1; next[p] = offset + 1n; }
               }
             }
           }
+          received += fresh;
+          if (fresh === 0 && received > 0) caughtUp = true;
         }
       }
     };
@@ -82,6 +89,7 @@ export async function readWithoutGroup(settings: KafkaSettings, clientId: string
   }
   return {
     received: () => received,
+    caughtUp: () => caughtUp,
     cutOff,
     stop: async () => { stopped = true; await consumer.close(true); },
   };

@@ -72,7 +72,7 @@ export function renderAnswers(a: DemoAnswers, principal: string): string {
     + `${a.coverage.basis === 'records' ? ` (${t.groups.length ? `group ${t.groups.join(', ')}` : 'no group: assign'})` : ''}`);
   const rows: [string, string][] = [
     ['Topics read', read.length ? `${read.join(`\n${INDENT}`)}\n${INDENT}— by ${principal}` : `nothing seen — by ${principal}`],
-    ['Coverage', coverageText(a.coverage)],
+    ['Coverage', `${coverageText({ ...a.coverage, missing: a.coverage.missing.slice(0, 1) })}${a.coverage.missing.length > 1 ? `; and ${a.coverage.missing.length - 1} more (in the report)` : ''}`],
     ['Classified data touched', classifiedText(a.classifiedDataTouched)],
     ['Backdoor found', a.backdoor ? `${a.backdoor} (a SCRAM user added since the baseline; incident ${a.incidents.backdoor ?? 'not raised'})` : 'none'],
     ['Time to contain', a.timeToContainSeconds === null ? 'not contained' : `${a.timeToContainSeconds.toFixed(1)} s (incident opened → DENY applied)`],

@@ -106,14 +106,17 @@ export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker>
     const readers: TopicReader[] = [];
     let crash: string | undefined;
     try {
-      readers.push(await readThroughGroup(stolen, 'backup-tool', s.attackerGroup, [grouped]), await readWithoutGroup(stolen, 'backup-tool', assigned));
+      const group = await readThroughGroup(stolen, 'backup-tool', s.attackerGroup, [grouped]);
+      readers.push(group);
+      const assign = await readWithoutGroup(stolen, 'backup-tool', assigned);
+      readers.push(assign);
       for (const r of readers) void r.cutOff.then((why) => { crash ??= why; });
-      const [group, assign] = readers as [TopicReader, TopicReader];
-      await retrying('all messages read and the group\'s committed', async () => {
+      // Read means committed for the group, and asked past the last message for the assignment: what proves it to the brokers.
+      await retrying('all messages read, the group\'s committed', async () => {
         if (crash) return;
         const offsets = await kafka.withAdmin('reading the attacker\'s offsets', (a) => a.fetchOffsets({ groupId: s.attackerGroup, topics: [grouped] }));
         const committed = offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-        if (group.received() < inGroup || committed < inGroup || assign.received() < alone) {
+        if (group.received() < inGroup || committed < inGroup || assign.received() < alone || !assign.caughtUp()) {
           throw new Error(`${group.received()} read and ${committed} committed of ${inGroup} through the group, ${assign.received()} of ${alone} without`);
         }
       }, 20_000);

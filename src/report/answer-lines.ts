@@ -12,11 +12,17 @@ export const rangesText = (t: AnsweredRead): string => t.ranges.map((r) => {
   return `p${r.partition} ${proven}${possible}`;
 }).join('; ');
 
+/** A gap as people read it: its reason usually names the broker and where its records begin, which the window completes. */
+export const gapText = (g: ReportAnswers['coverage']['missing'][number]): string => {
+  const who = g.broker === undefined ? 'every broker' : `broker ${g.broker}`;
+  return g.reason.includes(who) ? g.reason : `${who}: ${g.reason} (${g.from} → ${g.to})`;
+};
+
 export function coverageText(c: ReportAnswers['coverage']): string {
   const window = c.window ? ` ${c.window.from} → ${c.window.to}` : '';
   const basis = c.basis === 'records' ? 'the brokers\' access records' : c.basis === 'offsets' ? 'committed group offsets' : 'nothing';
-  if (c.answer === 'exact') return `exact: every broker's access records cover the window${window}`;
-  return `${c.answer}, from ${basis}${window}${c.missing.length ? `; missing: ${c.missing.join('; ')}` : ''}`;
+  const head = c.answer === 'exact' ? `exact: every broker's access records cover the window${window}` : `${c.answer}, from ${basis}${window}`;
+  return [head, ...(c.missing.length ? [`missing: ${c.missing.map(gapText).join('; ')}`] : []), ...(c.note ? [c.note] : [])].join('; ');
 }
 
 export function classifiedText(c: ReportAnswers['classified']): string {

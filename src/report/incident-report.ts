@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Severity } from '../model/alert.js';
 import { BackdoorFindings } from '../model/baseline.js';
-import { DeliveredRange } from '../model/access-findings.js';
+import { CoverageGap, DeliveredRange } from '../model/access-findings.js';
 import { BlastRadius, EvidenceFile } from '../model/actions/forensics.js';
 import { IncidentStatus, StepStatus } from '../model/incident.js';
 import { Phase } from '../model/runbook.js';
@@ -129,8 +129,10 @@ export const ReportAnswers = z.object({
     answer: z.enum(['exact', 'estimate', 'unknown']),
     basis: z.enum(['records', 'offsets']).nullable(),
     window: z.object({ from: At, to: At }).nullable(),
-    /** What the answer lacks to be exact, in words (a broker's records missing for a span, no records configured). */
-    missing: z.array(z.string()),
+    /** Spans the records do not cover, and why: what keeps the answer from being exact. */
+    missing: z.array(CoverageGap),
+    /** What else limits the answer, in words (an offsets estimate's caveat; no blast radius at all). */
+    note: z.string().nullable(),
   }),
   classified: z.object({
     answer: z.enum(['yes', 'not seen', 'at risk', 'unknown']),

@@ -24,14 +24,11 @@ function topicsRead(b: BlastRadius): AnsweredRead[] {
 }
 
 function coverage(b: BlastRadius | undefined): ReportAnswers['coverage'] {
-  if (!b) return { answer: 'unknown', basis: null, window: null, missing: ['no blast-radius step ran to the end'] };
+  if (!b) return { answer: 'unknown', basis: null, window: null, missing: [], note: 'no blast-radius step ran to the end' };
   // An output recorded before access records were read has no coverage: it was an offsets estimate.
-  if (!b.coverage) return { answer: 'estimate', basis: 'offsets', window: null, missing: [b.caveat] };
+  if (!b.coverage) return { answer: 'estimate', basis: 'offsets', window: null, missing: [], note: b.caveat };
   const c = b.coverage;
-  return {
-    answer: c.answer, basis: c.basis, window: c.window,
-    missing: c.missing.map((g) => `${g.broker === undefined ? 'every broker' : `broker ${g.broker}`}, ${g.from} → ${g.to}: ${g.reason}`),
-  };
+  return { answer: c.answer, basis: c.basis, window: c.window, missing: c.missing, note: c.basis === 'offsets' ? b.caveat : null };
 }
 
 function classified(b: BlastRadius | undefined): ReportAnswers['classified'] {

@@ -72,7 +72,7 @@ describe('the answers come first', () => {
     expect(a.topicsRead.map((t) => [t.topic, t.messages, t.ranges.length, t.groups])).toEqual([
       ['purchasing', { atLeast: 5, atMost: 5 }, 1, ['sergei-sync']], ['supply', { atLeast: 2, atMost: 5 }, 2, []],
     ]);
-    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'records', window, missing: [`broker 3, ${window.from} → ${window.to}: no records from this broker`] });
+    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'records', window, missing: blast.coverage.missing, note: null });
     expect(a.classified).toEqual({ answer: 'at risk', topics: [{ topic: 'customers', label: 'pii' }], because: 'readable, and broker 3\'s records do not cover the window' });
     expect(a.denied).toEqual([{ operation: 'Describe', resource: 'Topic:LITERAL:payroll', request: 'METADATA', count: 3 }]);
     expect(a.sharedGroups).toEqual([{ group: 'reporting', sharedWith: ['User:reporting'] }]);
@@ -88,7 +88,7 @@ describe('the answers come first', () => {
     older.steps[0]!.output = { ...offsetsOnly, caveat: 'a lower bound from committed group offsets' };
     const a = buildReport(older, undefined, new Date(at(50))).answers;
     expect(a.topicsRead.map((t) => [t.topic, t.messages, t.ranges])).toEqual([['purchasing', { atLeast: 5, atMost: null }, []], ['supply', { atLeast: 2, atMost: null }, []]]);
-    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'offsets', window: null, missing: ['a lower bound from committed group offsets'] });
+    expect(a.coverage).toEqual({ answer: 'estimate', basis: 'offsets', window: null, missing: [], note: 'a lower bound from committed group offsets' });
     expect(a.classified.answer).toBe('at risk');
     expect(renderHtml(buildReport(older, undefined, new Date(at(50))))).not.toContain('offsets-chart');
   });
@@ -103,7 +103,7 @@ describe('the answers come first', () => {
     expect(md).toContain('| Topics read | purchasing (5 message(s)), supply (2–5 message(s)) — User:sergei |');
     expect(md).toContain('| purchasing | 5 | p0 0–4 | backup-tool, 10.0.0.9 | sergei-sync |');
     expect(md).toContain('| supply | 2–5 | p0 0–1, possibly to 2; p1 from 7, possibly to 8 | rdkafka, 10.0.0.9 | none (assign, no group) |');
-    expect(md).toContain(`| Coverage | estimate, from the brokers' access records ${window.from} → ${window.to}; missing: broker 3, ${window.from} → ${window.to}: no records from this broker |`);
+    expect(md).toContain(`| Coverage | estimate, from the brokers' access records ${window.from} → ${window.to}; missing: broker 3: no records from this broker (${window.from} → ${window.to}) |`);
     expect(md).toContain('| Classified data touched | at risk: customers \\[pii\\] (readable, and broker 3\'s records do not cover the window) |');
     expect(md).toContain('| Denied attempts | Describe Topic:LITERAL:payroll (METADATA) ×3 |');
     expect(md).toContain('| Backdoors found | svc-backup (new SCRAM user, 1 ALLOW grant(s)); 1 other change(s) since the baseline (against baselines/latest.json) |');

@@ -216,7 +216,7 @@ export class PrincipalActivity {
     }
     const groupsOf = (topic: string) => [...this.groups].filter(([, g]) => g.topics.has(topic)).map(([id]) => id).sort();
     const reads = [...byTopic].sort(([a], [b]) => a.localeCompare(b)).map(([topic, states]) => ({ topic, ...readFields(states, groupsOf(topic)) }));
-    const unnamedReads = unnamed.map((t) => ({ topicId: t.key.topicId ?? '', ...readFields([t], []) }));
+    const unnamedReads = unnamed.sort((a, b) => a.firstAt - b.firstAt).map((t) => ({ topicId: t.key.topicId ?? '', ...readFields([t], []) }));
     return {
       reads, unnamedReads,
       written: [...this.writes].sort(([a], [b]) => a.localeCompare(b)).map(([topic, w]) => ({

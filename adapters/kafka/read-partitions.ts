@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { evidenceLine } from '../evidence/evidence-record.js';
 import { mapKafkaError, type KafkaClient } from './client.js';
 
-/** Messages at offsets start (inclusive) to end (exclusive). */
-export interface PartitionRange { topic: string; partition: number; start: number; end: number }
+/** Messages at offsets start (inclusive) to end (exclusive); with `include`, only those inside one of its [from, to) spans. */
+export interface PartitionRange { topic: string; partition: number; start: number; end: number; include?: [number, number][] }
 /** `complete`: read to the end of the range; `limited`: a message in it was left out for the limits. */
 export interface PartitionRead extends PartitionRange { file: string; messages: number; bytes: number; complete: boolean; limited: boolean }
 export interface ReadLimits { maxBytes?: number; maxMessages?: number }
@@ -77,6 +77,7 @@ export async function readPartitions(
         for (const m of batch.messages) {
           const offset = Number(m.offset);
           if (offset < r.start || offset >= r.end) continue;
+          if (r.include && !r.include.some(([from, to]) => offset >= from && offset < to)) continue;
           if (reachedLimit(r)) { r.limited = true; break; }
           const line = evidenceLine({ ...m, topic: batch.topic, partition: batch.partition }, mask);
           text += line;

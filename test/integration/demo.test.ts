@@ -9,7 +9,7 @@ import { eventually } from '../support/engine.js';
 import { engineEnv } from '../support/infra.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { kcatConsume } from '../support/kcat.js';
-import { devAccessLogFiles } from '../../scripts/infra/paths.js';
+import { devAccessLogFiles } from '../support/access-log.js';
 
 function capture() {
   const chunks: string[] = [];

@@ -1,18 +1,11 @@
 // The dev cluster's access records as kafka-ir reads them: its brokers' log files, and a shipper that tails them into a topic.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { infraPaths } from '../../scripts/infra/paths.js';
+import { devAccessLogFiles } from '../../scripts/infra/paths.js';
 import { globFiles } from '../../adapters/access-log/access-files.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 
-/**
- * Each dev broker's logs: kafka-request.log and kafka-authorizer.log when it was started with the current config;
- * server.log (request lines, loggers raised at run time) and authorizer.log when it predates it.
- */
-export function devAccessLogFiles(): string[] {
-  const logs = join(infraPaths().runDir, 'kafka', 'node-{broker}', 'logs');
-  return ['server.log*', 'authorizer.log*', 'kafka-request.log*', 'kafka-authorizer.log*'].map((name) => join(logs, name));
-}
+/** Each dev broker's access-record files (`npm run demo` passes the same ones). */
+export { devAccessLogFiles };
 
 /** The current access-log files of each dev broker (no rotated ones): what a shipper tails. */
 export async function devLogFiles(): Promise<{ broker: number; path: string }[]> {

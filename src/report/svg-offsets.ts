@@ -5,7 +5,7 @@ import type { AnsweredRead } from './incident-report.js';
 const LEFT = 190;
 const RIGHT = 950;
 const ROW = 30;
-const PROVEN = '#cf222e';
+const PROVEN = '#a40e26';
 const POSSIBLE = '#ff8182';
 
 const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x}" y="${y}"${attrs ? ` ${attrs}` : ''}>${esc(s)}</text>`;

@@ -10,6 +10,8 @@ import { engineEnv } from '../support/infra.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { kcatConsume } from '../support/kcat.js';
 import { devAccessLogFiles } from '../support/access-log.js';
+import { renderedDom, screenshot } from '../support/chromium.js';
+import { countColour } from '../support/png.js';
 
 function capture() {
   const chunks: string[] = [];
@@ -70,8 +72,14 @@ describe('kafka-ir demo', () => {
     const md = readFileSync(answers.reports.exfiltration, 'utf8');
     expect(md.indexOf('## The answers')).toBeLessThan(md.indexOf('## Metrics'));
     expect(md).toContain(`| ${story.topics.supply} | ${BUSINESS.supply.length} | p0 0–${BUSINESS.supply.length - 1} |`);
-    const html = readFileSync(answers.reports.exfiltration.replace(/\.md$/, '.html'), 'utf8');
-    expect([...html.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([story.topics.purchasing, story.topics.supply]);
+    const page = answers.reports.exfiltration.replace(/\.md$/, '.html');
+    const dom = await renderedDom(page);
+    expect(dom.indexOf('<h2>The answers</h2>')).toBeLessThan(dom.indexOf('<h2>Metrics</h2>'));
+    const offsets = /<svg class="offsets-chart"[\s\S]*?<\/svg>/.exec(dom)![0];
+    expect([...offsets.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([story.topics.purchasing, story.topics.supply]);
+    // Each topic's one partition was read to its end: the proven bar spans the whole partition, drawn in a colour nothing else uses.
+    expect(offsets.match(/<rect class="proven"/g)).toHaveLength(2);
+    expect(countColour(await screenshot(page, 1400), '#a40e26')).toBeGreaterThan(2 * 8_000);
 
     // The backdoor is gone: no SCRAM credential left (Kafka's ConfigCommand), and its password opens nothing.
     expect(kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'users', '--entity-name', story.backdoor])).not.toMatch(/SCRAM/);

@@ -1,10 +1,8 @@
 // Post-mortems from real incidents: the report names who approved and when, times the actions, renders in Chromium,
 // and outlives the workflow through the archive written at close; /metrics counts what the intake did.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { verifyCustody } from '../../adapters/evidence/custody-log.js';
@@ -16,7 +14,8 @@ import { eventually, startTestEngine, type TestEngine } from '../support/engine.
 import { infra, unique } from '../support/infra.js';
 import { admin } from '../support/kafka.js';
 import { token } from '../support/people.js';
-import { countColour, decodePng } from '../support/png.js';
+import { renderedDom, screenshot } from '../support/chromium.js';
+import { countColour } from '../support/png.js';
 
 let engine: TestEngine;
 let evidenceDir: string;
@@ -124,11 +123,9 @@ describe('the post-mortem report', () => {
     expect(html.text).not.toMatch(/<(script|link|img|image|foreignObject)\b|src=|href=|url\((?!#)/i); // nothing external
     const dir = await mkdtemp(join(tmpdir(), 'kafka-ir-html-'));
     try {
-      await writeFile(join(dir, 'report.html'), html.text);
-      const chromium = (args: string[]) => promisify(execFile)('/usr/bin/chromium', [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--hide-scrollbars', `--user-data-dir=${dir}/profile`, ...args, `file://${dir}/report.html`,
-      ], { timeout: 90_000, maxBuffer: 10 * 1024 * 1024 });
-      const { stdout } = await chromium(['--dump-dom']);
+      const page = join(dir, 'report.html');
+      await writeFile(page, html.text);
+      const stdout = await renderedDom(page);
       const rows = [...stdout.matchAll(/<table class="timeline">[\s\S]*?<\/table>/g)][0]![0].match(/<tr>/g)!;
       expect(rows).toHaveLength(1 + 14); // header + the fourteen events
       expect(stdout).toContain('<td>alice (api)</td>');
@@ -150,8 +147,7 @@ describe('the post-mortem report', () => {
       expect(chart).toContain('<g class="wait">');
 
       // And Chromium really drew them: colours only those pictures use cover the screenshot where they are.
-      await chromium([`--screenshot=${dir}/report.png`, '--window-size=1200,2200']);
-      const pixels = decodePng(await readFile(join(dir, 'report.png')));
+      const pixels = await screenshot(page, 2200);
       expect(countColour(pixels, '#f6fbff')).toBeGreaterThan(6 * 5_000); // the six entered phases of the statechart
       expect(countColour(pixels, '#dafbe1')).toBeGreaterThan(3_000); // the done step (and the small "closed" badge)
       expect(countColour(pixels, '#953800')).toBeGreaterThan(5_000); // the containment span on the timeline

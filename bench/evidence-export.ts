@@ -88,7 +88,7 @@ try {
     const started = process.hrtime.bigint();
     const capture = await captureEvidence({ kafka, evidenceDir }, {
       incidentId: `bench-evidence-${rep}`, step: 'capture',
-      input: { topics: [topic], from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), mask: [] },
+      input: { topics: [topic], from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), mask: [], ranges: [] },
     }, (p) => {
       if (p.messages >= n && readDone === undefined) readDone = process.hrtime.bigint();
       if (p.messages > n) runaway.abort(new Error(`kafka-ir read ${p.messages} messages of a ${n}-message range`));

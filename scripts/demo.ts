@@ -1,11 +1,13 @@
 // `npm run demo`: the dev Kafka cluster up (scripts/infra), then `kafka-ir demo` on the embedded Temporal dev server, as `npm run dev` does.
 import { spawn } from 'node:child_process';
 import { up } from './infra/index.js';
+import { devAccessLogFiles } from './infra/paths.js';
 
 const env = await up();
 // The infra's own Temporal serves the tests; the demo runs where `kafka-ir start` would (TEMPORAL_ADDRESS from the caller, else embedded).
 const { TEMPORAL_ADDRESS: _infraTemporal, KAFKA_HOME: _home, KAFKA_VERSION: _version, ...kafka } = env;
-const child = spawn(process.execPath, ['bin/kafka-ir.js', 'demo', ...process.argv.slice(2)], {
+// The answers come from the dev brokers' own access records.
+const child = spawn(process.execPath, ['bin/kafka-ir.js', 'demo', ...process.argv.slice(2), '--access-log', ...devAccessLogFiles()], {
   stdio: 'inherit',
   env: { ...process.env, ...kafka },
 });

@@ -110,7 +110,8 @@ function program(): Command {
     .description('the 3 a.m. story on a real cluster: an attacker reads with a stolen password, runbooks contain and clean up, then the answers (needs KAFKA_BROKERS; `npm run demo` starts the dev cluster)')
     .option('--json', 'print only the answers, as JSON, on stdout (progress on stderr)')
     .option('--interactive', 'ask at the terminal for each approval instead of the scripted approvers')
-    .action(async (opts: { json?: boolean; interactive?: boolean }) => {
+    .option('--access-log <paths...>', "the brokers' access-record files ({broker} where the path names the broker): the answers then come from the brokers' own records")
+    .action(async (opts: { json?: boolean; interactive?: boolean; accessLog?: string[] }) => {
       const { demoCommand } = await import('./demo/run-demo.js');
       process.exitCode = await demoCommand(process.env, opts);
     });

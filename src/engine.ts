@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
+import { accessRecordSource } from '../adapters/access-log/access-source.js';
+import { kafkaTopicMessages } from '../adapters/kafka/topic-messages.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import type { Logger } from './logger.js';
@@ -68,6 +70,9 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
   if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
+  const { accessLog } = config.settings;
+  const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
+  log.info({ accessRecords: accessRecords?.sources ?? 'off (blast radius from group offsets)' }, 'access records');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
   const worker = await createWorker({
@@ -75,7 +80,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
-      kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
+      kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem, accessRecords,
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
       notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
     }),

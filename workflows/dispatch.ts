@@ -17,7 +17,7 @@ const kafka = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2, maximumAttempts: 10 },
 });
 
-/** For actions that read or move much data (evidence, reassignment): long, heartbeating, cancellable. */
+/** For actions that read or move much data (access records, evidence, reassignment): long, heartbeating, cancellable. */
 const longKafka = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
@@ -43,7 +43,8 @@ export const dispatch = {
   'kafka.quota.throttle': { plan: kafka.planThrottleClient },
   'kafka.credentials.rotate': { plan: kafka.planRotateCredentials },
   'kafka.credentials.revoke': { plan: kafka.planRevokeCredentials },
-  'kafka.blastRadius': { run: kafka.measureBlastRadius },
+  // Scanning a day of access records takes seconds to minutes: heartbeating, like evidence.
+  'kafka.blastRadius': { run: longKafka.measureBlastRadius },
   'kafka.evidence.capture': { run: longKafka.captureEvidence },
   // Planning only reads metadata and configs; the reassignment itself waits in applyChanges (kafka proxy, 2 minutes, retried).
   'kafka.broker.isolate': { plan: kafka.planIsolateBroker },

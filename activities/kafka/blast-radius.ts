@@ -1,14 +1,20 @@
-// kafka.blastRadius: what a principal can reach through ACLs, its groups and their members, and what those groups consumed.
+// kafka.blastRadius: what a principal can reach through ACLs, and what it did: from the brokers' access records, else its own groups' offsets.
 import { ConfigResourceTypes } from '../../adapters/kafka/kafkajs-enums.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
+import type { ClassifiedTouched, Coverage } from '../../src/model/access-findings.js';
 import { accessOf } from '../../src/model/access.js';
 import { classificationOf, type Settings } from '../../src/model/settings.js';
 import { describeBindings } from '../../adapters/kafka/acls.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
+import type { AccessRecordSource } from '../../adapters/access-log/access-source.js';
+import { offsetsCoverage } from './access-coverage.js';
+import { recordFindings } from './record-findings.js';
+import { groupSharing } from './shared-groups.js';
 
 export const GROUPLESS_CAVEAT = 'Consumption is a lower bound from committed group offsets: readers without a consumer group '
-  + '(assign mode, e.g. kcat -C) and groups that never commit leave no offsets, so topics it can read may have been read unseen.';
+  + '(assign mode, e.g. kcat -C) and groups that never commit leave no offsets, so topics it can read may have been read unseen. '
+  + 'Configure accessLog (the brokers\' request and authorizer logs) for exact answers.';
 
 /** The brokers' super.users, or undefined when the brokers do not reveal it. */
 async function superUsers(client: KafkaClient): Promise<string[] | undefined> {
@@ -52,10 +58,40 @@ async function consumedSince(client: KafkaClient, groupIds: string[], since: num
   return consumed;
 }
 
+export interface BlastRadiusOptions {
+  /** The brokers' access records; absent: the answer comes from committed group offsets. */
+  records?: AccessRecordSource;
+  onProgress?: (p: { bytes: number }) => void;
+  signal?: AbortSignal;
+}
+
+function recordsCaveat(coverage: Coverage): string {
+  if (coverage.answer === 'exact') return 'From the brokers\' access records, which cover the whole window on every broker.';
+  const gaps = coverage.missing.map((m) => m.reason).join('; ');
+  return `From the brokers' access records, which do not cover everything (${gaps}): reads in those gaps are not seen.`;
+}
+
+/** Yes when a classified topic was read; not seen when none was and nothing escaped the records; else at risk. */
+function classifiedAnswer(classified: BlastRadius['classified'], coverage: Coverage): ClassifiedTouched {
+  const of = (status: string) => classified.filter((c) => c.status === status).map(({ topic, label }) => ({ topic, label }));
+  const read = of('read');
+  if (read.length) return { answer: 'yes', topics: read, because: `${coverage.basis === 'records' ? 'the brokers delivered records of' : 'its own groups committed past messages of'} ${read.map((t) => t.topic).join(', ')}` };
+  const atRisk = of('atRisk');
+  if (atRisk.length) {
+    return { answer: 'atRisk', topics: atRisk, because: `it can read ${atRisk.map((t) => t.topic).join(', ')} and ${coverage.basis === 'records' ? 'the records do not cover the whole window' : 'only committed offsets were consulted'}: a read would not necessarily show` };
+  }
+  return {
+    answer: 'notSeen', topics: [],
+    because: classified.length ? `records from every broker cover ${coverage.window.from} to ${coverage.window.to} and show no read of ${classified.map((c) => c.topic).join(', ')}` : 'it can read no classified topic',
+  };
+}
+
 export async function measureBlastRadius(
   client: KafkaClient, input: ActionInput<'kafka.blastRadius'>, settings: Pick<Settings, 'classifications' | 'authorizer'>,
+  options: BlastRadiusOptions = {},
 ): Promise<BlastRadius> {
   const { principal } = input;
+  const window = { from: Date.parse(input.since), to: Date.now() };
   const reported = await superUsers(client);
   const declared = settings.authorizer.superUsers;
   const superUser = declared.includes(principal) || reported?.includes(principal)
@@ -81,15 +117,47 @@ export async function measureBlastRadius(
     id: g.groupId, state: g.state, members: g.members.map((m) => ({ clientId: m.clientId, host: m.clientHost })),
   }));
 
-  const consumed = await consumedSince(client, groupIds, Date.parse(input.since));
-  const readTopics = [...consumed.keys()];
-  const classified = [...new Set([...readableTopics, ...readTopics])].sort().flatMap((topic) => {
+  const empty = { reads: [], unnamedReads: [], ranges: [], written: [], groupsUsed: [], sharedGroups: [], denied: [] };
+  let found: Omit<BlastRadius, 'principal' | 'superUser' | 'readableTopics' | 'writableTopics' | 'groups' | 'classified' | 'caveat' | 'notes' | 'classifiedTouched' | 'coverage'>;
+  let coverage: Coverage;
+  let caveat: string;
+  if (options.records) {
+    const r = await recordFindings(client, options.records, principal, window, options.onProgress, options.signal);
+    coverage = r.coverage;
+    caveat = recordsCaveat(coverage);
+    notes.push(...r.notes);
+    found = {
+      ...empty, reads: r.reads, unnamedReads: r.unnamedReads, written: r.written, groupsUsed: r.groupsUsed, denied: r.denied,
+      ranges: r.reads.flatMap((t) => t.ranges.map((x) => ({ topic: t.topic, partition: x.partition, from: x.from, to: x.possibleTo }))),
+      consumed: r.reads.map((t) => ({ topic: t.topic, messages: t.messages.atLeast })),
+      readTopics: r.reads.map((t) => t.topic),
+    };
+  } else {
+    // A group others may use too tells nothing about this principal: its offsets are listed, never charged.
+    const everyone = await describeBindings(client);
+    const sharing = groupSharing(everyone, principal, groupIds, [...declared, ...reported ?? []]);
+    const own = groupIds.filter((id) => !sharing.get(id)?.length);
+    const consumed = await consumedSince(client, own, window.from);
+    coverage = offsetsCoverage(window);
+    caveat = GROUPLESS_CAVEAT;
+    found = {
+      ...empty,
+      sharedGroups: groupIds.flatMap((group) => {
+        const sharedWith = sharing.get(group) ?? [];
+        return sharedWith.length ? [{ group, sharedWith, note: 'shared — not attributed' as const }] : [];
+      }),
+      consumed: [...consumed].map(([topic, messages]) => ({ topic, messages })),
+      readTopics: [...consumed.keys()],
+    };
+  }
+  const classified = [...new Set([...readableTopics, ...found.readTopics])].sort().flatMap((topic) => {
     const label = classificationOf(settings, topic);
-    return label ? [{ topic, label, status: consumed.has(topic) ? 'read' as const : 'atRisk' as const }] : [];
+    if (!label) return [];
+    const status = found.readTopics.includes(topic) ? 'read' as const : coverage.answer === 'exact' ? 'notSeen' as const : 'atRisk' as const;
+    return [{ topic, label, status }];
   });
   return {
-    principal, superUser, readableTopics, writableTopics, groups,
-    consumed: [...consumed].map(([topic, messages]) => ({ topic, messages })),
-    readTopics, classified, caveat: GROUPLESS_CAVEAT, notes,
+    principal, superUser, readableTopics, writableTopics, groups, ...found, classified, caveat, notes,
+    classifiedTouched: classifiedAnswer(classified, coverage), coverage,
   };
 }

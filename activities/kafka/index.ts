@@ -7,6 +7,7 @@ import { planRevoke } from './acl-revoke.js';
 import { verifyAccess } from './access.js';
 import { applyChanges, type ChangeRequest } from './apply-changes.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
+import type { AccessRecordSource } from '../../adapters/access-log/access-source.js';
 import { planRevokeCredentials, planRotate } from './credentials.js';
 import { planThrottle } from './quota.js';
 import { measureBlastRadius } from './blast-radius.js';
@@ -21,6 +22,8 @@ export interface KafkaActivityDeps {
   settings: Settings;
   /** Where evidence and archives are written. */
   evidenceDir: string;
+  /** The brokers' access records (settings.accessLog); absent, kafka.blastRadius falls back to group offsets. */
+  accessRecords?: AccessRecordSource;
 }
 
 /** What every plan or run activity receives: the incident, the step, and the step's resolved `with`. */
@@ -33,7 +36,12 @@ export function kafkaActivities(deps: KafkaActivityDeps) {
     planRevokeAllows: classified((req: StepRequest) => planRevoke(deps.kafka, input('kafka.acl.revoke', req), deps.settings)),
     snapshotAcls: classified((req: StepRequest) => snapshotAcls(deps.kafka, input('kafka.acl.snapshot', req))),
     verifyAccess: classified((req: StepRequest) => verifyAccess(deps.kafka, input('kafka.access.verify', req), deps.settings)),
-    measureBlastRadius: classified((req: StepRequest) => measureBlastRadius(deps.kafka, input('kafka.blastRadius', req), deps.settings)),
+    measureBlastRadius: classified((req: StepRequest) => {
+      const progress = activityProgress();
+      return measureBlastRadius(deps.kafka, input('kafka.blastRadius', req), deps.settings, {
+        records: deps.accessRecords, onProgress: progress.heartbeat, signal: progress.signal,
+      });
+    }),
     captureEvidence: classified((req: StepRequest) => {
       const progress = activityProgress();
       return captureEvidence(deps, { ...req, input: input('kafka.evidence.capture', req) }, progress.heartbeat, progress.signal);

@@ -1,6 +1,6 @@
 // What each notice emails: approval requests with a signed link per person, escalations, the closing summary, a runbook's own message.
 import { createHash } from 'node:crypto';
-import { duration } from '../../src/model/duration.js';
+import { durationText } from '../../src/model/duration.js';
 import type { ApprovalNotice, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 import { describeChange } from '../../src/model/plan.js';
 import { linkNonce, signLink } from './approval-link.js';
@@ -84,7 +84,7 @@ export function noticeMails(notice: Notice, settings: NoticeMailSettings): Notic
         blocks: [
           { p: `Incident ${incident.id} is ${incident.status}.` },
           ...incidentBlocks(incident),
-          { facts: [['Opened', s.openedAt], ['Closed', s.closedAt ?? '—'], ['Time to contain', s.timeToContainMs === undefined ? 'nothing was contained' : duration(s.timeToContainMs)]] },
+          { facts: [['Opened', s.openedAt], ['Closed', s.closedAt ?? '—'], ['Time to contain', s.timeToContainMs === undefined ? 'nothing was contained' : durationText(s.timeToContainMs)]] },
           { list: 'Steps', items: s.steps.length ? s.steps.map((st) => `${st.id} (${st.action}): ${st.status}${st.summary ? ` — ${st.summary}` : ''}`) : ['none'] },
           { list: 'Decisions', items: s.decisions.length ? s.decisions.map((d) => `${d.at} ${d.person} (${d.channel}) ${d.decision} ${d.step}`) : ['none'] },
           { link: 'The post-mortem report', url: `${publicUrl}/v1/incidents/${encodeURIComponent(incident.id)}/report?format=html` },

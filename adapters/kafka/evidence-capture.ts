@@ -10,7 +10,7 @@ import { MANIFEST, writeManifest } from '../evidence/manifest.js';
 import { mergeParts } from '../evidence/merge-parts.js';
 import { sha256File } from '../evidence/sha256.js';
 import type { KafkaClient } from './client.js';
-import { groupOffsets, offsetRanges, topicRecords } from './evidence-metadata.js';
+import { exactRanges, groupOffsets, offsetRanges, topicRecords } from './evidence-metadata.js';
 import { readPartitions, type ReadProgress } from './read-partitions.js';
 
 export interface CaptureRequest { incidentId: string; step: string; input: ActionInput<'kafka.evidence.capture'> }
@@ -44,11 +44,16 @@ export async function captureEvidence(
     maxBytes: input.maxBytes === undefined ? undefined : byteSize(input.maxBytes),
     maxMessages: input.maxMessages,
   };
-  const topicNames = [...new Set(input.topics)];
+  const topicNames = [...new Set([...input.topics, ...input.ranges.map((r) => r.topic)])];
   await clearExceptCustody(dir);
 
   const topics = await topicRecords(deps.kafka, topicNames);
-  const ranges = await offsetRanges(deps.kafka, topics, new Date(input.from), input.to ? new Date(input.to) : undefined);
+  // Topics with exact ranges (what the brokers delivered) are captured by offset; the others by time.
+  const byOffset = new Set(input.ranges.map((r) => r.topic));
+  const ranges = [
+    ...await exactRanges(deps.kafka, input.ranges),
+    ...await offsetRanges(deps.kafka, topics.filter((t) => !byOffset.has(t.name)), new Date(input.from), input.to ? new Date(input.to) : undefined),
+  ].sort((a, b) => topicNames.indexOf(a.topic) - topicNames.indexOf(b.topic) || a.partition - b.partition);
   const groups = await groupOffsets(deps.kafka, topicNames);
 
   const partsDir = join(dir, '.parts');
@@ -61,7 +66,7 @@ export async function captureEvidence(
 
   const metadata = {
     incidentId: req.incidentId, step: req.step,
-    request: { topics: topicNames, from: input.from, to: input.to ?? null, ...limits, mask: input.mask },
+    request: { topics: topicNames, ranges: input.ranges, from: input.from, to: input.to ?? null, ...limits, mask: input.mask },
     topics,
     ranges: ranges.map((r) => ({ ...r, captured: reads.find((x) => x.topic === r.topic && x.partition === r.partition)?.messages ?? 0 })),
     groups,

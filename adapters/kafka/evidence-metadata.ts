@@ -3,6 +3,7 @@ import { ConfigResourceTypes } from './kafkajs-enums.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { KafkaClient } from './client.js';
 import type { PartitionRange } from './read-partitions.js';
+import type { OffsetRange } from '../../src/model/access-findings.js';
 
 export interface TopicRecord { name: string; partitions: { partition: number; replicas: number[] }[]; configs: Record<string, string | null> }
 export interface GroupOffsets { groupId: string; offsets: { topic: string; partition: number; offset: number }[] }
@@ -56,4 +57,28 @@ export async function offsetRanges(client: KafkaClient, topics: TopicRecord[], f
     }
   }
   return ranges;
+}
+
+/**
+ * Exact offsets, one read per partition: the partition's ranges become one span read from the first offset to the
+ * last, keeping only offsets inside a range. Offsets retention has deleted since, or never written, are left out.
+ */
+export async function exactRanges(client: KafkaClient, ranges: OffsetRange[]): Promise<PartitionRange[]> {
+  const out: PartitionRange[] = [];
+  for (const topic of [...new Set(ranges.map((r) => r.topic))].sort()) {
+    const bounds = await client.withAdmin(`finding offsets of ${topic}`, (a) => a.fetchTopicOffsets(topic));
+    const parts = [...new Set(ranges.filter((r) => r.topic === topic).map((r) => r.partition))].sort((a, b) => a - b);
+    for (const partition of parts) {
+      const b = bounds.find((x) => x.partition === partition);
+      const low = Number(b?.low ?? 0);
+      const high = Number(b?.high ?? 0);
+      const include = ranges.filter((r) => r.topic === topic && r.partition === partition)
+        .map((r) => [Math.max(r.from, low), Math.min(r.to, high)] as [number, number])
+        .filter(([from, to]) => to > from).sort((x, y) => x[0] - y[0]);
+      const start = include[0]?.[0] ?? low;
+      const end = Math.max(start, ...include.map(([, to]) => to));
+      out.push({ topic, partition, start, end, include });
+    }
+  }
+  return out;
 }

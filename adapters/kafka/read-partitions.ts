@@ -6,8 +6,8 @@ import { evidenceLine } from '../evidence/evidence-record.js';
 import type { ReadLimits } from '../evidence/merge-parts.js';
 import { mapKafkaError, type KafkaClient } from './client.js';
 
-/** Messages at offsets start (inclusive) to end (exclusive). */
-export interface PartitionRange { topic: string; partition: number; start: number; end: number }
+/** Messages at offsets start (inclusive) to end (exclusive); with `include`, only those inside one of its [from, to) spans. */
+export interface PartitionRange { topic: string; partition: number; start: number; end: number; include?: [number, number][] }
 /** `complete`: read to the end of the range; `limited`: a message in it was left out for the limits. */
 export interface PartitionRead extends PartitionRange { file: string; messages: number; bytes: number; complete: boolean; limited: boolean }
 export interface ReadProgress { messages: number; bytes: number; partitionsDone: number; partitions: number }
@@ -77,6 +77,7 @@ export async function readPartitions(
         for (const m of batch.messages) {
           const offset = Number(m.offset);
           if (offset < r.start || offset >= r.end) continue;
+          if (r.include && !r.include.some(([from, to]) => offset >= from && offset < to)) continue;
           if (reachedLimit(r)) { r.limited = true; break; }
           const line = evidenceLine({ ...m, topic: batch.topic, partition: batch.partition }, mask);
           text += line;
@@ -104,7 +105,7 @@ export async function readPartitions(
 }
 
 /** No group is left behind: the broker keeps an empty group around, so it is deleted (retried while it empties). */
-async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
+export async function deleteGroup(client: KafkaClient, groupId: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await client.withAdmin(`deleting consumer group ${groupId}`, (a) => a.deleteGroups([groupId]));

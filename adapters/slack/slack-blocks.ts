@@ -1,7 +1,7 @@
 // Slack messages for incident notices: the incident's first message, its thread updates, and the Block Kit approval card.
 import type { KnownBlock } from '@slack/web-api';
 import { describeChange } from '../../src/model/plan.js';
-import { duration } from '../../src/model/duration.js';
+import { durationText } from '../../src/model/duration.js';
 import type { ApprovalNotice, IncidentSummary, Notice, NoticeIncident, NoticePerson } from '../../src/model/notice.js';
 
 /** Slack's mrkdwn reserves &, < and >: everything from alerts and plans is escaped. */
@@ -78,7 +78,7 @@ export function approvalCard(i: NoticeIncident, a: ApprovalNotice, url: string):
 
 function summaryText(i: NoticeIncident, s: IncidentSummary): string {
   return [
-    `*Incident ${i.status}.*${s.timeToContainMs !== undefined ? ` Time to contain: ${duration(s.timeToContainMs)}.` : ''}`,
+    `*Incident ${i.status}.*${s.timeToContainMs !== undefined ? ` Time to contain: ${durationText(s.timeToContainMs)}.` : ''}`,
     ...s.steps.map((x) => `• \`${esc(x.id)}\` ${esc(x.status)}${x.summary ? `: ${esc(x.summary)}` : ''}`),
     ...s.decisions.map((d) => `• ${esc(d.person)} ${d.decision === 'approve' ? 'approved' : 'rejected'} \`${esc(d.step)}\` via ${esc(d.channel)}`),
   ].join('\n');

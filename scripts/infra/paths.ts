@@ -37,3 +37,12 @@ export function kafkaVersion(): string {
 export function kafkaHome(version: string): string {
   return join(infraPaths().cacheDir, `kafka-${version}`);
 }
+
+/**
+ * The dev brokers' access records as settings accessLog.files: their own request and authorizer files, or
+ * server.log and authorizer.log for brokers started before those existed ({broker}: the node id in node-<id>).
+ */
+export function devAccessLogFiles(): string[] {
+  const logs = join(infraPaths().runDir, 'kafka', 'node-{broker}', 'logs');
+  return ['kafka-request.log*', 'kafka-authorizer.log*', 'server.log*', 'authorizer.log*'].map((name) => join(logs, name));
+}

@@ -47,7 +47,8 @@ function infraEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => keep(k)));
 }
 
-export async function startDemoEngine(env: NodeJS.ProcessEnv, run: string, log: Logger): Promise<DemoEngine> {
+/** `accessLog`: the brokers' access-record files (settings accessLog.files); without them the answers come from group offsets. */
+export async function startDemoEngine(env: NodeJS.ProcessEnv, run: string, log: Logger, accessLog: string[] = []): Promise<DemoEngine> {
   const infra = infraEnv(env);
   if (!infra.KAFKA_BROKERS) throw new KafkaIrError('INVALID_CONFIG', NEEDS_KAFKA);
   const dir = mkdtempSync(join(tmpdir(), `kafka-ir-demo-${run}-`));
@@ -68,6 +69,7 @@ export async function startDemoEngine(env: NodeJS.ProcessEnv, run: string, log: 
     secretSink: { type: 'file', dir: secretsDir },
     authorizer: { superUsers: superUser, allowEveryoneIfNoAclFound: false },
     classifications: [{ topic: 'customers-*', label: 'pii' }],
+    ...(accessLog.length ? { accessLog: { files: accessLog } } : {}),
   }));
   const serviceToken = randomBytes(24).toString('base64url');
   const config = loadConfig({

@@ -30,7 +30,9 @@ function detail(step: StepView, planShown: boolean): string {
   switch (step.action) {
     case 'kafka.blastRadius': {
       const consumed = (out.consumed as { topic: string; messages: number }[]).map((c) => `${c.topic} (${c.messages})`).join(', ');
-      return `read: ${consumed || 'nothing seen'}; can read ${(out.readableTopics as string[]).length} topic(s)`;
+      const coverage = out.coverage as { basis: string; answer: string } | undefined;
+      const how = coverage ? ` [${coverage.answer}, from ${coverage.basis === 'records' ? 'the brokers\' records' : 'group offsets'}]` : '';
+      return `read: ${consumed || 'nothing seen'}${how}; can read ${(out.readableTopics as string[]).length} topic(s)`;
     }
     case 'kafka.evidence.capture': return `${String(out.messages)} message(s) captured to ${String(out.dir)}`;
     case 'kafka.access.verify': return `every broker answers: ${String(out.verdict)}`;

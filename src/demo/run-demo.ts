@@ -14,7 +14,7 @@ import { answersOf, backdoorsIn, renderAnswers, saveReport, type DemoAnswers } f
 import { approvers } from './approvers.js';
 import { startDemoEngine, type DemoEngine } from './demo-engine.js';
 import { progressView } from './progress-view.js';
-import { attack, plantBackdoor, retrying, scenario, setUpCompany, signInRefusal, STOLEN, type Attacker, type Scenario } from './scenario.js';
+import { attack, plantBackdoor, retrying, scenario, setUpCompany, signInRefusal, THROUGH_GROUP, WITHOUT_GROUP, type Attacker, type Scenario } from './scenario.js';
 import { waitFor, waitForStep } from './wait-for.js';
 
 export interface DemoOptions {
@@ -29,6 +29,8 @@ export interface DemoOptions {
   pauseMs?: [number, number];
   /** On Ctrl-C, abort (with rollback) what the demo opened before exiting: its worker is the only one on its task queue. */
   handleSignals?: boolean;
+  /** The brokers' access-record files (settings accessLog.files, {broker} in each path); none: answers from group offsets. */
+  accessLog?: string[];
 }
 
 export interface DemoResult {
@@ -72,7 +74,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
   const out = (options.json ? options.stderr : options.stdout) ?? process.stderr;
   const run = randomBytes(3).toString('hex');
   const story = scenario(run);
-  const demo = await startDemoEngine(env, run, createLogger({ level: env.LOG_LEVEL ?? 'error' }));
+  const demo = await startDemoEngine(env, run, createLogger({ level: env.LOG_LEVEL ?? 'error' }), options.accessLog);
   const kafka = new KafkaClient(demo.config.kafka, undefined, 8);
   const view = (id: string) => demo.view(id);
   const progress = progressView(out, view);
@@ -91,13 +93,17 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
   if (options.handleSignals) process.once('SIGINT', interrupted);
   try {
     progress.say(`kafka-ir is up at ${demo.engine.url} (Temporal ${demo.engine.temporalAddress}); demo files in ${demo.dir}`);
+    progress.say(options.accessLog?.length
+      ? `the answers will come from the brokers' access records: ${options.accessLog.join(', ')}`
+      : 'no access records given (--access-log): the answers come from committed group offsets, a lower bound blind to readers without a group');
     await setUpCompany(kafka, story);
     progress.say(`${story.erp} (the ERP) writes to ${Object.values(story.topics).join(', ')}; ${story.sergei} (a developer) may read them all; ${story.topics.customers} is classified pii`);
     const baseline = await saveBaseline(demo.evidenceDir, await readBaselineState(kafka));
     progress.say(`security baseline recorded: ${baseline.counts.acls} ACLs, ${baseline.counts.scramUsers} SCRAM users`);
     attacker = await attack(kafka, story);
-    void attacker.cutOff.then((why) => progress.say(`the attacker's consumer is cut off by the brokers: ${why}`));
-    progress.say(`03:02 — with ${story.sergei}'s leaked password an attacker reads ${STOLEN.map((t) => story.topics[t]).join(' and ')} (consumer group ${story.attackerGroup})`);
+    void attacker.cutOff.then((why) => progress.say(`the attacker is cut off by the brokers: ${why}`));
+    progress.say(`03:02 — with ${story.sergei}'s leaked password an attacker reads ${story.topics[THROUGH_GROUP]} through consumer group ${story.attackerGroup}, `
+      + `and ${story.topics[WITHOUT_GROUP]} by assignment: no group, nothing committed, invisible to group offsets`);
     await plantBackdoor(kafka, story);
     progress.say(`03:04 — the attacker plants a backdoor: SCRAM user ${story.backdoor} with ALLOW ALL on every topic`);
 
@@ -146,10 +152,9 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
       await abortOpen(demo, opened, 'rejected in the demo');
     }
     await progress.stop();
-    const exfiltration = await view(id);
-    const second = backdoorIncident ? await view(backdoorIncident) : undefined;
-    const reports = { exfiltration: await saveReport(demo, exfiltration), backdoor: second ? await saveReport(demo, second) : null };
-    const answers = answersOf(exfiltration, second, backdoor, reports, demo.secretsDir);
+    const exfiltration = await saveReport(demo, await view(id));
+    const second = backdoorIncident ? await saveReport(demo, await view(backdoorIncident)) : undefined;
+    const answers = answersOf(exfiltration.report, backdoorIncident ?? null, backdoor, { exfiltration: exfiltration.file, backdoor: second?.file ?? null }, demo.secretsDir);
     if (!options.json) (options.stdout ?? process.stdout).write(`${renderAnswers(answers, principal)}\n`);
     return { answers, story, demo };
   } catch (err) {
@@ -166,7 +171,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
 }
 
 /** The CLI's `demo` command: exit 0 when the story ran to the end. */
-export async function demoCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean; interactive?: boolean }): Promise<number> {
+export async function demoCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean; interactive?: boolean; accessLog?: string[] }): Promise<number> {
   const { answers } = await runDemo(env, { ...opts, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, handleSignals: true });
   if (opts.json) process.stdout.write(`${JSON.stringify(answers, null, 2)}\n`);
   return 0;

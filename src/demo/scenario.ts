@@ -1,8 +1,10 @@
 // The demo's story on the cluster: a company's topics and accounts, a stolen password used to read two topics, a planted backdoor.
 import { randomBytes } from 'node:crypto';
 import { createAcls } from '../../adapters/kafka/acls.js';
-import { kafkaJsClient, type KafkaClient } from '../../adapters/kafka/client.js';
+import { produceAs, signInRefusal as refusalOf } from '../../adapters/kafka/as-user.js';
+import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
+import { readThroughGroup, readWithoutGroup, type TopicReader } from '../../adapters/kafka/topic-readers.js';
 import type { KafkaSettings } from '../model/connections.js';
 import type { AclBinding, AclOperation } from '../model/acl.js';
 
@@ -14,8 +16,9 @@ export const BUSINESS = {
   manufacturing: ['WO-5001 press line 2: 300 housings', 'WO-5002 assembly: 150 gearboxes'],
 } as const;
 export type BusinessTopic = keyof typeof BUSINESS;
-/** What the attacker reads with the stolen password. */
-export const STOLEN: readonly BusinessTopic[] = ['purchasing', 'supply'];
+/** What the attacker reads with the stolen password: one topic through a consumer group that commits, one by assignment with no group. */
+export const THROUGH_GROUP: BusinessTopic = 'purchasing';
+export const WITHOUT_GROUP: BusinessTopic = 'supply';
 
 export interface Scenario {
   run: string;
@@ -77,16 +80,11 @@ export async function setUpCompany(kafka: KafkaClient, s: Scenario): Promise<voi
   ]);
   bindings.push(grant(`User:${s.sergei}`, 'group', `${s.sergei}-`, 'read', 'prefixed'));
   await createAcls(kafka, bindings, 'granting access');
-  const producer = kafkaJsClient(userSettings(kafka.settings, s.erp, s.passwords.erp), s.erp).producer();
-  try {
-    // KRaft brokers learn of new topics and grants asynchronously: the first sends may be refused. Each topic is
-    // retried on its own, so a topic already written is never written twice (the story counts its messages).
-    await retrying('the ERP connecting', () => producer.connect());
-    for (const t of Object.keys(BUSINESS) as BusinessTopic[]) {
-      await retrying(`the ERP writing ${s.topics[t]}`, () => producer.send({ topic: s.topics[t], messages: BUSINESS[t].map((value) => ({ value })) }));
-    }
-  } finally {
-    await producer.disconnect();
+  const erp = userSettings(kafka.settings, s.erp, s.passwords.erp);
+  // KRaft brokers learn of new topics and grants asynchronously: the first sends may be refused. Each topic is
+  // retried on its own, so a topic already written is never written twice (the story counts its messages).
+  for (const t of Object.keys(BUSINESS) as BusinessTopic[]) {
+    await retrying(`the ERP writing ${s.topics[t]}`, () => produceAs(erp, s.erp, s.topics[t], BUSINESS[t]));
   }
 }
 
@@ -96,38 +94,39 @@ export interface Attacker {
   stop(): Promise<void>;
 }
 
-/** Signs in with sergei's stolen password and reads the STOLEN topics through a consumer group, until offsets are committed. */
+/**
+ * Signs in with sergei's stolen password and reads THROUGH_GROUP with a consumer group, WITHOUT_GROUP by assignment
+ * (no group, nothing committed), until both are read and the group has committed; they keep polling until cut off.
+ */
 export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker> {
-  const topics = STOLEN.map((t) => s.topics[t]);
-  const expected = STOLEN.reduce((n, t) => n + BUSINESS[t].length, 0);
+  const [grouped, assigned] = [s.topics[THROUGH_GROUP], s.topics[WITHOUT_GROUP]];
+  const [inGroup, alone] = [BUSINESS[THROUGH_GROUP].length, BUSINESS[WITHOUT_GROUP].length];
   const stolen = userSettings(kafka.settings, s.sergei, s.passwords.sergei);
   return retrying('the attacker reading', async () => {
-    const consumer = kafkaJsClient(stolen, 'backup-tool').consumer({
-      groupId: s.attackerGroup, maxWaitTimeInMs: 200, retry: { retries: 3, restartOnFailure: async () => false },
-    });
-    let received = 0;
+    const readers: TopicReader[] = [];
     let crash: string | undefined;
-    const cutOff = new Promise<string>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => {
-      crash = payload.error.message;
-      resolve(crash);
-    }));
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({ eachMessage: async () => { received += 1; } });
-      await retrying('all messages read and committed', async () => {
+      const group = await readThroughGroup(stolen, 'backup-tool', s.attackerGroup, [grouped]);
+      readers.push(group);
+      const assign = await readWithoutGroup(stolen, 'backup-tool', assigned);
+      readers.push(assign);
+      for (const r of readers) void r.cutOff.then((why) => { crash ??= why; });
+      // Read means committed for the group, and asked past the last message for the assignment: what proves it to the brokers.
+      await retrying('all messages read, the group\'s committed', async () => {
         if (crash) return;
-        const offsets = await kafka.withAdmin('reading the attacker\'s offsets', (a) => a.fetchOffsets({ groupId: s.attackerGroup, topics }));
+        const offsets = await kafka.withAdmin('reading the attacker\'s offsets', (a) => a.fetchOffsets({ groupId: s.attackerGroup, topics: [grouped] }));
         const committed = offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-        if (received < expected || committed < expected) throw new Error(`${received} read, ${committed} committed of ${expected}`);
+        if (group.received() < inGroup || committed < inGroup || assign.received() < alone || !assign.caughtUp()) {
+          throw new Error(`${group.received()} read and ${committed} committed of ${inGroup} through the group, ${assign.received()} of ${alone} without`);
+        }
       }, 20_000);
       // A broker that has not learnt the grants yet refuses the first fetch: that is set-up, so start again.
       if (crash) throw new Error(`refused while starting: ${crash}`);
     } catch (err) {
-      await consumer.disconnect();
+      await Promise.all(readers.map((r) => r.stop().catch(() => undefined)));
       throw err;
     }
-    return { cutOff, stop: () => consumer.disconnect() };
+    return { cutOff: Promise.race(readers.map((r) => r.cutOff)), stop: async () => { await Promise.all(readers.map((r) => r.stop())); } };
   }, 45_000);
 }
 
@@ -138,15 +137,6 @@ export async function plantBackdoor(kafka: KafkaClient, s: Scenario): Promise<vo
 }
 
 /** Undefined once `user` signs in and sees `topic`'s metadata; otherwise the broker's refusal. */
-export async function signInRefusal(admin: KafkaSettings, user: string, password: string, topic: string): Promise<string | undefined> {
-  const client = kafkaJsClient(userSettings(admin, user, password), `${user}-check`, undefined, 0).admin();
-  try {
-    await client.connect();
-    await client.fetchTopicMetadata({ topics: [topic] });
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  } finally {
-    await client.disconnect().catch(() => {});
-  }
+export function signInRefusal(admin: KafkaSettings, user: string, password: string, topic: string): Promise<string | undefined> {
+  return refusalOf(userSettings(admin, user, password), `${user}-check`, topic);
 }

@@ -73,3 +73,26 @@ export function diffBaselines(ref: string, before: BaselineState, after: Baselin
     changed: { scramUsers: users.changed, quotas: quotas.changed, configs: configs.changed },
   };
 }
+
+export const BackdoorFindings = z.object({
+  /** SCRAM users that appeared since the baseline, each with the ALLOW bindings its principal gained. */
+  users: z.array(z.object({ user: z.string(), grants: z.array(AclBinding) })),
+  /** ALLOW bindings added for principals that are not among those new users. */
+  allows: z.array(AclBinding),
+  /** Every other difference: removed bindings or users, changed credentials, quotas and configs. */
+  otherChanges: z.number().int().nonnegative(),
+});
+export type BackdoorFindings = z.infer<typeof BackdoorFindings>;
+
+/** What a diff shows an intruder may have left behind: a way back in is a new account, a new grant, or both. */
+export function backdoorFindings(diff: BaselineDiff): BackdoorFindings {
+  const allows = diff.added.acls.filter((b) => b.permission === 'allow');
+  const users = diff.added.scramUsers.map((u) => ({ user: u.user, grants: allows.filter((b) => b.principal === `User:${u.user}`) }));
+  const newPrincipals = new Set(users.map((u) => `User:${u.user}`));
+  const count = (o: Record<string, unknown[]>) => Object.values(o).reduce((n, list) => n + list.length, 0);
+  return {
+    users,
+    allows: allows.filter((b) => !newPrincipals.has(b.principal)),
+    otherChanges: count(diff.removed) + count(diff.changed) + diff.added.quotas.length + diff.added.configs.length + diff.added.acls.length - allows.length,
+  };
+}

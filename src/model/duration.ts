@@ -1,4 +1,4 @@
-// Durations as runbooks write them ("90s", "15m", "24h", "1d"), parsed to milliseconds; and milliseconds as people read them.
+// Durations as runbooks write them ("90s", "15m", "24h", "1d"), parsed to milliseconds.
 import { z } from 'zod';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -13,8 +13,8 @@ export function durationMs(text: string): number {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-/** Milliseconds as reports and notices show them ("850 ms", "42 s", "15 min", "2.5 h"); null is "—". */
-export const duration = (ms: number | null): string => {
+/** Milliseconds as people read them in reports and notices ("850 ms", "42 s", "15 min", "3.5 h"); null: never happened. */
+export const durationText = (ms: number | null): string => {
   if (ms === null) return '—';
   if (ms < 1000) return `${ms} ms`;
   const s = Math.round(ms / 1000);

@@ -24,10 +24,16 @@ export function noticePeople(roster: Roster, handles: readonly string[]): Notice
 function findings(view: IncidentView): string[] {
   return view.steps.flatMap((s) => {
     if (s.action !== 'kafka.blastRadius' || s.status !== 'done') return [];
-    const b = s.output as { principal?: string; readableTopics?: string[]; readTopics?: string[]; classified?: { topic: string; label: string; status: string }[] };
-    const classified = (b.classified ?? []).map((c) => `${c.topic} (${c.label}, ${c.status === 'read' ? 'read' : 'at risk'})`);
+    const b = s.output as {
+      principal?: string; readableTopics?: string[]; readTopics?: string[]; classified?: { topic: string; label: string; status: string }[];
+      coverage?: { basis: string; answer: string };
+    };
+    const status: Record<string, string> = { read: 'read', atRisk: 'at risk', notSeen: 'not seen' };
+    const classified = (b.classified ?? []).map((c) => `${c.topic} (${c.label}, ${status[c.status] ?? c.status})`);
+    const none = b.coverage?.basis === 'records' ? 'none in the brokers\' records' : 'none that left offsets';
+    const basis = b.coverage ? ` (${b.coverage.basis === 'records' ? 'access records' : 'group offsets'}, ${b.coverage.answer})` : '';
     return [
-      `Blast radius of ${b.principal ?? view.subject}: can read ${b.readableTopics?.length ?? 0} topic(s), read ${(b.readTopics ?? []).join(', ') || 'none that left offsets'}`,
+      `Blast radius of ${b.principal ?? view.subject}: can read ${b.readableTopics?.length ?? 0} topic(s), read ${(b.readTopics ?? []).join(', ') || none}${basis}`,
       ...(classified.length ? [`Classified data: ${classified.join(', ')}`] : []),
     ];
   });

@@ -1,6 +1,7 @@
 // Structured settings from the KAFKA_IR_CONFIG YAML file: what an operator tunes beyond environment variables.
 import { z } from 'zod';
 import { Duration } from './duration.js';
+import { AccessLogSettings } from './access-log-settings.js';
 
 export const TopicClassification = z.strictObject({
   /** A literal topic name, or a prefix ending in "*". */
@@ -59,6 +60,8 @@ export const Settings = z.strictObject({
   }).default({ superUsers: [] }),
   alertmanager: AlertMapping.optional(),
   intake: IntakeTopic.optional(),
+  /** The brokers' request and authorizer logs: who read what, exactly (docs/access-records.md). Off when absent. */
+  accessLog: AccessLogSettings.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

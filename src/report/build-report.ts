@@ -5,6 +5,8 @@ import { historyFacts, type HistoryFacts } from './history-facts.js';
 import type { DecodedHistory } from './decode-history.js';
 import { IncidentReport, type ReportAction, type ReportEvent } from './incident-report.js';
 import { reportActions, reportApprovals } from './report-actions.js';
+import { lastOutput, reportAnswers } from './report-answers.js';
+import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
@@ -87,20 +89,23 @@ export function buildReport(view: IncidentView, history: DecodedHistory | undefi
   // A stable sort: at equal times what people did comes first, since the workflow acted on it in that same task.
   const timeline = [...(facts ? peopleEvents(facts) : []), ...fromView, ...actionEvents(actions)].sort((a, b) => a.at.localeCompare(b.at));
   const outputOf = (action: string) => view.steps.filter((s) => s.action === action && s.output !== undefined);
-  const blast = outputOf('kafka.blastRadius').map((s) => BlastRadius.safeParse(s.output)).find((p) => p.success);
+  const blast = lastOutput(view, 'kafka.blastRadius', (x) => BlastRadius.safeParse(x));
+  const metrics = reportMetrics(view, actions, approvals);
   const evidence = outputOf('kafka.evidence.capture').flatMap((s) => {
     const parsed = EvidenceCapture.safeParse(s.output);
     return parsed.success ? [{ step: s.id, ...parsed.data }] : [];
   });
   return IncidentReport.parse({
-    reportVersion: 1,
+    reportVersion: 2,
     generatedAt: generatedAt.toISOString(),
     builtFrom: facts ? 'history' : 'view',
     incident: {
       id: view.id, runbook: view.runbook, subject: view.subject, severity: view.severity, status: view.status, phase: view.phase,
       dryRun: view.dryRun, openedAt: view.openedAt, ...(view.closedAt ? { closedAt: view.closedAt } : {}), alerts: view.alerts,
     },
-    metrics: reportMetrics(view, actions, approvals),
+    answers: reportAnswers(view, metrics),
+    flow: reportFlow(view, facts?.input),
+    metrics,
     timeline,
     approvals,
     actions,

@@ -1,8 +1,11 @@
 // The post-mortem report (DESIGN §1): one zod schema, the source of schema/report.schema.json and of every rendering.
 import { z } from 'zod';
 import { Severity } from '../model/alert.js';
+import { BackdoorFindings } from '../model/baseline.js';
+import { CoverageGap, DeliveredRange } from '../model/access-findings.js';
 import { BlastRadius, EvidenceFile } from '../model/actions/forensics.js';
-import { IncidentStatus } from '../model/incident.js';
+import { IncidentStatus, StepStatus } from '../model/incident.js';
+import { Phase } from '../model/runbook.js';
 import { Change } from '../model/plan.js';
 
 const At = z.string().describe('ISO 8601 time');
@@ -77,10 +80,79 @@ export const EvidenceRecord = z.object({
   step: z.string(), dir: z.string(), files: z.array(EvidenceFile), manifestSha256: z.string(), custodyHead: z.string(), truncated: z.boolean(), messages: z.number(),
 });
 
+export const FlowStep = z.object({
+  id: z.string(),
+  action: z.string().describe('the action, or undo:<step> for a step that lifts an earlier one'),
+  kind: z.enum(['read', 'change', 'undo']),
+  status: StepStatus.describe('pending: never reached'),
+  approval: z.object({ quorum: z.number().int().positive() }).optional(),
+});
+export type FlowStep = z.infer<typeof FlowStep>;
+
+export const FlowPhase = z.object({
+  phase: Phase,
+  entered: z.boolean(),
+  /** In order; a parallel group's steps run at once and the phase moves on when all are over. */
+  items: z.array(z.object({ parallel: z.boolean(), steps: z.array(FlowStep) })),
+  /** A process gate the phase waits at: a verified containment before eradication, the lessons record before close. */
+  gate: z.object({ kind: z.enum(['verified', 'lessons']), forced: z.boolean() }).optional(),
+});
+export type FlowPhase = z.infer<typeof FlowPhase>;
+
+/** The runbook's statechart and the path this incident took through it. */
+export const ReportFlow = z.object({
+  from: z.enum(['runbook', 'view']).describe('runbook: the pinned runbook (parallel groups and gates known); view: the steps as the view lists them'),
+  phases: z.array(FlowPhase),
+  end: IncidentStatus.describe('open: still running'),
+  lastPhase: Phase.optional().describe('the last phase entered: where an abort left from'),
+});
+export type ReportFlow = z.infer<typeof ReportFlow>;
+
+/** One topic in the answers: what the brokers delivered (basis records), or what its own groups committed (basis offsets). */
+export const AnsweredRead = z.object({
+  topic: z.string().describe('the topic, or "topic id <id>" when no source could name it'),
+  messages: z.object({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().nullable().describe('null: no upper bound known (basis offsets)') }),
+  /** Empty on basis offsets: committed offsets say how far, not which offsets were delivered. */
+  ranges: z.array(DeliveredRange),
+  clientIds: z.array(z.string()),
+  hosts: z.array(z.string()),
+  groups: z.array(z.string()),
+});
+export type AnsweredRead = z.infer<typeof AnsweredRead>;
+
+/** The questions asked first, answered from whichever steps ran kafka.blastRadius and kafka.baseline.diff. */
+export const ReportAnswers = z.object({
+  /** The step that measured what the principal did; null when no such step ran to the end. */
+  blastRadius: z.object({ step: z.string(), principal: z.string() }).nullable(),
+  topicsRead: z.array(AnsweredRead),
+  coverage: z.object({
+    answer: z.enum(['exact', 'estimate', 'unknown']),
+    basis: z.enum(['records', 'offsets']).nullable(),
+    window: z.object({ from: At, to: At }).nullable(),
+    /** Spans the records do not cover, and why: what keeps the answer from being exact. */
+    missing: z.array(CoverageGap),
+    /** What else limits the answer, in words (an offsets estimate's caveat; no blast radius at all). */
+    note: z.string().nullable(),
+  }),
+  classified: z.object({
+    answer: z.enum(['yes', 'not seen', 'at risk', 'unknown']),
+    topics: z.array(z.object({ topic: z.string(), label: z.string() })),
+    because: z.string(),
+  }),
+  written: z.array(z.object({ topic: z.string(), requests: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() })),
+  denied: z.array(z.object({ operation: z.string(), resource: z.string(), request: z.string(), count: z.number().int().nonnegative() })),
+  /** Groups it may use that others may use too: what they consumed is charged to no one. */
+  sharedGroups: z.array(z.object({ group: z.string(), sharedWith: z.array(z.string()) })),
+  /** From the step that ran kafka.baseline.diff; null when none ran to the end. */
+  backdoors: BackdoorFindings.extend({ step: z.string(), baseline: z.string() }).nullable(),
+  timeToContainMs: Ms.describe('as metrics.timeToContainMs'),
+});
+export type ReportAnswers = z.infer<typeof ReportAnswers>;
+
 export const Note = z.object({ at: At, person: z.string(), channel: z.string(), text: z.string() });
 
 export const IncidentReport = z.object({
-  reportVersion: z.literal(1),
+  reportVersion: z.literal(2),
   generatedAt: At,
   /** history: built from the decoded workflow history plus the final view; view: the history was unavailable. */
   builtFrom: z.enum(['history', 'view']),
@@ -96,6 +168,8 @@ export const IncidentReport = z.object({
     closedAt: At.optional(),
     alerts: z.number().int().nonnegative(),
   }),
+  answers: ReportAnswers,
+  flow: ReportFlow,
   metrics: ReportMetrics,
   timeline: z.array(ReportEvent),
   approvals: z.array(ReportApproval),

@@ -1,15 +1,14 @@
 // End to end: an alert from a real Alertmanager runs a whole incident, its evidence arrives in the HEC stand-in, and
 // the HTML report, rendered by Chromium, shows what happened, who decided and how long each phase took.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentId } from '../../src/model/incident.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager.js';
+import { renderedDom } from '../support/chromium.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
 import { startHecStandIn, type HecStandIn } from '../support/hec-stand-in.js';
 import { infra, unique } from '../support/infra.js';
@@ -72,9 +71,7 @@ describe('alert → incident → SIEM → report', () => {
     expect(res.status).toBe(200);
     const page = join(dir, 'report.html');
     await writeFile(page, await res.text());
-    const { stdout: dom } = await promisify(execFile)('/usr/bin/chromium', [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--user-data-dir=${dir}/profile`, '--dump-dom', `file://${page}`,
-    ], { timeout: 90_000, maxBuffer: 10 * 1024 * 1024 });
+    const dom = await renderedDom(page);
     expect(dom).toContain(`${principal} reads ${topic}`); // what happened: the alert
     expect(dom).toContain('<td>alice (api)</td>'); // who decided
     for (const phase of ['detection', 'containment']) expect(dom).toMatch(new RegExp(`phase ${phase}<b>[^<]+</b>`)); // how long each phase took

@@ -1,4 +1,4 @@
-// `kafka-ir demo` on the real cluster and the test Temporal: its answers against the story's known truth, checked with kcat and ConfigCommand.
+// `kafka-ir demo` on the real cluster and the test Temporal: its answers against the story's known truth, checked with kcat and Kafka's own tools.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,6 +9,9 @@ import { eventually } from '../support/engine.js';
 import { engineEnv } from '../support/infra.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { kcatConsume } from '../support/kcat.js';
+import { devAccessLogFiles } from '../support/access-log.js';
+import { renderedDom, screenshot } from '../support/chromium.js';
+import { countColour } from '../support/png.js';
 
 function capture() {
   const chunks: string[] = [];
@@ -17,22 +20,45 @@ function capture() {
 }
 
 describe('kafka-ir demo', () => {
-  it('tells the story end to end and answers with the truth: what was read, no classified data, the backdoor, time to contain', async () => {
+  it('tells the story end to end and answers with the truth: both topics read (through a group and without one) with their exact offsets, the coverage behind them, classified data not read, the backdoor, time to contain', async () => {
+    const began = Date.now();
     const stdout = capture();
     const stderr = capture();
-    const { answers, story, demo } = await runDemo(engineEnv(), { json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300] });
+    const { answers, story, demo } = await runDemo(engineEnv(), {
+      json: true, stdout: stdout.stream, stderr: stderr.stream, pauseMs: [100, 300], accessLog: devAccessLogFiles(),
+    });
 
     // --json: nothing but the answers belongs on stdout (the command prints them); progress went to stderr.
     expect(stdout.text()).toBe('');
     expect(stderr.text()).toMatch(/\[exfiltration\]\s+deny: done/);
     expect(stderr.text()).toMatch(/\[backdoor\]\s+delete-credentials: done/);
 
+    // The truth, by Kafka's own tools: each topic holds the ERP's messages; only the group's topic has a committed offset.
+    const endOffset = (topic: string) => Number(/:0:(\d+)/.exec(kafkaTool('org.apache.kafka.tools.GetOffsetShell', ['--topic', topic, '--time', '-1']))![1]);
+    expect(endOffset(story.topics.purchasing)).toBe(BUSINESS.purchasing.length);
+    expect(endOffset(story.topics.supply)).toBe(BUSINESS.supply.length);
+    const groupOffsets = kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--describe', '--group', story.attackerGroup, '--offsets']);
+    expect(groupOffsets).toContain(story.topics.purchasing);
+    expect(groupOffsets).not.toContain(story.topics.supply);
+
+    // The brokers' records name both topics, the reader with no group included, with every offset it was sent.
+    const read = (topic: string, messages: number, groups: string[]) => expect.objectContaining({
+      topic, messages: { atLeast: messages, atMost: messages }, groups,
+      ranges: [expect.objectContaining({ partition: 0, from: 0, provenTo: messages, possibleTo: messages })],
+    });
     expect(answers.topicsRead).toEqual([
-      { topic: story.topics.purchasing, messages: BUSINESS.purchasing.length },
-      { topic: story.topics.supply, messages: BUSINESS.supply.length },
+      read(story.topics.purchasing, BUSINESS.purchasing.length, [story.attackerGroup]),
+      read(story.topics.supply, BUSINESS.supply.length, []),
     ]);
-    expect(answers.classifiedDataTouched).toBe(false);
-    expect(answers.classifiedAtRisk).toEqual([{ topic: story.topics.customers, label: 'pii' }]);
+    // The runbook looks back 24 h; the records reach back to when the brokers began writing them. Whatever they miss
+    // ends before this story began, so nothing of it escaped them.
+    expect(answers.coverage.basis).toBe('records');
+    expect(answers.coverage.answer === 'exact').toBe(answers.coverage.missing.length === 0);
+    for (const gap of answers.coverage.missing) expect(Date.parse(gap.to)).toBeLessThan(began);
+    // customers is readable and was not read: "not seen" when the records cover the whole window, else "at risk", never "yes".
+    expect(answers.classifiedDataTouched).toEqual(answers.coverage.answer === 'exact'
+      ? expect.objectContaining({ answer: 'not seen', topics: [] })
+      : expect.objectContaining({ answer: 'at risk', topics: [{ topic: story.topics.customers, label: 'pii' }] }));
     expect(answers.backdoor).toBe(story.backdoor);
     expect(answers.timeToContainSeconds).toBeGreaterThan(0);
     expect(answers.incidents.backdoor).toMatch(/^ir-unauthorized-access-/);
@@ -42,6 +68,18 @@ describe('kafka-ir demo', () => {
       expect(file.startsWith(demo.dir)).toBe(true);
       expect(readFileSync(file, 'utf8')).toMatch(/closed/);
     }
+    // The post-mortem opens with the same answers, and its HTML draws the offsets read.
+    const md = readFileSync(answers.reports.exfiltration, 'utf8');
+    expect(md.indexOf('## The answers')).toBeLessThan(md.indexOf('## Metrics'));
+    expect(md).toContain(`| ${story.topics.supply} | ${BUSINESS.supply.length} | p0 0–${BUSINESS.supply.length - 1} |`);
+    const page = answers.reports.exfiltration.replace(/\.md$/, '.html');
+    const dom = await renderedDom(page);
+    expect(dom.indexOf('<h2>The answers</h2>')).toBeLessThan(dom.indexOf('<h2>Metrics</h2>'));
+    const offsets = /<svg class="offsets-chart"[\s\S]*?<\/svg>/.exec(dom)![0];
+    expect([...offsets.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([story.topics.purchasing, story.topics.supply]);
+    // Each topic's one partition was read to its end: the proven bar spans the whole partition, drawn in a colour nothing else uses.
+    expect(offsets.match(/<rect class="proven"/g)).toHaveLength(2);
+    expect(countColour(await screenshot(page, 1400), '#a40e26')).toBeGreaterThan(2 * 8_000);
 
     // The backdoor is gone: no SCRAM credential left (Kafka's ConfigCommand), and its password opens nothing.
     expect(kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'users', '--entity-name', story.backdoor])).not.toMatch(/SCRAM/);

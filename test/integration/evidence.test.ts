@@ -134,6 +134,25 @@ describe('kafka.evidence.capture', () => {
     expect(beats.length).toBeGreaterThan(0);
   });
 
+  it('captures exact offset ranges (a blast radius\'s delivered ranges): only those offsets, the rest of the request by time', async () => {
+    // T partition 0 holds offsets 0–2, partition 1 offsets 0–2; a range past the end is cut to what exists.
+    const exact = await acts.captureEvidence(request('capture-exact', {
+      ranges: [{ topic: T, partition: 0, from: 0, to: 1 }, { topic: T, partition: 0, from: 2, to: 3 }, { topic: T, partition: 1, from: 1, to: 99 }],
+    }));
+    const lines = await ndjson(join(exact.dir, `${T}.ndjson`));
+    expect(lines.map((l) => `${l.partition}/${l.offset}`)).toEqual(['0/0', '0/2', '1/1', '1/2']);
+    expect(lines.map((l) => [l.partition, l.offset, l.timestamp]))
+      .toEqual([...kcatRecords(T, 0, 0, 3).filter((r) => r.offset !== 1), ...kcatRecords(T, 1, 1, 2)].map((r) => [r.partition, r.offset, r.timestamp]));
+    // U has no ranges: it is still captured by time.
+    expect((await ndjson(join(exact.dir, `${U}.ndjson`))).map((l) => l.value)).toEqual(['audit-1', 'audit-2']);
+    const metadata = JSON.parse(await readFile(join(exact.dir, 'metadata.json'), 'utf8'));
+    expect(metadata.request.ranges).toHaveLength(3);
+    expect(metadata.ranges.filter((r: { topic: string }) => r.topic === T)).toEqual([
+      { topic: T, partition: 0, start: 0, end: 3, include: [[0, 1], [2, 3]], captured: 2 },
+      { topic: T, partition: 1, start: 1, end: 3, include: [[1, 3]], captured: 2 },
+    ]);
+  });
+
   it('leaves no consumer group behind', async () => {
     expect((await evidenceGroups()).filter((g) => !groupsBefore.includes(g))).toEqual([]);
   });
@@ -194,7 +213,7 @@ describe('kafka.evidence.capture of a range that takes many fetches', () => {
     // Were a batch read twice, the capture would grow without end: stop it at the first message too many.
     const runaway = new AbortController();
     try {
-      const wide = await captureEvidence({ kafka, evidenceDir: dir }, { incidentId, step: 'capture-wide', input: { topics: [W], from: new Date(0).toISOString(), mask: [] } },
+      const wide = await captureEvidence({ kafka, evidenceDir: dir }, { incidentId, step: 'capture-wide', input: { topics: [W], from: new Date(0).toISOString(), mask: [], ranges: [] } },
         (p) => { if (p.messages > 3000) runaway.abort(new Error(`read ${p.messages} messages of 3000`)); }, runaway.signal);
       expect(wide).toMatchObject({ truncated: false, messages: 3000 });
       const offsets = (await ndjson(join(wide.dir, `${W}.ndjson`))).map((l) => l.offset);

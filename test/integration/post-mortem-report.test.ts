@@ -1,20 +1,21 @@
 // Post-mortems from real incidents: the report names who approved and when, times the actions, renders in Chromium,
 // and outlives the workflow through the archive written at close; /metrics counts what the intake did.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { verifyCustody } from '../../adapters/evidence/custody-log.js';
 import { sha256Of } from '../../adapters/evidence/sha256.js';
 import { parseIncidentId } from '../../src/model/incident.js';
+import { durationText } from '../../src/model/duration.js';
 import { IncidentReport } from '../../src/report/incident-report.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 import { admin } from '../support/kafka.js';
 import { token } from '../support/people.js';
+import { renderedDom, screenshot } from '../support/chromium.js';
+import { countColour } from '../support/png.js';
 
 let engine: TestEngine;
 let evidenceDir: string;
@@ -104,33 +105,59 @@ describe('the post-mortem report', () => {
     expect(keysOf(r).filter((k) => /password|secret|token/i.test(k))).toEqual([]);
   });
 
-  it('renders Markdown and one self-contained HTML page that Chromium displays with the timeline', async () => {
+  it('renders Markdown and one self-contained HTML page that opens with the answers and that Chromium draws, pictures included', async () => {
     const md = await raw(`/v1/incidents/${approvedId}/report?format=md`, 'alice');
     expect(md.status).toBe(200);
     expect(md.type).toContain('text/markdown');
     expect(md.text).toContain('Runbook **approve-deny** v1');
     expect(md.text).toMatch(/\| vote \| deny \| alice \(api\) \| alice voted approve via api \|/);
+    expect(md.text.split('\n').filter((l) => l.startsWith('## ')).slice(0, 3)).toEqual(['## The answers', '## Metrics', '## Timeline']);
+    const r = await report(approvedId);
+    // No forensic step in this runbook: the answers say what was not looked at, and the containment's time.
+    expect(r.answers).toMatchObject({ blastRadius: null, topicsRead: [], backdoors: null, classified: { answer: 'unknown' }, timeToContainMs: r.metrics.timeToContainMs });
+    expect(md.text).toContain(`| Time to contain | ${durationText(r.metrics.timeToContainMs)} |`);
 
     const html = await raw(`/v1/incidents/${approvedId}/report?format=html`);
     expect(html.type).toContain('text/html');
     expect(html.text).toContain('@media print');
-    expect(html.text).not.toMatch(/<(script|link|img)\b|src=|href=/i); // nothing external
+    expect(html.text).not.toMatch(/<(script|link|img|image|foreignObject)\b|src=|href=|url\((?!#)/i); // nothing external
     const dir = await mkdtemp(join(tmpdir(), 'kafka-ir-html-'));
     try {
-      await writeFile(join(dir, 'report.html'), html.text);
-      const { stdout } = await promisify(execFile)('/usr/bin/chromium', [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--user-data-dir=${dir}/profile`, '--dump-dom', `file://${dir}/report.html`,
-      ], { timeout: 90_000, maxBuffer: 10 * 1024 * 1024 });
+      const page = join(dir, 'report.html');
+      await writeFile(page, html.text);
+      const stdout = await renderedDom(page);
       const rows = [...stdout.matchAll(/<table class="timeline">[\s\S]*?<\/table>/g)][0]![0].match(/<tr>/g)!;
       expect(rows).toHaveLength(1 + 14); // header + the fourteen events
       expect(stdout).toContain('<td>alice (api)</td>');
       expect(stdout).toContain('<td>bob (api)</td>');
+
+      // The answers first, then the numbers, then the pictures of the path and the clock, then the table of events.
+      const order = ['<h2>The answers</h2>', '<h2>Metrics</h2>', '<svg class="statechart"', '<svg class="timeline-chart"', '<table class="timeline">'].map((s) => stdout.indexOf(s));
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      expect(stdout).toContain(`<dt>Time to contain</dt><dd>${durationText(r.metrics.timeToContainMs)}</dd>`);
+      // The statechart: every phase entered, deny done with its approval, the incident closed.
+      expect(stdout.match(/<g class="phase entered">/g)).toHaveLength(6);
+      expect(stdout).toContain('<g class="step done"><title>deny: kafka.acl.deny — done · approval by 2</title>');
+      expect(stdout).toContain('<g class="final closed reached">');
+      // The timeline: the wait for approval, alice's and bob's votes, carol's refusal.
+      const chart = /<svg class="timeline-chart"[\s\S]*?<\/svg>/.exec(stdout)![0];
+      expect(chart.match(/<path class="vote approve"/g)).toHaveLength(2);
+      expect(chart.match(/<path class="refusal"/g)).toHaveLength(1);
+      expect(chart).toContain('<g class="wait">');
+
+      // And Chromium really drew them: colours only those pictures use cover the screenshot where they are.
+      const pixels = await screenshot(page, 2200);
+      expect(countColour(pixels, '#f6fbff')).toBeGreaterThan(6 * 5_000); // the six entered phases of the statechart
+      expect(countColour(pixels, '#dafbe1')).toBeGreaterThan(3_000); // the done step (and the small "closed" badge)
+      expect(countColour(pixels, '#953800')).toBeGreaterThan(5_000); // the containment span on the timeline
+      expect(countColour(pixels, '#eac54f')).toBeGreaterThan(500); // the approval wait
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
     expect((await raw(`/v1/incidents/${approvedId}/report?format=pdf`)).status).toBe(400);
     expect((await raw(`/v1/incidents/ir-approve-deny-0123456789abcdef-01234567/report`)).status).toBe(404);
-  }, 120_000);
+  }, 180_000);
 
   it('is archived at close with the decoded history, chained in a custody log, and served after the workflow is gone', async () => {
     const dir = join(evidenceDir, approvedId, 'archive');

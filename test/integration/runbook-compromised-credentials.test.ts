@@ -13,7 +13,7 @@ import { token } from '../support/people.js';
 
 let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
 const kafka = admin();
-beforeAll(async () => { engine = await startBuiltinEngine(); });
+beforeAll(async () => { engine = await startBuiltinEngine({ accessLog: true }); });
 const opened: string[] = [];
 afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); await kafka.close(); });
 
@@ -26,7 +26,7 @@ const reads = (user: string, password: string, topic: string) =>
   eventually(async () => (kcatConsume(user, password, topic).stdout.includes('t-2') ? true : undefined), 30_000, `${user} to read ${topic}`);
 
 describe('compromised-credentials', () => {
-  it('denies, verifies, rotates into the sink, lifts the deny and lets the service back in with the new password only', async () => {
+  it('records what the credential read and captures exactly that, denies, verifies, rotates into the sink, lifts the deny and lets the service back in with the new password only', async () => {
     const user = unique('billing');
     const topic = unique('invoices');
     const principal = `User:${user}`;
@@ -46,6 +46,14 @@ describe('compromised-credentials', () => {
     expect(res.body.incidents[0]).toMatchObject({ runbook: 'compromised-credentials', status: 'started' });
 
     await engine.waitForStep(id, 'deny', 'awaiting_approval');
+    // kcat read without a group: only the brokers' records show it, and the evidence is what they delivered.
+    const blast = (await engine.stepOf(id, 'blast-radius')).output;
+    expect(blast.coverage.basis).toBe('records');
+    expect(blast.readTopics).toEqual([topic]);
+    expect(blast.ranges).toEqual([{ topic, partition: 0, from: 0, to: 2 }]);
+    const evidence = (await engine.stepOf(id, 'evidence')).output;
+    const captured = readFileSync(join(evidence.dir, `${topic}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).value);
+    expect(captured).toEqual(['t-1', 't-2']);
     const deny = await engine.stepOf(id, 'deny');
     expect(deny.approvals).toMatchObject({ quorum: 1, votes: [] });
     expect(deny.approvals.waitingOn).toEqual(expect.arrayContaining(['alice', 'bob']));
@@ -88,12 +96,12 @@ describe('compromised-credentials', () => {
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'billing password lived in a chat channel; moved to the vault', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
     const closed = await engine.closed(id);
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
+      'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
     ]);
     expect(closed.timeline.filter((e: { type: string }) => e.type === 'decision').map((e: { step: string; person: string }) => `${e.step}:${e.person}`))
       .toEqual(['deny:bob', 'rotate:bob', 'restore-access:alice']);
     expect(closed.timeline.filter((e: { type: string }) => e.type === 'phase').map((e: { phase: string }) => e.phase))
-      .toEqual(expect.arrayContaining(['containment', 'eradication', 'recovery', 'lessons']));
+      .toEqual(expect.arrayContaining(['detection', 'containment', 'eradication', 'recovery', 'lessons']));
   });
 
   it('rehearses in a dry run: plans the deny and the rotation, says why the access check is skipped, and changes nothing', async () => {

@@ -1,11 +1,13 @@
-// An engine running the built-in runbooks (runbooks/*.yaml) with the test roster and a file secret sink.
+// An engine running the built-in runbooks (runbooks/*.yaml) with the test roster, a file secret sink and, if asked, the brokers' access records.
 import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { devAccessLogFiles } from './access-log.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { token } from './people.js';
 
-export async function startBuiltinEngine(): Promise<TestEngine & { secrets: string; evidence: string }> {
+/** `accessLog`: read the dev brokers' access records (else blast radius falls back to group offsets). */
+export async function startBuiltinEngine(options: { accessLog?: boolean } = {}): Promise<TestEngine & { secrets: string; evidence: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-builtin-'));
   const runbooks = join(dir, 'runbooks');
   cpSync('runbooks', runbooks, { recursive: true, filter: (src) => !src.endsWith('_roster.yaml') });
@@ -16,6 +18,7 @@ export async function startBuiltinEngine(): Promise<TestEngine & { secrets: stri
     'secretSink: { type: file, dir: ' + JSON.stringify(secrets) + ' }',
     'authorizer: { superUsers: ["User:admin"], allowEveryoneIfNoAclFound: false }',
     'classifications: [{ topic: "customers-*", label: pii }]',
+    ...(options.accessLog ? [`accessLog: { files: ${JSON.stringify(devAccessLogFiles())} }`] : []),
   ].join('\n'));
   const engine = await startTestEngine({ KAFKA_IR_RUNBOOKS: runbooks, KAFKA_IR_CONFIG: join(dir, 'config.yaml'), KAFKA_IR_EVIDENCE_DIR: evidence });
   return Object.assign(engine, { secrets, evidence, runbookFiles: readdirSync(runbooks) });

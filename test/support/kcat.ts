@@ -5,13 +5,18 @@ import { infra } from './infra.js';
 
 export interface KcatResult { status: number | null; stdout: string; stderr: string }
 
-export function kcatConsume(user: string, password: string, topic: string): KcatResult {
+/** kcat as `user` with `args` (after the connection settings); `input` is its stdin (messages for -P). */
+export function kcat(user: string, password: string, args: string[], timeoutMs = 20_000, input = ''): KcatResult {
   const res = spawnSync('kcat', [
     '-b', infra().KAFKA_BROKERS, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-512',
-    '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`,
-    '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-m', '10',
-  ], { encoding: 'utf8', timeout: 20_000 });
+    '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`, ...args,
+  ], { encoding: 'utf8', timeout: timeoutMs, input });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** Reads up to 10 messages of `topic` from the start, in assign mode (no group): what a thief with kcat -C does. */
+export function kcatConsume(user: string, password: string, topic: string): KcatResult {
+  return kcat(user, password, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-m', '10']);
 }
 
 /** Waits until the brokers refuse the user's reads of the topic (not authorized), as kcat sees it. */

@@ -59,8 +59,10 @@ export function newClusterId(): string {
 export function writeNodeConfig(node: KafkaNode): void {
   mkdirSync(node.logDir, { recursive: true });
   writeFileSync(node.propsFile, serverProperties(node.spec), { mode: 0o600 });
-  writeFileSync(join(node.dir, 'log4j.properties'), brokerLog4jProperties(node.logDir));
-  writeFileSync(join(node.dir, 'log4j2.properties'), brokerLog4j2Properties(node.logDir));
+  // The dev brokers authenticate to each other as admin (server-properties.ts).
+  const files = { logDir: node.logDir, brokerPrincipal: 'User:admin' };
+  writeFileSync(join(node.dir, 'log4j.properties'), brokerLog4jProperties(files));
+  writeFileSync(join(node.dir, 'log4j2.properties'), brokerLog4j2Properties(files));
 }
 
 export function isFormatted(node: KafkaNode): boolean {

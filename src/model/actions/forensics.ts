@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { Principal } from '../alert.js';
 import { ByteSize } from '../byte-size.js';
+import {
+  ClassifiedTouched, Coverage, DeniedAttempt, GroupUse, OffsetRange, SharedGroup, TopicRead, TopicWrite, UnnamedTopicRead,
+} from '../access-findings.js';
 import { action } from './define.js';
 
 export const BlastRadius = z.strictObject({
@@ -18,12 +21,31 @@ export const BlastRadius = z.strictObject({
     state: z.string(),
     members: z.array(z.strictObject({ clientId: z.string(), host: z.string() })),
   })),
-  /** Per topic, messages produced since `since` that its groups have committed past: a lower bound. */
+  /**
+   * Per topic, a lower bound of the messages it read: from records, the proven part of what was delivered; from
+   * offsets, what its own (unshared) groups committed past since `since`.
+   */
   consumed: z.array(z.strictObject({ topic: z.string(), messages: z.number().int().nonnegative() })),
+  /** Topics it read: delivered records (basis records) or its own groups' commits (basis offsets). */
   readTopics: z.array(z.string()),
-  classified: z.array(z.strictObject({ topic: z.string(), label: z.string(), status: z.enum(['read', 'atRisk']) })),
+  /** Per classified topic it can read or did read: "notSeen" only when the records cover the window. */
+  classified: z.array(z.strictObject({ topic: z.string(), label: z.string(), status: z.enum(['read', 'atRisk', 'notSeen']) })),
   caveat: z.string(),
   notes: z.array(z.string()),
+  // Absent or empty in outputs recorded before access records were read (defaults keep those parsing).
+  /** What the brokers delivered to it, per topic and partition (basis records). */
+  reads: z.array(TopicRead).default([]),
+  /** Fetches by a topic id no source could name. */
+  unnamedReads: z.array(UnnamedTopicRead).default([]),
+  /** Every delivered range flat, up to its possible end: what kafka.evidence.capture takes as `ranges`. */
+  ranges: z.array(OffsetRange).default([]),
+  written: z.array(TopicWrite).default([]),
+  groupsUsed: z.array(GroupUse).default([]),
+  /** Groups it may use that other principals may use too (basis offsets): never summed into `consumed`. */
+  sharedGroups: z.array(SharedGroup).default([]),
+  denied: z.array(DeniedAttempt).default([]),
+  classifiedTouched: ClassifiedTouched.optional(),
+  coverage: Coverage.optional(),
 });
 export type BlastRadius = z.infer<typeof BlastRadius>;
 
@@ -50,15 +72,18 @@ export type EvidenceCapture = z.infer<typeof EvidenceCapture>;
 export const forensicsActions = {
   'kafka.blastRadius': action({
     kind: 'read',
-    summary: 'What a principal can read and write, its consumer groups and their members, and what its groups consumed since a time (a lower bound).',
+    summary: 'What a principal can read and write, and what it did since a time: from the brokers\' access records when configured '
+      + '(offset ranges delivered, writes, groups, denials, coverage), else from its own groups\' committed offsets (a lower bound).',
     input: z.strictObject({ principal: Principal, since: z.iso.datetime({ offset: true }) }),
     output: BlastRadius,
   }),
   'kafka.evidence.capture': action({
     kind: 'read',
-    summary: 'Topic metadata, configs, group offsets and the messages of topics in a time range to the evidence store: NDJSON, SHA-256 manifest, custody log.',
+    summary: 'Topic metadata, configs, group offsets and the messages of topics (exact offset ranges, or a time range) to the evidence store: NDJSON, SHA-256 manifest, custody log.',
     input: z.strictObject({
       topics: z.array(z.string().min(1)).min(1),
+      /** Exact offsets per partition (e.g. kafka.blastRadius' `ranges`); a topic without ranges is captured by time. */
+      ranges: z.array(OffsetRange).default([]),
       from: z.iso.datetime({ offset: true }),
       to: z.iso.datetime({ offset: true }).optional(),
       maxBytes: ByteSize.optional(),

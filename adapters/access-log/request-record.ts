@@ -1,0 +1,155 @@
+// A kafka.request.logger "Completed request:{…}" JSON body → an access record (the request types that show access).
+import type {
+  AccessRecord, FetchPartition, FetchRecord, GroupRecord, OffsetCommitRecord, ProduceRecord,
+} from '../../src/model/access-records.js';
+
+/** The JSON Kafka's RequestConvertToJson writes: only the fields read here, all optional (any version, any type). */
+interface Json { [key: string]: unknown }
+type Origin = Pick<FetchRecord, 'at' | 'broker' | 'source'>;
+
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? v as Json[] : []);
+const num = (v: unknown, fallback = 0): number => (typeof v === 'number' ? v : fallback);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The client's address: Kafka names a connection "<local host:port>-<remote host:port>-<index>" (IPs, no '-' inside). */
+export function clientHost(connection: string): string {
+  const remote = connection.split('-')[1] ?? '';
+  const colon = remote.lastIndexOf(':');
+  return colon > 0 ? remote.slice(0, colon) : remote;
+}
+
+const topicRef = (t: Json) => {
+  const topic = str(t.topic) ?? str(t.name);
+  const topicId = str(t.topicId);
+  // Requests by name carry an all-zero id, requests by id an empty name.
+  return { ...(topic ? { topic } : {}), ...(topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? { topicId } : {}) };
+};
+const refKey = (r: { topic?: string; topicId?: string }, partition: number) => `${r.topicId ?? ''}/${r.topic ?? ''}/${partition}`;
+
+function fetchRecord(req: Json, res: Json): Pick<FetchRecord, 'full' | 'partitions' | 'forgotten'> | undefined {
+  // A follower's fetch: replicaId ≥ 0 (before v15), or replicaState (v15+).
+  if (num(req.replicaId, -1) >= 0 || (req.replicaState && num((req.replicaState as Json).replicaId, -1) >= 0)) return undefined;
+  const partitions = new Map<string, FetchPartition>();
+  for (const t of arr(req.topics)) {
+    const ref = topicRef(t);
+    for (const p of arr(t.partitions)) {
+      const partition = num(p.partition);
+      partitions.set(refKey(ref, partition), { ...ref, partition, fetchOffset: num(p.fetchOffset) });
+    }
+  }
+  for (const t of arr(res.responses)) {
+    const ref = topicRef(t);
+    for (const p of arr(t.partitions)) {
+      const partition = num(p.partitionIndex);
+      const key = refKey(ref, partition);
+      const response = { error: num(p.errorCode), highWatermark: num(p.highWatermark, -1), bytes: num(p.recordsSizeInBytes) };
+      partitions.set(key, { ...(partitions.get(key) ?? { ...ref, partition }), response });
+    }
+  }
+  const forgotten = arr(req.forgottenTopicsData).flatMap((t) => {
+    const ref = topicRef(t);
+    return (Array.isArray(t.partitions) ? t.partitions as unknown[] : []).map((p) => ({ ...ref, partition: num(p) }));
+  });
+  // sessionEpoch 0 opens a session and -1 means none: both send every partition; higher epochs send changes only.
+  const full = num(req.sessionEpoch, -1) <= 0;
+  return { full, partitions: [...partitions.values()], forgotten };
+}
+
+function produceRecord(req: Json, res: Json): ProduceRecord['partitions'] {
+  const answers = new Map<string, Json>();
+  for (const t of arr(res.responses)) {
+    for (const p of arr(t.partitionResponses)) answers.set(`${str(t.name) ?? ''}/${num(p.index)}`, p);
+  }
+  return arr(req.topicData).flatMap((t) => arr(t.partitionData).map((p) => {
+    const topic = str(t.name) ?? '';
+    const partition = num(p.index);
+    const answer = answers.get(`${topic}/${partition}`);
+    return { topic, partition, bytes: num(p.recordsSizeInBytes), error: num(answer?.errorCode, -1), baseOffset: num(answer?.baseOffset, -1) };
+  }));
+}
+
+function commitRecord(req: Json, res: Json): OffsetCommitRecord['partitions'] {
+  const errors = new Map<string, number>();
+  for (const t of arr(res.topics)) {
+    for (const p of arr(t.partitions)) errors.set(refKey(topicRef(t), num(p.partitionIndex)), num(p.errorCode));
+  }
+  return arr(req.topics).flatMap((t) => {
+    const ref = topicRef(t);
+    return arr(t.partitions).map((p) => {
+      const partition = num(p.partitionIndex);
+      return { ...ref, partition, offset: num(p.committedOffset, -1), error: errors.get(refKey(ref, partition)) ?? -1 };
+    });
+  });
+}
+
+/** The topics a consumer-protocol JoinGroup subscribes to (ConsumerProtocolSubscription: int16 version, topic array). */
+export function subscribedTopics(metadataBase64: string): string[] {
+  const b = Buffer.from(metadataBase64, 'base64');
+  if (b.length < 6) return [];
+  const count = b.readInt32BE(2);
+  const topics: string[] = [];
+  let at = 6;
+  for (let i = 0; i < count && at + 2 <= b.length; i++) {
+    const len = b.readInt16BE(at);
+    if (len < 0 || at + 2 + len > b.length) return topics;
+    topics.push(b.toString('utf8', at + 2, at + 2 + len));
+    at += 2 + len;
+  }
+  return topics;
+}
+
+function groupRecords(api: string, req: Json, res: Json): Pick<GroupRecord, 'request' | 'group' | 'error' | 'topics'>[] {
+  if (api === 'JOIN_GROUP') {
+    const protocols = req.protocolType === 'consumer' ? arr(req.protocols) : [];
+    const topics = [...new Set(protocols.flatMap((p) => (typeof p.metadata === 'string' ? subscribedTopics(p.metadata) : [])))];
+    return [{ request: 'JoinGroup', group: str(req.groupId) ?? '', error: num(res.errorCode), topics }];
+  }
+  if (api === 'SYNC_GROUP') return [{ request: 'SyncGroup', group: str(req.groupId) ?? '', error: num(res.errorCode), topics: [] }];
+  // OffsetFetch v8+ batches groups; earlier versions ask for one.
+  const groups = Array.isArray(req.groups) ? arr(req.groups) : [{ groupId: req.groupId, topics: req.topics }];
+  const errors = new Map(arr(res.groups).map((g) => [str(g.groupId), num(g.errorCode)]));
+  return groups.map((g) => ({
+    request: 'OffsetFetch' as const, group: str(g.groupId) ?? '', error: errors.get(str(g.groupId)) ?? num(res.errorCode),
+    topics: arr(g.topics).flatMap((t) => str(t.name) ?? []),
+  }));
+}
+
+/**
+ * The record a request log body shows, or undefined for requests that are not about access (and followers'
+ * fetches). `body` is the parsed JSON after "Completed request:".
+ */
+export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
+  const header = (body.requestHeader ?? {}) as Json;
+  const api = str(header.requestApiKeyName) ?? '';
+  const req = (body.request ?? {}) as Json;
+  const res = (body.response ?? {}) as Json;
+  const connection = str(body.connection) ?? '';
+  const base = {
+    ...origin, principal: str(body.principal) ?? '', clientId: str(header.clientId) ?? '', host: clientHost(connection), connection,
+  };
+  switch (api) {
+    case 'FETCH': {
+      const fetch = fetchRecord(req, res);
+      return fetch ? [{ kind: 'fetch', ...base, ...fetch }] : [];
+    }
+    case 'PRODUCE':
+      return [{ kind: 'produce', ...base, partitions: produceRecord(req, res) }];
+    case 'LIST_OFFSETS':
+      return [{ kind: 'listOffsets', ...base, topics: arr(req.topics).flatMap((t) => str(t.name) ?? []) }];
+    case 'OFFSET_COMMIT':
+      return [{ kind: 'offsetCommit', ...base, group: str(req.groupId) ?? '', partitions: commitRecord(req, res) }];
+    case 'JOIN_GROUP': case 'SYNC_GROUP': case 'OFFSET_FETCH':
+      return groupRecords(api, req, res).map((g) => ({ kind: 'group', ...base, ...g }));
+    case 'CREATE_TOPICS': case 'DELETE_TOPICS': {
+      const deleted = api === 'DELETE_TOPICS';
+      const topics = arr(deleted ? res.responses : res.topics).flatMap((t) => {
+        const name = str(t.name);
+        const topicId = str(t.topicId);
+        return name && topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' && num(t.errorCode) === 0 ? [{ name, topicId, deleted }] : [];
+      });
+      return topics.length ? [{ kind: 'topicIds', ...origin, principal: base.principal, topics }] : [];
+    }
+    default:
+      return [];
+  }
+}

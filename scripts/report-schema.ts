@@ -1,6 +1,6 @@
 // Writes schema/report.schema.json (JSON Schema of the post-mortem's JSON format, from its zod schema); `--check` fails if it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { reportJsonSchema } from '../src/report/incident-report.js';
+import { reportJsonSchema } from '../src/model/incident-report.js';
 
 const file = new URL('../schema/report.schema.json', import.meta.url);
 const text = `${JSON.stringify(reportJsonSchema(), null, 2)}\n`;

@@ -2,8 +2,8 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { parseIncidentId, type IncidentView } from '../../src/model/incident.js';
-import type { DecodedHistory } from '../../src/report/decode-history.js';
-import type { IncidentReport } from '../../src/report/incident-report.js';
+import type { DecodedHistory } from '../../src/model/decoded-history.js';
+import type { IncidentReport } from '../../src/model/incident-report.js';
 import { writeArchive, type ArchivedFile } from '../../adapters/evidence/archive.js';
 import { classified } from '../failure.js';
 

@@ -5,7 +5,7 @@ import { backdoorFindings, type BaselineDiff } from '../model/baseline.js';
 import type { IncidentView } from '../model/incident.js';
 import { classifiedText, coverageText, messagesText, rangesText } from '../report/answer-lines.js';
 import { buildReport } from '../report/build-report.js';
-import { IncidentReport, type AnsweredRead, type ReportAnswers } from '../report/incident-report.js';
+import { IncidentReport, type AnsweredRead, type ReportAnswers } from '../model/incident-report.js';
 import { renderReport } from '../report/render-report.js';
 import type { DemoEngine } from './demo-engine.js';
 

@@ -1,6 +1,6 @@
 // Prometheus metrics of one engine (GET /metrics): intake results, open and ended incidents, phase and approval times, action outcomes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { IncidentReport } from '../report/incident-report.js';
+import type { IncidentReport } from '../model/incident-report.js';
 
 export type IntakeResult = 'started' | 'attached' | 'duplicate' | 'unmatched' | 'rejected';
 

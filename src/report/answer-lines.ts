@@ -1,6 +1,6 @@
 // The answers in words, one line per question, shared by the Markdown and HTML renderings (each escapes them its own way).
 import { durationText } from '../model/duration.js';
-import type { AnsweredRead, ReportAnswers } from './incident-report.js';
+import type { AnsweredRead, ReportAnswers } from '../model/incident-report.js';
 
 export const messagesText = (m: AnsweredRead['messages']): string =>
   m.atMost === null ? `≥ ${m.atLeast}` : m.atLeast === m.atMost ? String(m.atLeast) : `${m.atLeast}–${m.atMost}`;

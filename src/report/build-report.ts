@@ -2,8 +2,8 @@
 import { BlastRadius, EvidenceCapture } from '../model/actions/forensics.js';
 import type { IncidentView, TimelineEntry } from '../model/incident.js';
 import { historyFacts, type HistoryFacts } from './history-facts.js';
-import type { DecodedHistory } from './decode-history.js';
-import { IncidentReport, type ReportAction, type ReportEvent } from './incident-report.js';
+import type { DecodedHistory } from '../model/decoded-history.js';
+import { IncidentReport, type ReportAction, type ReportEvent } from '../model/incident-report.js';
 import { reportActions, reportApprovals } from './report-actions.js';
 import { lastOutput, reportAnswers } from './report-answers.js';
 import { reportFlow } from './report-flow.js';

@@ -3,9 +3,8 @@ import { historyToJSON, JSONToPayload, type History } from '@temporalio/common/l
 import { decode } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import type { LoadedDataConverter } from '@temporalio/common';
 
-/** One history event in Temporal's JSON form (eventId, eventTime, eventType, <kind>EventAttributes), payloads decoded. */
-export type DecodedEvent = { eventId: string; eventTime: string; eventType: string } & Record<string, unknown>;
-export interface DecodedHistory { events: DecodedEvent[] }
+import type { DecodedEvent, DecodedHistory } from '../model/decoded-history.js';
+
 
 const isPayload = (x: Record<string, unknown>): boolean => {
   const meta = x.metadata as Record<string, unknown> | undefined;

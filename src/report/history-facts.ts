@@ -1,5 +1,5 @@
 // Reads what happened out of a decoded history: activity executions (scheduled → closed) and updates (request → result).
-import type { DecodedEvent, DecodedHistory } from './decode-history.js';
+import type { DecodedEvent, DecodedHistory } from '../model/decoded-history.js';
 
 type Attrs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Temporal's proto JSON, read field by field
 

@@ -2,7 +2,7 @@
 import { durationText } from '../model/duration.js';
 import { answerLines, topicRows } from './answer-lines.js';
 import { esc } from './html-escape.js';
-import type { IncidentReport } from './incident-report.js';
+import type { IncidentReport } from '../model/incident-report.js';
 import { offsetsSvg } from './svg-offsets.js';
 import { statechartSvg } from './svg-statechart.js';
 import { timelineSvg } from './svg-timeline.js';

@@ -1,7 +1,7 @@
 // The post-mortem as Markdown, answers first: for a ticket, a wiki page or a pull request. Every value is escaped (markdown-escape.ts).
 import { durationText } from '../model/duration.js';
 import { answerLines, topicRows } from './answer-lines.js';
-import type { IncidentReport } from './incident-report.js';
+import type { IncidentReport } from '../model/incident-report.js';
 import { mdCode, mdText } from './markdown-escape.js';
 
 const table = (head: string[], rows: string[][]) =>

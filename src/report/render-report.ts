@@ -1,5 +1,5 @@
 // One report, three formats (DESIGN §6: md | html | json), each with its content type.
-import type { IncidentReport } from './incident-report.js';
+import type { IncidentReport } from '../model/incident-report.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 

@@ -1,7 +1,7 @@
 // Steps as the report tells them: each action with its plan, what it changed and its timed activity runs; each approval with its votes.
 import type { IncidentView, StepView, TimelineEntry } from '../model/incident.js';
 import { ApplyResult } from '../model/plan.js';
-import type { ActivityRun, ReportAction, ReportApproval } from './incident-report.js';
+import type { ActivityRun, ReportAction, ReportApproval } from '../model/incident-report.js';
 import type { ActivityFact, HistoryFacts } from './history-facts.js';
 import { span } from './report-metrics.js';
 

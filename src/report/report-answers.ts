@@ -2,7 +2,7 @@
 import { BlastRadius } from '../model/actions/forensics.js';
 import { BaselineDiff, backdoorFindings } from '../model/baseline.js';
 import type { IncidentView } from '../model/incident.js';
-import type { AnsweredRead, ReportAnswers, ReportMetrics } from './incident-report.js';
+import type { AnsweredRead, ReportAnswers, ReportMetrics } from '../model/incident-report.js';
 
 /** The last step of `action` that finished with an output of that shape: a later run supersedes an earlier one. */
 export function lastOutput<T>(view: IncidentView, action: string, parse: (x: unknown) => { success: true; data: T } | { success: false }) {

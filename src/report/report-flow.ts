@@ -2,7 +2,7 @@
 import { actionCatalogue, type ActionName } from '../model/actions.js';
 import type { IncidentView, StepView } from '../model/incident.js';
 import { isParallel, isUndoStep, PHASES, Runbook, type Phase, type Step } from '../model/runbook.js';
-import type { FlowPhase, FlowStep, ReportFlow } from './incident-report.js';
+import type { FlowPhase, FlowStep, ReportFlow } from '../model/incident-report.js';
 
 function flowStep(view: StepView | undefined, def: Step | undefined, fallback: { id: string; action: string }): FlowStep {
   const action = view?.action ?? fallback.action;

@@ -1,6 +1,6 @@
 // The incident's clock: phase spans, time to triage / contain / recover / close, approval waits (definitions in incident-report.ts).
 import type { IncidentView } from '../model/incident.js';
-import type { ReportAction, ReportApproval, ReportMetrics } from './incident-report.js';
+import type { ReportAction, ReportApproval, ReportMetrics } from '../model/incident-report.js';
 
 /**
  * Milliseconds between two ISO times. The view's times are the workflow task's start, taken just before the history

@@ -1,6 +1,6 @@
 // Per topic read, each partition's delivered offsets drawn against the partition as far as the brokers showed it, as inline SVG.
 import { esc } from './html-escape.js';
-import type { AnsweredRead } from './incident-report.js';
+import type { AnsweredRead } from '../model/incident-report.js';
 
 const LEFT = 190;
 const RIGHT = 950;

@@ -1,6 +1,6 @@
 // The runbook's statechart as inline SVG: phases left to right, their steps top to bottom, the path this incident took drawn bold.
 import { esc } from './html-escape.js';
-import type { FlowStep, ReportFlow } from './incident-report.js';
+import type { FlowStep, ReportFlow } from '../model/incident-report.js';
 
 const COL = 160;
 const GAP = 30;

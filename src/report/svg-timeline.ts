@@ -1,6 +1,6 @@
 // The incident's clock as inline SVG: phase spans, per step its approval wait, activity runs and votes, and what people did, on one time axis.
 import { esc } from './html-escape.js';
-import type { IncidentReport } from './incident-report.js';
+import type { IncidentReport } from '../model/incident-report.js';
 import { durationText } from '../model/duration.js';
 
 const LEFT = 150;

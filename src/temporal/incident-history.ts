@@ -2,7 +2,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { parseIncidentId, runTag } from '../model/incident.js';
-import { decodeHistories, type DecodedHistory } from '../report/decode-history.js';
+import type { DecodedHistory } from '../model/decoded-history.js';
+import { decodeHistories } from '../report/decode-history.js';
 
 const GRPC_NOT_FOUND = 5;
 const startOf = (h: History) => h.events?.[0]?.workflowExecutionStartedEventAttributes;

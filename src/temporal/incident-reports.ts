@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { parseIncidentId } from '../model/incident.js';
 import { buildReport } from '../report/build-report.js';
-import { IncidentReport } from '../report/incident-report.js';
+import { IncidentReport } from '../model/incident-report.js';
 import type { IncidentService } from './incidents.js';
 import { incidentHistory } from './incident-history.js';
 import { readArchivedReport } from '../../adapters/evidence/archive.js';

@@ -9,7 +9,7 @@ import { verifyCustody } from '../../adapters/evidence/custody-log.js';
 import { sha256Of } from '../../adapters/evidence/sha256.js';
 import { parseIncidentId } from '../../src/model/incident.js';
 import { durationText } from '../../src/model/duration.js';
-import { IncidentReport } from '../../src/report/incident-report.js';
+import { IncidentReport } from '../../src/model/incident-report.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 import { admin } from '../support/kafka.js';

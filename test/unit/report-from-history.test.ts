@@ -6,7 +6,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { IncidentView } from '../../src/model/incident.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { decodeHistories } from '../../src/report/decode-history.js';
-import { reportJsonSchema } from '../../src/report/incident-report.js';
+import { reportJsonSchema } from '../../src/model/incident-report.js';
 import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 

@@ -1,12 +1,12 @@
 // The post-mortem report (DESIGN §1): one zod schema, the source of schema/report.schema.json and of every rendering.
 import { z } from 'zod';
-import { Severity } from '../model/alert.js';
-import { BackdoorFindings } from '../model/baseline.js';
-import { CoverageGap, DeliveredRange } from '../model/access-findings.js';
-import { BlastRadius, EvidenceFile } from '../model/actions/forensics.js';
-import { IncidentStatus, StepStatus } from '../model/incident.js';
-import { Phase } from '../model/runbook.js';
-import { Change } from '../model/plan.js';
+import { Severity } from './alert.js';
+import { BackdoorFindings } from './baseline.js';
+import { CoverageGap, DeliveredRange } from './access-findings.js';
+import { BlastRadius, EvidenceFile } from './actions/forensics.js';
+import { IncidentStatus, StepStatus } from './incident.js';
+import { Phase } from './runbook.js';
+import { Change } from './plan.js';
 
 const At = z.string().describe('ISO 8601 time');
 const Ms = z.number().int().nonnegative().nullable().describe('milliseconds; null when it never happened');

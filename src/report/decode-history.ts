@@ -2,7 +2,6 @@
 import { historyToJSON, JSONToPayload, type History } from '@temporalio/common/lib/proto-utils.js';
 import { decode } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import type { LoadedDataConverter } from '@temporalio/common';
-
 import type { DecodedEvent, DecodedHistory } from '../model/decoded-history.js';
 
 

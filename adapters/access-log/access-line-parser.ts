@@ -128,7 +128,6 @@ export class AccessLineParser {
     // "] LEVEL message (logger)"
     const level = buf.indexOf(SPACE, time.end + 1);
     const msg = level === -1 || level >= e ? e : level + 1;
-    const source = lineNo > 0 ? `${name}:${lineNo}` : name;
     if (endsWith(buf, e, REQUEST_SUFFIX)) {
       if (!startsWith(buf, msg, COMPLETED)) { this.counts.other++; return; }
       this.sink.seen(broker, 'request', time.at);
@@ -143,14 +142,14 @@ export class AccessLineParser {
         return;
       }
       this.counts.records++;
-      for (const r of requestRecord(body as Record<string, unknown>, { at: time.at, broker, source })) this.sink.record(r);
+      for (const r of requestRecord(body as Record<string, unknown>, { at: time.at, broker, source: lineNo > 0 ? `${name}:${lineNo}` : name })) this.sink.record(r);
       return;
     }
     if (endsWith(buf, e, AUTHORIZER_SUFFIX)) {
       this.sink.seen(broker, 'authorizer', time.at);
       const keep = !this.principalAuthorizer || this.principalAuthorizer.within(buf, s, e) || this.marker?.within(buf, s, e);
       if (!keep) { this.counts.records++; return; }
-      const r = authorizerRecord(buf.toString('utf8', msg, e - AUTHORIZER_SUFFIX.length), { at: time.at, broker, source });
+      const r = authorizerRecord(buf.toString('utf8', msg, e - AUTHORIZER_SUFFIX.length), { at: time.at, broker, source: lineNo > 0 ? `${name}:${lineNo}` : name });
       if (!r) { this.counts.truncated++; return; }
       this.counts.records++;
       this.sink.record(r);

@@ -82,15 +82,17 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
   return {
     sources,
     async scan(request) {
-      const spans = new Map<string, BrokerSpan>();
+      const spans = new Map<number, { request?: BrokerSpan; authorizer?: BrokerSpan }>();
       const markers = new Map<string, { broker: number; log: AccessLog; at: number }>();
       const marker = request.filter.marker;
       const { from, to } = request.window;
       const seen = (broker: number, log: AccessLog, at: number) => {
-        const key = `${broker}/${log}`;
-        const span = spans.get(key);
-        if (!span) spans.set(key, { broker, log, first: at, last: at });
-        else { span.first = Math.min(span.first, at); span.last = Math.max(span.last, at); }
+        let byLog = spans.get(broker);
+        if (!byLog) { byLog = {}; spans.set(broker, byLog); }
+        const span = byLog[log];
+        if (!span) byLog[log] = { broker, log, first: at, last: at };
+        else if (at < span.first) span.first = at;
+        else if (at > span.last) span.last = at;
       };
       const parser = new AccessLineParser(request.filter, localOffsetMs, {
         seen,
@@ -140,7 +142,7 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
       }
       return {
         counts: { ...parser.counts },
-        spans: [...spans.values()].sort((a, b) => a.broker - b.broker || a.log.localeCompare(b.log)),
+        spans: [...spans.values()].flatMap((s) => [s.authorizer, s.request].filter((x) => x !== undefined)).sort((a, b) => a.broker - b.broker),
         markers: [...markers.values()].sort((a, b) => a.broker - b.broker || a.log.localeCompare(b.log)),
         problems,
         bytes,

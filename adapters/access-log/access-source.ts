@@ -5,6 +5,7 @@ import { timeZoneOffsetMs } from '../../src/model/access-log-settings.js';
 import type { AccessRecord } from '../../src/model/access-records.js';
 import { byteSize } from '../../src/model/byte-size.js';
 import { durationMs } from '../../src/model/duration.js';
+import { KafkaIrError } from '../../src/model/errors.js';
 import { AccessLineParser, accessLogOf, lineTime, type AccessLog, type LineFilter } from './access-line-parser.js';
 import { accessFiles, type BrokerFile } from './access-files.js';
 import { fileStream, parseStream } from './file-lines.js';
@@ -46,6 +47,9 @@ export interface AccessSourceDeps {
 }
 
 interface FileHead { firstAt?: number; log?: AccessLog }
+
+/** How long a shipper may take to produce a line: a topic is read from this much before the window. */
+const SHIPPING_LAG_MS = 5 * 60_000;
 
 /** The time of the file's first log line (for reading a broker's files oldest first), and its first access line's log. */
 async function fileHead(path: string, localOffsetMs: number): Promise<FileHead> {
@@ -132,10 +136,11 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
       }
 
       if (settings.topic) {
-        if (!deps.topicMessages) throw new Error('accessLog.topic is set but no Kafka reader was given');
+        if (!deps.topicMessages) throw new KafkaIrError('INVALID_CONFIG', 'accessLog.topic is set but the engine gave no Kafka reader', 'this is a wiring bug: report it');
         const needed = new Set(request.awaitMarkers ?? []);
         const read = await scanTopic(deps.topicMessages, settings.topic, settings.brokers, parser, {
-          from, more: () => marker !== undefined && [...needed].some((b) => !markers.has(`${b}/request`) || !markers.has(`${b}/authorizer`)),
+          // A message is produced after its line was written: start early enough that the window's first lines are in.
+          from: from - SHIPPING_LAG_MS, more: () => marker !== undefined && [...needed].some((b) => !markers.has(`${b}/request`) || !markers.has(`${b}/authorizer`)),
           waitMs: durationMs(settings.probeWait), signal: request.signal, onBytes: progress,
         });
         problems.push(...read.problems);

@@ -12,9 +12,12 @@ const keyOf = (t: TopicKey) => (t.topicId ? `id:${t.topicId}` : `name:${t.topic 
 const iso = (ms: number) => new Date(ms).toISOString();
 const label = (t: TopicKey, partition: number) => `${t.topic ?? `topic id ${t.topicId}`}[${partition}]`;
 
-interface Proof { first?: RecordRef; last?: RecordRef }
-const prove = (p: Proof, ref: RecordRef) => { p.first ??= ref; p.last = ref; };
-const proofList = (p: Proof) => (p.first ? (p.last && p.last !== p.first ? [p.first, p.last] : [p.first]) : []);
+/** A proving line, worded only if it ends up first or last (most fetches are neither). */
+interface Lazy { r: AccessRecord; says: () => string }
+interface Proof { first?: Lazy; last?: Lazy }
+const prove = (p: Proof, r: AccessRecord, says: () => string) => { const entry = { r, says }; p.first ??= entry; p.last = entry; };
+const refOf = (l: Lazy): RecordRef => ({ broker: l.r.broker, at: iso(l.r.at), source: l.r.source, says: l.says() });
+const proofList = (p: Proof) => (p.first ? (p.last && p.last !== p.first ? [refOf(p.first), refOf(p.last)] : [refOf(p.first)]) : []);
 
 interface PartitionState { possible: OffsetIntervals; proven: OffsetIntervals }
 interface TopicState {
@@ -29,6 +32,27 @@ interface TopicState {
 }
 /** A fetch that returned records, not yet followed by the same reader's next offset. */
 interface Pending { from: number; highWatermark: number }
+/** One partition in one connection's fetch session: its fetch offset, and the delivery awaiting proof. */
+interface Cursor { offset?: number; pending?: Pending }
+/** Per connection: topic (by id, or by name) → partition → cursor. */
+type Session = { ids: Map<string, Map<number, Cursor>>; names: Map<string, Map<number, Cursor>> };
+const newSession = (): Session => ({ ids: new Map(), names: new Map() });
+
+function cursorOf(session: Session, t: TopicKey, partition: number, create: true): Cursor;
+function cursorOf(session: Session, t: TopicKey, partition: number, create: false): Cursor | undefined;
+function cursorOf(session: Session, t: TopicKey, partition: number, create: boolean): Cursor | undefined {
+  const map = t.topicId !== undefined ? session.ids : session.names;
+  const key = t.topicId ?? t.topic ?? '';
+  let parts = map.get(key);
+  if (!parts) {
+    if (!create) return undefined;
+    parts = new Map();
+    map.set(key, parts);
+  }
+  let c = parts.get(partition);
+  if (!c && create) { c = {}; parts.set(partition, c); }
+  return c;
+}
 
 export interface PrincipalFindings {
   reads: TopicRead[];
@@ -41,8 +65,7 @@ export interface PrincipalFindings {
 }
 
 export class PrincipalActivity {
-  private readonly sessions = new Map<string, Map<string, number>>();
-  private readonly pending = new Map<string, Pending>();
+  private readonly sessions = new Map<string, Session>();
   private readonly topics = new Map<string, TopicState>();
   private readonly writes = new Map<string, { partitions: Set<number>; requests: number; bytes: number; firstAt: number; lastAt: number; clientIds: Set<string>; hosts: Set<string>; proof: Proof }>();
   private readonly groups = new Map<string, { joined: boolean; committed: boolean; commits: Map<string, GroupUse['commits'][number]>; topics: Set<string>; firstAt: number; lastAt: number; clientIds: Set<string> }>();
@@ -69,9 +92,6 @@ export class PrincipalActivity {
     }
   }
 
-  private ref(r: AccessRecord, says: string): RecordRef {
-    return { broker: r.broker, at: iso(r.at), source: r.source, says };
-  }
 
   private topic(key: TopicKey, r: FetchRecord): TopicState {
     const k = keyOf(key);
@@ -101,28 +121,32 @@ export class PrincipalActivity {
    */
   private fetch(r: FetchRecord): void {
     const conn = `${r.broker}|${r.connection}`;
+    // One session per connection, kept across full fetches: a delivery awaits its proof whatever the session epoch.
     let session = this.sessions.get(conn);
-    if (r.full || !session) { session = new Map(); this.sessions.set(conn, session); }
-    for (const f of r.forgotten) session.delete(`${keyOf(f)}/${f.partition}`);
+    if (!session) { session = newSession(); this.sessions.set(conn, session); }
+    for (const f of r.forgotten) {
+      (f.topicId !== undefined ? session.ids : session.names).get(f.topicId ?? f.topic ?? '')?.delete(f.partition);
+    }
     for (const p of r.partitions) {
-      const key = `${keyOf(p)}/${p.partition}`;
-      if (p.fetchOffset !== undefined) {
-        const before = this.pending.get(`${conn}|${key}`);
-        if (before && before.from < p.fetchOffset && p.fetchOffset <= before.highWatermark) {
+      const cursor = cursorOf(session, p, p.partition, true);
+      const offset = p.fetchOffset;
+      if (offset !== undefined) {
+        const before = cursor.pending;
+        if (before && before.from < offset && offset <= before.highWatermark) {
           const t = this.topic(p, r);
-          this.partition(t, p.partition).proven.add(before.from, p.fetchOffset, r.at);
-          prove(t.atLeast, this.ref(r, `FETCH ${label(p, p.partition)} at offset ${p.fetchOffset}: offsets ${before.from}–${p.fetchOffset - 1} were received`));
+          this.partition(t, p.partition).proven.add(before.from, offset, r.at);
+          prove(t.atLeast, r, () => `FETCH ${label(p, p.partition)} at offset ${offset}: offsets ${before.from}–${offset - 1} were received`);
         }
-        this.pending.delete(`${conn}|${key}`);
-        session.set(key, p.fetchOffset);
+        cursor.pending = undefined;
+        cursor.offset = offset;
       }
-      const from = p.fetchOffset ?? session.get(key);
+      const from = cursor.offset;
       const res = p.response;
       if (from === undefined || !res || res.error !== 0 || res.bytes === 0 || res.highWatermark <= from) continue;
       const t = this.topic(p, r);
       this.partition(t, p.partition).possible.add(from, res.highWatermark, r.at);
-      prove(t.atMost, this.ref(r, `FETCH ${label(p, p.partition)} from offset ${from}: ${res.bytes} bytes sent, high watermark ${res.highWatermark}`));
-      this.pending.set(`${conn}|${key}`, { from, highWatermark: res.highWatermark });
+      prove(t.atMost, r, () => `FETCH ${label(p, p.partition)} from offset ${from}: ${res.bytes} bytes sent, high watermark ${res.highWatermark}`);
+      cursor.pending = { from, highWatermark: res.highWatermark };
     }
   }
 
@@ -141,7 +165,7 @@ export class PrincipalActivity {
       w.lastAt = Math.max(w.lastAt, r.at);
       w.clientIds.add(r.clientId);
       w.hosts.add(r.host);
-      prove(w.proof, this.ref(r, `PRODUCE ${p.topic}[${p.partition}]: ${p.bytes} bytes appended at offset ${p.baseOffset}`));
+      prove(w.proof, r, () => `PRODUCE ${p.topic}[${p.partition}]: ${p.bytes} bytes appended at offset ${p.baseOffset}`);
     }
   }
 
@@ -166,13 +190,13 @@ export class PrincipalActivity {
       const name = p.topic ?? (p.topicId ? this.topicNames.get(p.topicId) : undefined) ?? `topic id ${p.topicId}`;
       g.commits.set(`${name}/${p.partition}`, { topic: name, partition: p.partition, offset: p.offset, at: iso(r.at) });
       g.topics.add(name);
-      const key = `${keyOf(p)}/${p.partition}`;
-      for (const [pk, pending] of this.pending) {
-        if (!pk.endsWith(`|${key}`) || !(pending.from < p.offset && p.offset <= pending.highWatermark)) continue;
+      for (const session of this.sessions.values()) {
+        const pending = cursorOf(session, p, p.partition, false)?.pending;
+        if (!pending || !(pending.from < p.offset && p.offset <= pending.highWatermark)) continue;
         const t = this.topics.get(keyOf(p));
         if (!t) continue;
         this.partition(t, p.partition).proven.add(pending.from, p.offset, r.at);
-        prove(t.atLeast, this.ref(r, `OFFSET_COMMIT ${label(p, p.partition)} = ${p.offset} by group ${r.group}`));
+        prove(t.atLeast, r, () => `OFFSET_COMMIT ${label(p, p.partition)} = ${p.offset} by group ${r.group}`);
       }
     }
   }
@@ -199,7 +223,7 @@ export class PrincipalActivity {
     }
     this.denials.set(key, {
       operation: r.operation, resource: r.resource, request: r.request, count: 1, hosts: [], hostSet: new Set([r.host]),
-      firstAt: iso(r.at), lastAt: iso(r.at), proof: this.ref(r, `${r.operation} on ${r.resource} refused (${r.request})`),
+      firstAt: iso(r.at), lastAt: iso(r.at), proof: refOf({ r, says: () => `${r.operation} on ${r.resource} refused (${r.request})` }),
     });
   }
 
@@ -261,12 +285,10 @@ function readFields(states: TopicState[], groups: string[]): Omit<TopicRead, 'to
     }
   }
   const all = <T>(f: (s: TopicState) => Iterable<T>) => [...new Set(states.flatMap((s) => [...f(s)]))];
-  const firstOf = (f: (s: TopicState) => Proof) => states.map(f).flatMap((p) => p.first ?? []).sort((a, b) => a.at.localeCompare(b.at));
-  const lastOf = (f: (s: TopicState) => Proof) => states.map(f).flatMap((p) => p.last ?? []).sort((a, b) => a.at.localeCompare(b.at));
   const ends = (f: (s: TopicState) => Proof) => {
-    const first = firstOf(f)[0];
-    const last = lastOf(f).at(-1);
-    return first ? (last && last !== first ? [first, last] : [first]) : [];
+    const first = states.map(f).flatMap((p) => p.first ?? []).sort((a, b) => a.r.at - b.r.at)[0];
+    const last = states.map(f).flatMap((p) => p.last ?? []).sort((a, b) => a.r.at - b.r.at).at(-1);
+    return proofList({ first, last });
   };
   return {
     ranges,

@@ -11,7 +11,7 @@ export interface LineFilter { principal?: string; marker?: string }
 
 export interface LineSink {
   record(record: AccessRecord): void;
-  /** Every access line's time, whether kept or not: how far each broker's records reach. */
+  /** Access lines' times, kept or not (at least the first and last of each read): how far each broker's records reach. */
   seen(broker: number, log: AccessLog, at: number): void;
 }
 
@@ -52,22 +52,32 @@ const num = (buf: Buffer, at: number, len: number) => {
 
 /**
  * "[2026-12-07 04:25:41,353]" (stock pattern, local time) or "[2026-12-07 04:25:41,353+0000]" (ours); "T" and "."
- * are accepted too. Returns the time in ms and where the bracket closes, or undefined.
+ * are accepted too. Where the bracket closes, or -1 when the line does not start with such a time.
  */
-export function lineTime(buf: Buffer, s: number, e: number, localOffsetMs: number): { at: number; end: number } | undefined {
-  if (e - s < 25 || buf[s] !== BRACKET || !digit(buf[s + 1]) || !digit(buf[s + 4]) || buf[s + 5] !== 0x2d || buf[s + 14] !== 0x3a) return undefined;
-  for (const i of [2, 3, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22, 23]) if (!digit(buf[s + i])) return undefined;
-  const at = Date.UTC(num(buf, s + 1, 4), num(buf, s + 6, 2) - 1, num(buf, s + 9, 2), num(buf, s + 12, 2), num(buf, s + 15, 2), num(buf, s + 18, 2), num(buf, s + 21, 3));
+function timeEnd(buf: Buffer, s: number, e: number): number {
+  if (e - s < 25 || buf[s] !== BRACKET || !digit(buf[s + 1]) || !digit(buf[s + 4]) || buf[s + 5] !== 0x2d || buf[s + 14] !== 0x3a) return -1;
+  for (const i of [2, 3, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22, 23]) if (!digit(buf[s + i])) return -1;
   let i = s + 24;
-  let offset = localOffsetMs;
-  if (buf[i] === 0x5a) { offset = 0; i++; } // Z
-  else if ((buf[i] === 0x2b || buf[i] === 0x2d) && digit(buf[i + 1]) && digit(buf[i + 2])) {
-    const colon = buf[i + 3] === 0x3a ? 1 : 0;
-    const minutes = num(buf, i + 1, 2) * 60 + num(buf, i + 3 + colon, 2);
-    offset = (buf[i] === 0x2b ? -1 : 1) * minutes * 60_000;
-    i += 5 + colon;
-  }
-  return buf[i] === 0x5d ? { at: at + offset, end: i + 1 } : undefined;
+  if (buf[i] === 0x5a) i++; // Z
+  else if ((buf[i] === 0x2b || buf[i] === 0x2d) && digit(buf[i + 1]) && digit(buf[i + 2])) i += buf[i + 3] === 0x3a ? 6 : 5;
+  return buf[i] === 0x5d ? i + 1 : -1;
+}
+
+/** The time (epoch ms) of a line `timeEnd` accepted. */
+function timeOf(buf: Buffer, s: number, localOffsetMs: number): number {
+  const at = Date.UTC(num(buf, s + 1, 4), num(buf, s + 6, 2) - 1, num(buf, s + 9, 2), num(buf, s + 12, 2), num(buf, s + 15, 2), num(buf, s + 18, 2), num(buf, s + 21, 3));
+  const i = s + 24;
+  if (buf[i] === 0x5a) return at;
+  if (buf[i] !== 0x2b && buf[i] !== 0x2d) return at + localOffsetMs;
+  const colon = buf[i + 3] === 0x3a ? 1 : 0;
+  const minutes = num(buf, i + 1, 2) * 60 + num(buf, i + 3 + colon, 2);
+  return at + (buf[i] === 0x2b ? -1 : 1) * minutes * 60_000;
+}
+
+/** The time of a log line in ms and where its bracket closes, or undefined. */
+export function lineTime(buf: Buffer, s: number, e: number, localOffsetMs: number): { at: number; end: number } | undefined {
+  const end = timeEnd(buf, s, e);
+  return end === -1 ? undefined : { at: timeOf(buf, s, localOffsetMs), end };
 }
 
 const endsWith = (buf: Buffer, e: number, suffix: Buffer) => e >= suffix.length && buf.compare(suffix, 0, suffix.length, e - suffix.length, e) === 0;
@@ -88,6 +98,11 @@ export class AccessLineParser {
   private readonly principalAuthorizer?: Needle;
   private readonly marker?: Needle;
   private readonly topicIdApis = TOPIC_ID_APIS.map((t) => new Needle(t));
+  /**
+   * The first and last line of each log in the lines being read: lines come in time order, so their times bound
+   * the others' and only theirs are computed (the date arithmetic is most of a skipped line's cost).
+   */
+  private readonly marks: Record<AccessLog, { first?: [Buffer, number]; last?: [Buffer, number] }> = { request: {}, authorizer: {} };
 
   constructor(filter: LineFilter, private readonly localOffsetMs: number, private readonly sink: LineSink) {
     if (filter.principal !== undefined) {
@@ -108,7 +123,20 @@ export class AccessLineParser {
       n++;
       s = e + 1;
     }
+    for (const log of ['request', 'authorizer'] as const) {
+      const m = this.marks[log];
+      if (m.first) this.sink.seen(broker, log, timeOf(m.first[0], m.first[1], this.localOffsetMs));
+      if (m.last) this.sink.seen(broker, log, timeOf(m.last[0], m.last[1], this.localOffsetMs));
+      m.first = undefined;
+      m.last = undefined;
+    }
     return n;
+  }
+
+  private mark(log: AccessLog, buf: Buffer, s: number): void {
+    const m = this.marks[log];
+    if (!m.first) m.first = [buf, s];
+    else m.last = [buf, s];
   }
 
   /** A line cut short before it ended (a line over the limit, or a file ending mid-write). */
@@ -119,22 +147,22 @@ export class AccessLineParser {
   line(buf: Buffer, s: number, e: number, broker: number, name: string, lineNo: number): void {
     if (e <= s) return;
     if (buf[s] === BRACE) return this.envelope(buf.toString('utf8', s, e), broker, name, lineNo);
-    const time = lineTime(buf, s, e, this.localOffsetMs);
-    if (!time) {
+    const end = timeEnd(buf, s, e);
+    if (end === -1) {
       if (buf[s] === SPACE || buf[s] === TAB || CONTINUATION.test(buf.toString('latin1', s, Math.min(e, s + 200)))) this.counts.other++;
       else this.counts.garbage++;
       return;
     }
     // "] LEVEL message (logger)"
-    const level = buf.indexOf(SPACE, time.end + 1);
+    const level = buf.indexOf(SPACE, end + 1);
     const msg = level === -1 || level >= e ? e : level + 1;
-    const source = lineNo > 0 ? `${name}:${lineNo}` : name;
     if (endsWith(buf, e, REQUEST_SUFFIX)) {
       if (!startsWith(buf, msg, COMPLETED)) { this.counts.other++; return; }
-      this.sink.seen(broker, 'request', time.at);
+      this.mark('request', buf, s);
       const keep = !this.principalRequest || this.principalRequest.within(buf, s, e) || this.marker?.within(buf, s, e)
         || this.topicIdApis.some((n) => n.within(buf, s, e));
       if (!keep) { this.counts.records++; return; }
+      const at = timeOf(buf, s, this.localOffsetMs);
       let body: unknown;
       try {
         body = JSON.parse(buf.toString('utf8', msg + COMPLETED.length, e - REQUEST_SUFFIX.length));
@@ -143,14 +171,15 @@ export class AccessLineParser {
         return;
       }
       this.counts.records++;
-      for (const r of requestRecord(body as Record<string, unknown>, { at: time.at, broker, source })) this.sink.record(r);
+      for (const r of requestRecord(body as Record<string, unknown>, { at, broker, source: lineNo > 0 ? `${name}:${lineNo}` : name })) this.sink.record(r);
       return;
     }
     if (endsWith(buf, e, AUTHORIZER_SUFFIX)) {
-      this.sink.seen(broker, 'authorizer', time.at);
+      this.mark('authorizer', buf, s);
       const keep = !this.principalAuthorizer || this.principalAuthorizer.within(buf, s, e) || this.marker?.within(buf, s, e);
       if (!keep) { this.counts.records++; return; }
-      const r = authorizerRecord(buf.toString('utf8', msg, e - AUTHORIZER_SUFFIX.length), { at: time.at, broker, source });
+      const at = timeOf(buf, s, this.localOffsetMs);
+      const r = authorizerRecord(buf.toString('utf8', msg, e - AUTHORIZER_SUFFIX.length), { at, broker, source: lineNo > 0 ? `${name}:${lineNo}` : name });
       if (!r) { this.counts.truncated++; return; }
       this.counts.records++;
       this.sink.record(r);

@@ -5,6 +5,7 @@ import { timeZoneOffsetMs } from '../../src/model/access-log-settings.js';
 import type { AccessRecord } from '../../src/model/access-records.js';
 import { byteSize } from '../../src/model/byte-size.js';
 import { durationMs } from '../../src/model/duration.js';
+import { KafkaIrError } from '../../src/model/errors.js';
 import { AccessLineParser, accessLogOf, lineTime, type AccessLog, type LineFilter } from './access-line-parser.js';
 import { accessFiles, type BrokerFile } from './access-files.js';
 import { fileStream, parseStream } from './file-lines.js';
@@ -47,6 +48,9 @@ export interface AccessSourceDeps {
 
 interface FileHead { firstAt?: number; log?: AccessLog }
 
+/** How long a shipper may take to produce a line: a topic is read from this much before the window. */
+const SHIPPING_LAG_MS = 5 * 60_000;
+
 /** The time of the file's first log line (for reading a broker's files oldest first), and its first access line's log. */
 async function fileHead(path: string, localOffsetMs: number): Promise<FileHead> {
   const stream = await fileStream(path);
@@ -82,15 +86,17 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
   return {
     sources,
     async scan(request) {
-      const spans = new Map<string, BrokerSpan>();
+      const spans = new Map<number, { request?: BrokerSpan; authorizer?: BrokerSpan }>();
       const markers = new Map<string, { broker: number; log: AccessLog; at: number }>();
       const marker = request.filter.marker;
       const { from, to } = request.window;
       const seen = (broker: number, log: AccessLog, at: number) => {
-        const key = `${broker}/${log}`;
-        const span = spans.get(key);
-        if (!span) spans.set(key, { broker, log, first: at, last: at });
-        else { span.first = Math.min(span.first, at); span.last = Math.max(span.last, at); }
+        let byLog = spans.get(broker);
+        if (!byLog) { byLog = {}; spans.set(broker, byLog); }
+        const span = byLog[log];
+        if (!span) byLog[log] = { broker, log, first: at, last: at };
+        else if (at < span.first) span.first = at;
+        else if (at > span.last) span.last = at;
       };
       const parser = new AccessLineParser(request.filter, localOffsetMs, {
         seen,
@@ -130,17 +136,18 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
       }
 
       if (settings.topic) {
-        if (!deps.topicMessages) throw new Error('accessLog.topic is set but no Kafka reader was given');
+        if (!deps.topicMessages) throw new KafkaIrError('INVALID_CONFIG', 'accessLog.topic is set but the engine gave no Kafka reader', 'this is a wiring bug: report it');
         const needed = new Set(request.awaitMarkers ?? []);
         const read = await scanTopic(deps.topicMessages, settings.topic, settings.brokers, parser, {
-          from, more: () => marker !== undefined && [...needed].some((b) => !markers.has(`${b}/request`) || !markers.has(`${b}/authorizer`)),
+          // A message is produced after its line was written: start early enough that the window's first lines are in.
+          from: from - SHIPPING_LAG_MS, more: () => marker !== undefined && [...needed].some((b) => !markers.has(`${b}/request`) || !markers.has(`${b}/authorizer`)),
           waitMs: durationMs(settings.probeWait), signal: request.signal, onBytes: progress,
         });
         problems.push(...read.problems);
       }
       return {
         counts: { ...parser.counts },
-        spans: [...spans.values()].sort((a, b) => a.broker - b.broker || a.log.localeCompare(b.log)),
+        spans: [...spans.values()].flatMap((s) => [s.authorizer, s.request].filter((x) => x !== undefined)).sort((a, b) => a.broker - b.broker),
         markers: [...markers.values()].sort((a, b) => a.broker - b.broker || a.log.localeCompare(b.log)),
         problems,
         bytes,

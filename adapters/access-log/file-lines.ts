@@ -41,27 +41,25 @@ export async function parseStream(
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     signal?.throwIfAborted();
     bytes += chunk.length;
-    let buf = chunk;
     let start = 0;
-    if (skipping) {
-      const nl = buf.indexOf(10);
-      if (nl === -1) continue;
-      skipping = false;
-      lineNo++;
-      start = nl + 1;
-    } else if (carry) {
-      buf = Buffer.concat([carry, chunk]);
+    const firstNl = chunk.indexOf(10);
+    if (skipping || carry) {
+      if (firstNl === -1) {
+        // Still inside one long line: keep it for the next chunk, unless it is already too long.
+        if (!skipping && carry!.length + chunk.length > maxLineBytes) { parser.truncated(); skipping = true; carry = undefined; }
+        else if (!skipping) carry = Buffer.concat([carry!, chunk]);
+        continue;
+      }
+      // Only the line that spans the two chunks is copied, not the chunk.
+      if (skipping) { skipping = false; lineNo++; } else lineNo = parser.lines(Buffer.concat([carry!, chunk.subarray(0, firstNl + 1)]), 0, carry!.length + firstNl, broker, name, lineNo);
       carry = undefined;
+      start = firstNl + 1;
     }
-    const lastNl = buf.lastIndexOf(10);
-    if (lastNl < start) {
-      // No line ends in this chunk: keep it for the next, unless the line is already too long.
-      if (buf.length - start > maxLineBytes) { parser.truncated(); skipping = true; } else carry = buf.subarray(start);
-      continue;
-    }
-    lineNo = parser.lines(buf, start, lastNl, broker, name, lineNo);
-    const rest = buf.length - (lastNl + 1);
-    if (rest > maxLineBytes) { parser.truncated(); skipping = true; } else if (rest > 0) carry = Buffer.from(buf.subarray(lastNl + 1));
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl >= start) lineNo = parser.lines(chunk, start, lastNl, broker, name, lineNo);
+    const from = Math.max(start, lastNl + 1);
+    const rest = chunk.length - from;
+    if (rest > maxLineBytes) { parser.truncated(); skipping = true; } else if (rest > 0) carry = Buffer.from(chunk.subarray(from));
   }
   // A last line without its newline: a broker mid-write, or a file cut short. The parser tells which.
   if (carry && !skipping) lineNo = parser.lines(carry, 0, carry.length, broker, name, lineNo);

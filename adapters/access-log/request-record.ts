@@ -13,46 +13,56 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** The client's address: Kafka names a connection "<local host:port>-<remote host:port>-<index>" (IPs, no '-' inside). */
 export function clientHost(connection: string): string {
-  const remote = connection.split('-')[1] ?? '';
-  const colon = remote.lastIndexOf(':');
-  return colon > 0 ? remote.slice(0, colon) : remote;
+  const dash = connection.indexOf('-');
+  const colon = connection.lastIndexOf(':', connection.indexOf('-', dash + 1));
+  return dash === -1 || colon <= dash ? '' : connection.slice(dash + 1, colon);
 }
 
+const NO_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+/** Requests by name carry an all-zero id, requests by id an empty name. */
+const nameOf = (t: Json) => { const n = t.topic ?? t.name; return typeof n === 'string' && n !== '' ? n : undefined; };
+const idOf = (t: Json) => (typeof t.topicId === 'string' && t.topicId !== NO_ID ? t.topicId : undefined);
 const topicRef = (t: Json) => {
-  const topic = str(t.topic) ?? str(t.name);
-  const topicId = str(t.topicId);
-  // Requests by name carry an all-zero id, requests by id an empty name.
-  return { ...(topic ? { topic } : {}), ...(topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? { topicId } : {}) };
+  const topic = nameOf(t);
+  const topicId = idOf(t);
+  return { ...(topic ? { topic } : {}), ...(topicId ? { topicId } : {}) };
 };
 const refKey = (r: { topic?: string; topicId?: string }, partition: number) => `${r.topicId ?? ''}/${r.topic ?? ''}/${partition}`;
 
-function fetchRecord(req: Json, res: Json): Pick<FetchRecord, 'full' | 'partitions' | 'forgotten'> | undefined {
+function fetchRecord(req: Json, res: Json): Pick<FetchRecord, 'partitions' | 'forgotten'> | undefined {
   // A follower's fetch: replicaId ≥ 0 (before v15), or replicaState (v15+).
   if (num(req.replicaId, -1) >= 0 || (req.replicaState && num((req.replicaState as Json).replicaId, -1) >= 0)) return undefined;
-  const partitions = new Map<string, FetchPartition>();
+  const partitions: FetchPartition[] = [];
   for (const t of arr(req.topics)) {
-    const ref = topicRef(t);
+    const topic = nameOf(t);
+    const topicId = idOf(t);
     for (const p of arr(t.partitions)) {
-      const partition = num(p.partition);
-      partitions.set(refKey(ref, partition), { ...ref, partition, fetchOffset: num(p.fetchOffset) });
+      const part: FetchPartition = { partition: num(p.partition), fetchOffset: num(p.fetchOffset) };
+      if (topic !== undefined) part.topic = topic;
+      if (topicId !== undefined) part.topicId = topicId;
+      partitions.push(part);
     }
   }
+  // Most fetches name a handful of partitions: a scan beats building a map.
   for (const t of arr(res.responses)) {
-    const ref = topicRef(t);
+    const topic = nameOf(t);
+    const topicId = idOf(t);
     for (const p of arr(t.partitions)) {
       const partition = num(p.partitionIndex);
-      const key = refKey(ref, partition);
       const response = { error: num(p.errorCode), highWatermark: num(p.highWatermark, -1), bytes: num(p.recordsSizeInBytes) };
-      partitions.set(key, { ...(partitions.get(key) ?? { ...ref, partition }), response });
+      const known = partitions.find((x) => x.partition === partition && x.topic === topic && x.topicId === topicId);
+      if (known) { known.response = response; continue; }
+      const part: FetchPartition = { partition, response };
+      if (topic !== undefined) part.topic = topic;
+      if (topicId !== undefined) part.topicId = topicId;
+      partitions.push(part);
     }
   }
   const forgotten = arr(req.forgottenTopicsData).flatMap((t) => {
     const ref = topicRef(t);
     return (Array.isArray(t.partitions) ? t.partitions as unknown[] : []).map((p) => ({ ...ref, partition: num(p) }));
   });
-  // sessionEpoch 0 opens a session and -1 means none: both send every partition; higher epochs send changes only.
-  const full = num(req.sessionEpoch, -1) <= 0;
-  return { full, partitions: [...partitions.values()], forgotten };
+  return { partitions, forgotten };
 }
 
 function produceRecord(req: Json, res: Json): ProduceRecord['partitions'] {
@@ -125,12 +135,16 @@ export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
   const res = (body.response ?? {}) as Json;
   const connection = str(body.connection) ?? '';
   const base = {
-    ...origin, principal: str(body.principal) ?? '', clientId: str(header.clientId) ?? '', host: clientHost(connection), connection,
+    at: origin.at, broker: origin.broker, source: origin.source,
+    principal: str(body.principal) ?? '', clientId: str(header.clientId) ?? '', host: clientHost(connection), connection,
   };
   switch (api) {
     case 'FETCH': {
       const fetch = fetchRecord(req, res);
-      return fetch ? [{ kind: 'fetch', ...base, ...fetch }] : [];
+      return fetch ? [{
+        kind: 'fetch', at: base.at, broker: base.broker, source: base.source, principal: base.principal, clientId: base.clientId,
+        host: base.host, connection, partitions: fetch.partitions, forgotten: fetch.forgotten,
+      }] : [];
     }
     case 'PRODUCE':
       return [{ kind: 'produce', ...base, partitions: produceRecord(req, res) }];

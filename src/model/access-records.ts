@@ -38,8 +38,6 @@ export type FetchPartition = z.infer<typeof FetchPartition>;
 export const FetchRecord = z.strictObject({
   kind: z.literal('fetch'),
   ...Request,
-  /** A full fetch (new session or none) replaces the session's partitions; an incremental one updates them. */
-  full: z.boolean(),
   partitions: z.array(FetchPartition),
   /** Partitions an incremental fetch drops from its session. */
   forgotten: z.array(z.strictObject({ ...TopicRef, partition: z.number().int().nonnegative() })),

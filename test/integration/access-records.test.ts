@@ -1,12 +1,15 @@
 // kafka.blastRadius from the brokers' own access records, on the real 3-broker cluster, with kcat as the attacker.
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import { accessRecordSource, type AccessRecordSource } from '../../adapters/access-log/access-source.js';
+import { KafkaClient } from '../../adapters/kafka/client.js';
+import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import { kafkaTopicMessages } from '../../adapters/kafka/topic-messages.js';
+import { startExtraBroker, type ExtraBroker } from '../../scripts/infra/index.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
 import { AccessLogSettings } from '../../src/model/access-log-settings.js';
 import { Settings } from '../../src/model/settings.js';
@@ -222,5 +225,39 @@ describe('kafka.blastRadius without access records (group offsets)', () => {
     expect(r.consumed.filter((c) => c.topic.startsWith(base))).toEqual([{ topic: T.orders, messages: 8 }]);
     expect(r.classified).toEqual([{ topic: T.payments, label: 'pci', status: 'atRisk' }]);
     expect(r.classifiedTouched).toMatchObject({ answer: 'atRisk', topics: [{ topic: T.payments, label: 'pci' }] });
+  });
+});
+
+describe('a broker started with the generated log config (an extra one-node cluster)', () => {
+  let extra: ExtraBroker;
+  let client: KafkaClient;
+  afterAll(async () => { await client?.close(); await extra?.stop(); });
+
+  it('writes only the access requests, to their own files with UTC offsets, and the answer from them is exact', async () => {
+    extra = await startExtraBroker({ name: 'access-records' });
+    const kafkaSettings = { brokers: [extra.brokers], sasl: { mechanism: 'scram-sha-512' as const, username: extra.username, password: extra.password }, ssl: false };
+    client = new KafkaClient(kafkaSettings, undefined, 8);
+    const thief = unique('thief');
+    const password = unique('pw');
+    await upsertScramCredential(kafkaSettings, thief, password);
+    const topic = unique('ledger');
+    await createTopic(client, topic, ['x-1', 'x-2', 'x-3']);
+    await allow(client, `User:${thief}`, [{ resourceType: 'topic', resourceName: topic, patternType: 'literal', operation: 'read' }]);
+    const from = new Date().toISOString();
+    passwords[thief] = password;
+    const lines = await kcatRead(thief, ['-b', extra.brokers, '-C', '-t', topic, '-o', 'beginning'], 3);
+
+    const requestLog = readFileSync(join(extra.logDir, 'kafka-request.log'), 'utf8').trim().split('\n');
+    expect(new Set(requestLog.map((l) => /"requestApiKeyName":"(\w+)"/.exec(l)?.[1]))).toEqual(new Set(['CREATE_TOPICS', 'PRODUCE', 'LIST_OFFSETS', 'FETCH']));
+    expect(requestLog.every((l) => /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\+0000\] DEBUG Completed request:\{.*\} \(kafka\.request\.logger\)$/.test(l))).toBe(true);
+    expect(readFileSync(join(extra.logDir, 'server.log'), 'utf8')).not.toContain('(kafka.request.logger)');
+    expect(readFileSync(join(extra.logDir, 'kafka-authorizer.log'), 'utf8')).toContain(`Principal = User:${thief} is Allowed operation = READ`);
+
+    const own = accessRecordSource(AccessLogSettings.parse({ files: [{ broker: 1, paths: [join(extra.logDir, 'kafka-*.log*')] }] }));
+    const r = await kafkaActivities({ kafka: client, evidenceDir: dir, settings, accessRecords: own })
+      .measureBlastRadius({ incidentId: unique('ir-ar'), step: 'blast', input: { principal: `User:${thief}`, since: from } });
+    expect(r.coverage).toMatchObject({ basis: 'records', answer: 'exact', brokers: [{ broker: 1, covered: true }], missing: [] });
+    expect(r.reads).toEqual([expect.objectContaining({ topic, ranges: [expect.objectContaining({ partition: 0, from: 0, provenTo: 3, possibleTo: 3 })] })]);
+    expect(rangesFromKcat(lines)).toEqual([{ partition: 0, from: 0, to: 3 }]);
   });
 });

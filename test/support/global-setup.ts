@@ -1,7 +1,7 @@
 // Integration setup: the real Kafka cluster (access loggers at DEBUG) and Temporal dev server of scripts/infra, started (or reused) once per run.
 import type { TestProject } from 'vitest/node';
 import { up, type InfraEnv } from '../../scripts/infra/index.js';
-import { raiseAccessLogLevels } from '../../scripts/infra/kafka/access-log-levels.js';
+import { setAccessLogLevels } from '../../scripts/infra/kafka/access-log-levels.js';
 
 declare module 'vitest' {
   export interface ProvidedContext { infra: InfraEnv }
@@ -11,6 +11,6 @@ export default async function setup(project: TestProject): Promise<void> {
   const brokers = Number(process.env.KAFKA_IR_TEST_BROKERS ?? 3);
   const env = await up({ brokers });
   // Brokers started from an older config log no access records: raise the loggers (idempotent, lasts until a restart).
-  raiseAccessLogLevels(env, Array.from({ length: brokers }, (_, i) => i + 1));
+  setAccessLogLevels(env, Array.from({ length: brokers }, (_, i) => i + 1));
   project.provide('infra', env);
 }

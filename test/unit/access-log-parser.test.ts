@@ -91,9 +91,12 @@ describe('the access-log reader on real broker lines', () => {
     expect(result.spans).toEqual([{ broker: 1, log: 'request', first: Date.parse('2026-12-07T04:26:54.462Z'), last: Date.parse('2026-12-07T04:26:56.868Z') }]);
   });
 
-  it('reads times with their UTC offset (the generated pattern) and without (stock pattern, accessLog.timeZone)', async () => {
+  it('reads times with their UTC offset (the generated pattern, Kafka 3 and 4) and without (stock pattern, accessLog.timeZone)', async () => {
     const fresh = await scan({ files: [{ broker: 1, paths: [`${FIXTURES}/fresh-broker/*.log`] }] }, 'User:admin');
     expect(fresh.records.find((r) => r.kind === 'topicIds')).toMatchObject({ at: Date.parse('2026-12-07T04:32:07.618Z'), topics: [{ name: 'x-test', deleted: false }] });
+    // Kafka 4.0 (log4j2, the same filters as a regex): its Java consumer fetches by topic id, named by the CreateTopics line.
+    const k4 = await scan({ files: [{ broker: 1, paths: [`${FIXTURES}/kafka4-broker/*.log`] }] }, 'User:admin', new Map());
+    expect(ranges(k4.findings)).toEqual({ 'k4-test': ['0:0-5/5'] });
     const shifted = await scan({ files: [{ broker: 1, paths: [`${FIXTURES}/broker-1/server.log`] }], timeZone: '+02:00' });
     expect(shifted.result.spans[0]!.first).toBe(Date.parse('2026-12-07T02:26:54.462Z'));
   });

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_NAMES } from '../../src/config.js';
+import { Settings } from '../../src/model/settings.js';
+import { brokerLog4jProperties } from '../../scripts/infra/kafka/log4j-properties.js';
 
 describe('docker-compose.yml', () => {
   it('passes `docker-compose config -q` (Debian docker-compose; no engine needed)', () => {
@@ -20,5 +22,16 @@ describe('docker-compose.yml', () => {
     const names = Object.keys(compose.services['kafka-ir'].environment);
     expect(names.filter((n) => !ENV_NAMES.includes(n))).toEqual([]);
     expect(names).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'KAFKA_SASL_PASSWORD', 'TEMPORAL_ADDRESS', 'KAFKA_IR_API_TOKEN']));
+  });
+
+  it('gives the broker the generated access-log config, and kafka-ir valid settings that read the records it writes', () => {
+    const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
+    const logs = readFileSync('docker/kafka-log4j.properties', 'utf8');
+    expect(logs.slice(logs.indexOf('\n') + 1)).toBe(brokerLog4jProperties({ logDir: '${kafka.logs.dir}', accessLogDir: '/usr/logs', brokerPrincipal: 'User:admin' }));
+    expect(compose.services.kafka.environment.KAFKA_LOG4J_OPTS).toBe('-Dlog4j.configuration=file:/etc/kafka-ir/log4j.properties');
+    expect(compose.services.kafka.volumes).toEqual(['./docker/kafka-log4j.properties:/etc/kafka-ir/log4j.properties:ro', 'kafka-access-log:/usr/logs']);
+    expect(compose.services['kafka-ir'].volumes).toContain('kafka-access-log:/var/log/kafka:ro');
+    const settings = Settings.parse(parse(readFileSync('docker/kafka-ir.yaml', 'utf8')));
+    expect(settings.accessLog?.files).toEqual([{ broker: 1, paths: ['/var/log/kafka/kafka-request.log*', '/var/log/kafka/kafka-authorizer.log*'] }]);
   });
 });

@@ -22,6 +22,9 @@ export interface ExtraBroker {
   brokers: string;
   username: 'admin';
   password: string;
+  /** Its process, and where it writes server.log and the access records. */
+  pid: number;
+  logDir: string;
   /** Kills the broker and deletes its data. */
   stop(): Promise<void>;
 }
@@ -99,7 +102,7 @@ export async function startExtraBroker(options: ExtraBrokerOptions): Promise<Ext
       timeoutMs: 90_000,
       deadNode: () => (nodePid(node) === undefined ? `extra broker "${options.name}"\n${nodeLogTail(node)}` : undefined),
     });
-    return { brokers: address, username: 'admin', password, stop };
+    return { brokers: address, username: 'admin', password, pid, logDir: node.logDir, stop };
   } catch (error) {
     await stop();
     throw error;

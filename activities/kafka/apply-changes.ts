@@ -6,13 +6,15 @@ import { applyQuotaChanges } from './quota.js';
 import { applyReassignments } from '../../adapters/kafka/reassign.js';
 import { applyConfigChanges } from '../../adapters/kafka/broker-config.js';
 import { applyFenceChanges } from './fence.js';
+import { electPreferredLeaders } from '../../adapters/kafka/elect-leaders.js';
 import { activityProgress } from '../activity-progress.js';
+import { drainWatch, type DrainWatch } from './drain-watch.js';
 import type { KafkaActivityDeps } from './index.js';
 
 export interface ChangeRequest { incidentId: string; step: string; changes: Change[] }
 export interface ChangeResult { changed: Change[]; alreadyInPlace: number }
 
-type Applier = (deps: KafkaActivityDeps, changes: Change[], req: ChangeRequest) => Promise<ChangeResult>;
+type Applier = (deps: KafkaActivityDeps, changes: Change[], req: ChangeRequest, drain?: DrainWatch) => Promise<ChangeResult>;
 type KindOf<Op> = Op extends `${infer K}.${string}` ? K : never;
 /** A change's kind: the prefix of its op ("acl" for "acl.create"). */
 type ChangeKind = KindOf<Change['op']>;
@@ -23,12 +25,23 @@ const APPLIERS = {
   acl: (deps, changes) => applyAclChanges(deps.kafka, changes),
   quota: (deps, changes) => applyQuotaChanges(deps.kafka.settings, changes),
   scram: (deps, changes, req) => applyScramChanges(deps.kafka.settings, deps.settings, changes, req),
-  partition: (deps, changes) => applyReassignments(deps.kafka, changes, activityProgress().heartbeat),
+  partition: (deps, changes, _req, drain) => applyReassignments(deps.kafka, changes, drain?.onProgress),
+  leader: (deps, changes) => electPreferredLeaders(deps.kafka, changes),
   config: (deps, changes) => applyConfigChanges(deps.kafka, changes),
   broker: (_deps, changes) => applyFenceChanges(changes),
 } satisfies Record<ChangeKind, Applier>;
 
 export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest): Promise<ChangeResult> {
+  // Partition moves may take hours: they heartbeat their progress and outlive attempts (see drain-watch.ts).
+  const drain = req.changes.some((c) => c.op === 'partition.reassign') ? drainWatch(deps.settings.reassignment, activityProgress()) : undefined;
+  try {
+    return await applyInOrder(deps, req, drain);
+  } catch (err) {
+    throw drain ? drain.verdict(err) : err;
+  }
+}
+
+async function applyInOrder(deps: KafkaActivityDeps, req: ChangeRequest, drain: DrainWatch | undefined): Promise<ChangeResult> {
   const result: ChangeResult = { changed: [], alreadyInPlace: 0 };
   // Runs of the same kind are applied together, in plan order.
   let i = 0;
@@ -39,7 +52,7 @@ export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest):
     // The request is not parsed here: an op outside the model still ends with this, not with a TypeError.
     const applier = APPLIERS[kind] as Applier | undefined;
     if (!applier) throw new Error(`no applier for change kind "${kind}"`);
-    const r = await applier(deps, req.changes.slice(i, j), req);
+    const r = await applier(deps, req.changes.slice(i, j), req, drain);
     result.changed.push(...r.changed);
     result.alreadyInPlace += r.alreadyInPlace;
     i = j;

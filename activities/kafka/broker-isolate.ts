@@ -1,9 +1,10 @@
-// kafka.broker.isolate planning (DESIGN §5): KRaft cannot change listeners at runtime, so isolation = drain + cap + fence.
+// kafka.broker.isolate planning (docs/design.md §5): KRaft cannot change listeners at runtime, so isolation = drain + cap + fence.
 import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import { brokerAddress, describeBrokerConfigs, describeTopicConfigs, liveBrokers, perBrokerValue } from '../../adapters/kafka/broker-config.js';
+import { byteSize, bytesText } from '../../src/model/byte-size.js';
+import { brokerAddress, describeBrokerConfigs, describeTopicConfigs, dynamicConfigs, liveBrokers, perBrokerValue, targetKey } from '../../adapters/kafka/broker-config.js';
 import type { BrokerAddress } from '../../adapters/kafka/broker-connection.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { fenceArgv } from './fence.js';
@@ -13,6 +14,10 @@ import { ongoingReassignments, readPartitions } from '../../adapters/kafka/reass
 type Input = ActionInput<'kafka.broker.isolate'>;
 type Reassign = Extract<Change, { op: 'partition.reassign' }>;
 type ConfigSet = Extract<Change, { op: 'config.set' }>;
+type Throttle = Extract<Change, { op: 'partition.throttle' }>;
+
+const RATE_KEYS = ['leader.replication.throttled.rate', 'follower.replication.throttled.rate'];
+const REPLICA_KEYS = ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'];
 
 async function minInsyncReplicas(client: KafkaClient, broker: BrokerAddress, topics: string[]): Promise<Map<string, number>> {
   const configs = await describeTopicConfigs(client.settings, broker, topics, ['min.insync.replicas']);
@@ -63,6 +68,38 @@ async function planDrain(client: KafkaClient, input: Input, others: BrokerAddres
   return { moves, notes };
 }
 
+/**
+ * The replication throttle for `moves`, as Kafka's reassignment tool sets it: the rate on every broker a copying
+ * partition involves, and its replicas (before and after, so one list serves the drain and its undo; in-sync replicas
+ * are never throttled) on its topic, merged into any already listed. Each config returns to its current value.
+ */
+async function planThrottle(client: KafkaClient, moves: Reassign[], rate: number): Promise<Throttle[]> {
+  const copying = moves.filter((m) => m.after.some((b) => !m.before.includes(b)));
+  if (!rate || !copying.length) return [];
+  const brokers = [...new Set(copying.flatMap((m) => [...m.before, ...m.after]))].sort((a, b) => a - b);
+  const topics = [...new Set(copying.map((m) => m.topic))].sort();
+  const current = await dynamicConfigs(client, [
+    ...brokers.map((id) => ({ resource: 'broker' as const, name: String(id) })), ...topics.map((name) => ({ resource: 'topic' as const, name })),
+  ], [...RATE_KEYS, ...REPLICA_KEYS]);
+  const valueOf = (resource: Throttle['resource'], name: string, key: string) => current.get(targetKey({ resource, name }))?.get(key);
+  const throttle = (resource: Throttle['resource'], name: string, key: string, before: string | undefined, during: string): Throttle =>
+    ({ op: 'partition.throttle', resource, name, key, ...(before === undefined ? {} : { before }), during });
+  return [
+    ...brokers.flatMap((id) => RATE_KEYS.map((key) => throttle('broker', String(id), key, valueOf('broker', String(id), key), String(rate)))),
+    ...topics.flatMap((topic) => {
+      const replicas = copying.filter((m) => m.topic === topic).sort((a, b) => a.partition - b.partition)
+        .flatMap((m) => [...new Set([...m.before, ...m.after])].map((b) => `${m.partition}:${b}`));
+      return REPLICA_KEYS.flatMap((key) => {
+        const before = valueOf('topic', topic, key);
+        const listed = before?.split(',').map((r) => r.trim()).filter(Boolean) ?? [];
+        // "*" already throttles every replica of the topic.
+        const during = listed.includes('*') ? before! : [...new Set([...listed, ...replicas])].join(',');
+        return during === before ? [] : [throttle('topic', topic, key, before, during)];
+      });
+    }),
+  ];
+}
+
 /** Per-broker caps on new client connections, sent to that broker; the previous per-broker values are the inverse. */
 async function planCaps(client: KafkaClient, input: Input): Promise<{ caps: ConfigSet[]; notes: string[] }> {
   const broker = await brokerAddress(client, input.brokerId);
@@ -87,24 +124,35 @@ export async function planIsolateBroker(client: KafkaClient, settings: Settings,
   const others = (await liveBrokers(client)).filter((b) => b.id !== input.brokerId);
   if (!others.length) throw new KafkaIrError('UNSAFE_PLAN', `broker ${input.brokerId} is the only live broker`, 'isolating it would take the cluster down');
   const drain = await planDrain(client, input, others);
-  const { caps, notes: capNotes } = await planCaps(client, input);
+  const back = drain.moves.map((m): Reassign => ({ ...m, before: m.after, after: m.before }));
+  const rate = byteSize(input.replicationThrottle);
+  const [throttle, throttleBack, { caps, notes: capNotes }] = await Promise.all([
+    planThrottle(client, drain.moves, rate), planThrottle(client, back, rate), planCaps(client, input),
+  ]);
   const fence: Change[] = settings.fenceCommand
     ? [{ op: 'broker.fence', brokerId: input.brokerId, host, command: fenceArgv(settings.fenceCommand, input.brokerId, host) }]
     : [];
-  const changes: Change[] = [...drain.moves, ...caps, ...fence];
+  const changes: Change[] = [...throttle, ...drain.moves, ...caps, ...fence];
   const inverse: Change[] = [
     ...caps.map((c): Change => ({ ...c, before: c.after, after: c.before })),
-    ...drain.moves.map((m): Change => ({ ...m, before: m.after, after: m.before })),
+    ...throttleBack,
+    ...back,
+    // The original first replicas lead again once they are back in sync.
+    ...drain.moves.map((m): Change => ({ op: 'leader.elect', topic: m.topic, partition: m.partition, leader: m.before[0]! })),
   ];
+  const throttled = (t: Throttle[]) => [...new Set(t.filter((x) => x.resource === 'broker').map((x) => x.name))].join(', ');
   const notes = [
     'KRaft cannot change listeners at runtime: isolation = moving replicas and leadership off the broker, capping its new connections, and the fence command if configured.',
     ...drain.notes,
     ...capNotes,
-    `undo restores each partition's original replica order, but leadership returns to broker ${input.brokerId} only after a preferred leader election: automatic with auto.leader.rebalance.enable (checked every leader.imbalance.check.interval.seconds), or kafka-leader-election.sh --election-type preferred; kafka-ir cannot trigger one (no Node client has ElectLeaders).`,
+    rate
+      ? `replicas copy at most ${bytesText(rate)}/s into and out of each broker involved (brokers ${throttled(throttle) || 'none'}; on undo ${throttled(throttleBack) || 'none'}): a replication throttle set before the moves and lifted once they are done. Replicas in sync are never throttled, but a drain takes at least the data to copy divided by that rate.`
+      : 'no replication throttle: replicas copy as fast as the brokers allow, competing with clients for disk and network.',
+    `undo moves the replicas back, then elects the preferred leaders, so broker ${input.brokerId} leads again the partitions it led before.`,
     ...(fence.length ? ['the fence command runs after the drain and has no inverse: undo it by hand.'] : []),
   ];
   const parts = [
-    drain.moves.length ? `reassign ${drain.moves.length} partition(s) off broker ${input.brokerId}` : '',
+    drain.moves.length ? `reassign ${drain.moves.length} partition(s) off broker ${input.brokerId}${throttle.length ? ` (throttled to ${bytesText(rate)}/s)` : ''}` : '',
     caps.length ? `cap its connections (${caps.map((c) => `${c.key}=${c.after}`).join(', ')})` : '',
     fence.length ? `run the fence command for ${host}` : '',
   ].filter(Boolean);

@@ -1,16 +1,19 @@
-// Partition reassignments (KIP-455): submitted exactly as planned, then waited for until data moved and leadership followed.
+// Partition reassignments (KIP-455): submitted exactly as planned under a replication throttle, then waited for until data moved and leadership followed.
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
+import { liveBrokers } from './broker-config.js';
 import type { KafkaClient } from './client.js';
+import { replicaSizes } from './log-dirs.js';
+import { holdThrottles, type ThrottleChange } from './replication-throttle.js';
 
 type ReassignChange = Extract<Change, { op: 'partition.reassign' }>;
 export interface PartitionNow { replicas: number[]; leader: number; isr: number[] }
-/** Partitions moved so far, of those submitted or already moving: told on every poll. */
-export interface ReassignProgress { reassigned: number; of: number }
+/** How far the moves got, told on every poll; `bytes` (when the brokers report their log sizes) covers the partitions still copying. */
+export interface MoveProgress { moved: number; remaining: number; of: number; bytes?: { copied: number; total: number } }
+/** Told of every poll; throwing stops the wait (the attempt is over, the drain stalled, the activity was cancelled). */
+export type OnMoveProgress = (p: MoveProgress) => void;
 
-/** Under the 30-second start-to-close timeout of the `kafka` activity proxy: a longer move is retried, not resubmitted. */
-const WAIT_MS = 20_000;
-const POLL_MS = 500;
+const POLL_MS = 1_000;
 
 const key = (topic: string, partition: number) => `${topic}-${partition}`;
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -27,15 +30,22 @@ export async function ongoingReassignments(client: KafkaClient, topics: string[]
   if (!topics.length) return new Map();
   const res = await client.withAdmin('listing partition reassignments', (a) => a.listPartitionReassignments({}));
   const wanted = new Set(topics);
-  return new Map(res.topics.filter((t) => wanted.has(t.topic)).flatMap((t) => t.partitions.map((p) =>
-    [key(t.topic, p.partitionIndex), p.replicas.filter((r) => !(p.removingReplicas ?? []).includes(r))] as const)));
+  // kafkajs' typings say `topic` and `partitionIndex`; its decoder returns the protocol's `name` and `partition`.
+  const listed = res.topics as unknown as { name: string; partitions: { partition: number; replicas: number[]; removingReplicas: number[] }[] }[];
+  return new Map(listed.filter((t) => wanted.has(t.name)).flatMap((t) => t.partitions.map((p) =>
+    [key(t.name, p.partition), p.replicas.filter((r) => !p.removingReplicas.includes(r))] as const)));
 }
 
-/** Submits the reassignments that are not yet in place or in flight, and waits until every partition has exactly its planned replicas. */
+/**
+ * Holds the replication throttle while the moves that are not yet in place are submitted (or found in flight) and
+ * waited for until every partition has exactly its planned replicas, then lifts it. A move in flight towards the
+ * planned `before` (an undo while the drain still runs) is replaced by its target, as KIP-455 allows.
+ */
 export async function applyReassignments(
-  client: KafkaClient, changes: Change[], onProgress: (p: ReassignProgress) => void = () => {},
+  client: KafkaClient, changes: Change[], onProgress: OnMoveProgress = () => {},
 ): Promise<{ changed: Change[]; alreadyInPlace: number }> {
   const moves = changes.filter((c): c is ReassignChange => c.op === 'partition.reassign');
+  const throttles = changes.filter((c): c is ThrottleChange => c.op === 'partition.throttle');
   const topics = [...new Set(moves.map((m) => m.topic))];
   const [now, ongoing] = await Promise.all([readPartitions(client, topics), ongoingReassignments(client, topics)]);
   const submit: ReassignChange[] = [];
@@ -45,7 +55,7 @@ export async function applyReassignments(
     const replicas = now.get(key(m.topic, m.partition))?.replicas ?? [];
     if (target ? same(target, m.after) : same(replicas, m.after)) {
       if (target) inFlight.push(m);
-    } else if (!target && same(replicas, m.before)) {
+    } else if (target ? same(target, m.before) : same(replicas, m.before)) {
       submit.push(m);
     } else {
       throw new KafkaIrError('PLAN_DRIFT',
@@ -53,6 +63,9 @@ export async function applyReassignments(
         'the assignment changed since the plan was made: plan again');
     }
   }
+  const done = new Set<Change>();
+  const waiting = [...submit, ...inFlight];
+  if (waiting.length) for (const t of await holdThrottles(client, throttles, 'during')) done.add(t);
   if (submit.length) {
     const submitTopics = [...new Set(submit.map((m) => m.topic))];
     await client.withAdmin('reassigning partitions', (a) => a.alterPartitionReassignments({
@@ -61,14 +74,32 @@ export async function applyReassignments(
       })),
     }));
   }
-  const waiting = [...submit, ...inFlight];
   if (waiting.length) await waitForAssignments(client, waiting, onProgress);
-  return { changed: waiting, alreadyInPlace: moves.length - waiting.length };
+  for (const t of await holdThrottles(client, throttles, 'before')) done.add(t);
+  for (const m of waiting) done.add(m);
+  const changed = changes.filter((c) => done.has(c));
+  return { changed, alreadyInPlace: moves.length + throttles.length - changed.length };
 }
 
-async function waitForAssignments(client: KafkaClient, moves: ReassignChange[], onProgress: (p: ReassignProgress) => void): Promise<void> {
+/** Bytes the new replicas of `moves` hold, against what their leaders hold; undefined where the brokers do not say. */
+async function copiedBytes(client: KafkaClient, moves: ReassignChange[], now: Map<string, PartitionNow>): Promise<MoveProgress['bytes']> {
+  const copies = moves.flatMap((m) => {
+    const p = now.get(key(m.topic, m.partition));
+    return p ? m.after.filter((b) => !m.before.includes(b)).map((to) => ({ topic: m.topic, partition: m.partition, to, from: p.leader })) : [];
+  });
+  if (!copies.length) return undefined;
+  const ids = new Set(copies.flatMap((c) => [c.to, c.from]));
+  const brokers = (await liveBrokers(client)).filter((b) => ids.has(b.id));
+  const sizes = await replicaSizes(client.settings, brokers, copies).catch(() => undefined);
+  if (!sizes) return undefined;
+  return copies.reduce((sum, c) => {
+    const total = sizes.get(`${key(c.topic, c.partition)}@${c.from}`) ?? 0;
+    return { copied: sum.copied + Math.min(total, sizes.get(`${key(c.topic, c.partition)}@${c.to}`) ?? 0), total: sum.total + total };
+  }, { copied: 0, total: 0 });
+}
+
+async function waitForAssignments(client: KafkaClient, moves: ReassignChange[], onProgress: OnMoveProgress): Promise<void> {
   const topics = [...new Set(moves.map((m) => m.topic))];
-  const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const [now, ongoing] = await Promise.all([readPartitions(client, topics), ongoingReassignments(client, topics)]);
     const pending = moves.filter((m) => {
@@ -76,13 +107,9 @@ async function waitForAssignments(client: KafkaClient, moves: ReassignChange[], 
       // Done: no longer moving, exactly the planned replicas, and led by one of them (the controller elects one from the ISR).
       return ongoing.has(key(m.topic, m.partition)) || !p || !same(p.replicas, m.after) || !m.after.includes(p.leader);
     });
-    onProgress({ reassigned: moves.length - pending.length, of: moves.length });
+    const bytes = pending.length ? await copiedBytes(client, pending, now) : undefined;
+    onProgress({ moved: moves.length - pending.length, remaining: pending.length, of: moves.length, ...(bytes ? { bytes } : {}) });
     if (!pending.length) return;
-    if (Date.now() > deadline) {
-      throw new KafkaIrError('REASSIGNMENT_IN_PROGRESS',
-        `${pending.length} of ${moves.length} partition(s) still moving: ${pending.slice(0, 10).map((m) => key(m.topic, m.partition)).join(', ')}`,
-        'large partitions take a while to copy; the step is retried and waits again without resubmitting');
-    }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   ACCESS_NOT_AS_EXPECTED: { retryable: true },
   /** Partition reassignments still moving data: retried until they finish. */
   REASSIGNMENT_IN_PROGRESS: { retryable: true },
+  /** Partition reassignments that moved neither a partition nor a byte for the settings' `reassignment.stallAfter`. */
+  REASSIGNMENT_STALLED: { retryable: false },
   /** kafka.health.verify with expectHealthy: the cluster has not (yet) recovered. */
   CLUSTER_UNHEALTHY: { retryable: true },
   /** kafka.broker.isolate: the site's fence command failed; a person must look at it. */

@@ -14,6 +14,13 @@ export const Change = z.discriminatedUnion('op', [
   z.object({ op: z.literal('scram.delete'), user: z.string(), mechanism: ScramMechanism }),
   /** The partition's replica list, in order (the first is the preferred leader). */
   z.object({ op: z.literal('partition.reassign'), topic: z.string(), partition: z.number().int().nonnegative(), before: z.array(z.number().int()), after: z.array(z.number().int()) }),
+  /**
+   * A replication throttle config (KIP-73) held only while the partitions of the same plan move: set to `during` before
+   * they move, back to `before` (absent: no dynamic value) once they have. Broker rates or a topic's throttled replicas.
+   */
+  z.object({ op: z.literal('partition.throttle'), resource: z.enum(['broker', 'topic']), name: z.string(), key: z.string(), before: z.string().optional(), during: z.string() }),
+  /** A preferred leader election (KIP-460): leadership back to `leader`, the partition's first replica. */
+  z.object({ op: z.literal('leader.elect'), topic: z.string(), partition: z.number().int().nonnegative(), leader: z.number().int() }),
   /** A per-broker dynamic config; an absent before/after means no per-broker value (the static or default value applies). */
   z.object({ op: z.literal('config.set'), resource: z.literal('broker'), name: z.string(), key: z.string(), before: z.string().optional(), after: z.string().optional() }),
   /** The site's fence command (settings.fenceCommand), already substituted: it has no inverse. */
@@ -50,6 +57,8 @@ export function describeChange(c: Change): string {
     case 'scram.rotate': return `new SCRAM password for ${c.user} (${c.mechanisms.join(', ')})`;
     case 'scram.delete': return `delete SCRAM credential of ${c.user} (${c.mechanism})`;
     case 'partition.reassign': return `move ${c.topic}-${c.partition} replicas [${c.before.join(',')}] → [${c.after.join(',')}]`;
+    case 'partition.throttle': return `while partitions move: ${c.resource} ${c.name} ${c.key}=${c.during} (then ${c.before ?? 'unset'} again)`;
+    case 'leader.elect': return `elect broker ${c.leader} leader of ${c.topic}-${c.partition} (preferred leader)`;
     case 'config.set': return `broker ${c.name} ${c.key}: ${c.before ?? 'unset'} → ${c.after ?? 'unset'}`;
     case 'broker.fence': return `fence broker ${c.brokerId} (${c.host}) with ${c.command.join(' ')}`;
   }

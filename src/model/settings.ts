@@ -47,6 +47,16 @@ export const Settings = z.strictObject({
   secretSink: SecretSink.optional(),
   /** Run after a broker's replicas are drained, e.g. a firewall rule; {brokerId} and {host} are substituted. */
   fenceCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** Partition moves (kafka.broker.isolate and its undo): how long they may take. */
+  reassignment: z.strictObject({
+    /** A move that finishes no partition and copies no byte for this long fails (REASSIGNMENT_STALLED) for a person to look at. */
+    stallAfter: Duration.default('30m'),
+    /**
+     * Each attempt of the apply waits at most this long, then hands over to a retry that resumes waiting on the moves
+     * already submitted. Default: just under the activity's own start-to-close timeout (1 h).
+     */
+    attemptWait: Duration.optional(),
+  }).default({ stallAfter: '30m' }),
   /** A fresh security baseline every `every` (a Temporal schedule), for kafka.baseline.diff to compare against. Off when absent. */
   baseline: z.strictObject({ every: Duration }).optional(),
   /**

@@ -7,7 +7,7 @@ import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js
 import { eventually } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 import { admin } from '../support/kafka.js';
-import { brokerDynamicConfigs, describeTopics } from '../support/kafka-tools.js';
+import { brokerDynamicConfigs, describeTopics, topicDynamicConfigs } from '../support/kafka-tools.js';
 import { token } from '../support/people.js';
 
 // Not broker 3, which test/integration/broker-isolate.test.ts isolates for real.
@@ -52,6 +52,7 @@ describe('compromised-broker (dry run)', () => {
   it('plans the isolation (moves off the broker, caps) with automatic approvals, runs the reads, and changes nothing on the cluster', async () => {
     const partitionsBefore = describeTopics([topic]);
     const configsBefore = brokerDynamicConfigs(BROKER);
+    const topicConfigsBefore = topicDynamicConfigs(topic);
 
     const res = await engine.post('/v1/alerts?dryRun=true', {
       kind: 'compromised-broker', severity: 'critical', summary: `unexpected binary on the host of broker ${BROKER}`, source: 'edr',
@@ -82,6 +83,12 @@ describe('compromised-broker (dry run)', () => {
     expect(plan.changes.filter((c: { op: string }) => c.op === 'config.set').map((c: { name: string; key: string; after: string }) => `${c.name}:${c.key}=${c.after}`).sort())
       .toEqual([`${BROKER}:max.connection.creation.rate=1`, `${BROKER}:max.connections=10`]);
     expect(plan.inverse).toEqual(expect.arrayContaining([{ op: 'partition.reassign', topic, partition: 0, before: [1, 3], after: [BROKER, 1] }]));
+    // The copies run under the default replication throttle, lifted afterwards; undo gives broker 2 back its leadership.
+    expect(plan.changes).toEqual(expect.arrayContaining([
+      { op: 'partition.throttle', resource: 'broker', name: String(BROKER), key: 'follower.replication.throttled.rate', during: String(50 * 1024 * 1024) },
+      { op: 'partition.throttle', resource: 'topic', name: topic, key: 'leader.replication.throttled.replicas', during: `0:${BROKER},0:1,0:3,1:3,1:${BROKER},1:1` },
+    ]));
+    expect(plan.inverse).toEqual(expect.arrayContaining([{ op: 'leader.elect', topic, partition: 0, leader: BROKER }]));
     expect(steps.isolate.output).toEqual({ changed: [], alreadyInPlace: 0 });
     expect(steps.isolate.approvals).toMatchObject({ quorum: 2, votes: [] });
     expect(steps['restore-broker'].output).toMatchObject({ undone: 'isolate', changed: [] });
@@ -93,8 +100,9 @@ describe('compromised-broker (dry run)', () => {
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'rehearsal: drain plan reviewed with the platform team', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
     await engine.closed(id);
 
-    // Nothing moved and nothing was capped (Kafka's own TopicCommand and ConfigCommand).
+    // Nothing moved, nothing was capped or throttled (Kafka's own TopicCommand and ConfigCommand).
     expect(describeTopics([topic])).toEqual(partitionsBefore);
     expect(brokerDynamicConfigs(BROKER)).toEqual(configsBefore);
+    expect(topicDynamicConfigs(topic)).toEqual(topicConfigsBefore);
   });
 });

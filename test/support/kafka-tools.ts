@@ -43,3 +43,9 @@ export function brokerDynamicConfigs(brokerId: number): Record<string, string> {
   const out = kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'brokers', '--entity-name', String(brokerId)]);
   return Object.fromEntries([...out.matchAll(/^\s+([\w.]+)=(\S*) sensitive=/gm)].map((m) => [m[1]!, m[2]!]));
 }
+
+/** ConfigCommand --describe of one topic: its dynamic topic configs (key → value). */
+export function topicDynamicConfigs(topic: string): Record<string, string> {
+  const out = kafkaTool('kafka.admin.ConfigCommand', ['--describe', '--entity-type', 'topics', '--entity-name', topic]);
+  return Object.fromEntries([...out.matchAll(/^\s+([\w.]+)=(\S*) sensitive=/gm)].map((m) => [m[1]!, m[2]!]));
+}

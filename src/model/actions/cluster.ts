@@ -1,6 +1,7 @@
 // Broker and cluster-state actions: isolate a broker, verify cluster health, and the security baseline (snapshot, diff).
 import { z } from 'zod';
 import { BaselineDiff } from '../baseline.js';
+import { ByteSize } from '../byte-size.js';
 import { ApplyResult } from '../plan.js';
 import { action } from './define.js';
 
@@ -47,6 +48,11 @@ export const clusterActions = {
       /** Broker-wide caps (KIP-402, KIP-612); they never apply to the inter-broker listener. */
       maxConnections: z.number().int().nonnegative().default(10),
       maxConnectionCreationRate: z.number().int().nonnegative().default(1),
+      /**
+       * Replication throttle per second (KIP-73) for the moves, on every broker involved, lifted once they are done;
+       * 0 for none. Only replicas still catching up are throttled, never those in sync.
+       */
+      replicationThrottle: z.union([z.literal(0), ByteSize]).default('50MiB'),
     }),
     output: ApplyResult,
   }),

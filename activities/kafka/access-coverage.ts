@@ -16,6 +16,20 @@ export interface CoverageInput {
   probeFailed: { broker: number; error: string }[];
   lines: LineCounts;
   sources: string[];
+  /** Topics the principal can or did read or write, and when the records show each created. */
+  reachable?: { topics: string[]; createdAt: ReadonlyMap<string, number> };
+}
+
+/**
+ * Records that begin after the window's start leave reads in between unseen — unless every topic the principal can
+ * reach was created after they begin: what did not exist yet could not be read or written.
+ */
+function createdSince(input: CoverageInput, startsAt: number): string | undefined {
+  const reachable = input.reachable;
+  if (!reachable?.topics.length) return undefined;
+  const created = reachable.topics.map((t) => reachable.createdAt.get(t));
+  if (created.some((c) => c === undefined || c < startsAt)) return undefined;
+  return reachable.topics.join(', ');
 }
 
 /**
@@ -26,6 +40,7 @@ export interface CoverageInput {
 export function accessCoverage(input: CoverageInput): Coverage {
   const { window } = input;
   const missing: CoverageGap[] = [];
+  const waived = new Set<string>();
   const brokers = input.brokers.map((broker) => {
     let covered = true;
     for (const log of ['request', 'authorizer'] as const) {
@@ -36,8 +51,13 @@ export function accessCoverage(input: CoverageInput): Coverage {
         continue;
       }
       if (span.first > window.from) {
-        covered = false;
-        missing.push({ broker, from: iso(window.from), to: iso(span.first), reason: `broker ${broker}'s ${LOG_NAME[log]} records begin at ${iso(span.first)} (rotated away, or logged only since then)` });
+        const topics = createdSince(input, span.first);
+        if (topics) {
+          waived.add(`broker ${broker}'s ${LOG_NAME[log]} records begin at ${iso(span.first)}, after the window's start, but every topic the principal can reach (${topics}) was created later: nothing of them existed before`);
+        } else {
+          covered = false;
+          missing.push({ broker, from: iso(window.from), to: iso(span.first), reason: `broker ${broker}'s ${LOG_NAME[log]} records begin at ${iso(span.first)} (rotated away, or logged only since then)` });
+        }
       }
       const probed = input.markers.some((m) => m.broker === broker && m.log === log);
       if (!probed && span.last < window.to) {
@@ -56,6 +76,7 @@ export function accessCoverage(input: CoverageInput): Coverage {
     window: { from: iso(window.from), to: iso(window.to) },
     brokers,
     missing,
+    waived: [...waived],
     lines: input.lines,
     sources: input.sources,
   };
@@ -66,7 +87,7 @@ export function offsetsCoverage(window: { from: number; to: number }): Coverage 
   const w = { from: iso(window.from), to: iso(window.to) };
   return {
     basis: 'offsets', answer: 'estimate', window: w, brokers: [],
-    missing: [{ ...w, reason: 'no access records configured (accessLog in KAFKA_IR_CONFIG): only committed group offsets are known' }],
+    missing: [{ ...w, reason: 'no access records configured (accessLog in KAFKA_IR_CONFIG): only committed group offsets are known' }], waived: [],
     lines: { records: 0, other: 0, garbage: 0, truncated: 0 }, sources: [],
   };
 }

@@ -66,7 +66,10 @@ export interface BlastRadiusOptions {
 }
 
 function recordsCaveat(coverage: Coverage): string {
-  if (coverage.answer === 'exact') return 'From the brokers\' access records, which cover the whole window on every broker.';
+  if (coverage.answer === 'exact') {
+    const waived = coverage.waived.length ? ` (${coverage.waived.join('; ')})` : '';
+    return `From the brokers' access records, which cover the whole window on every broker${waived}.`;
+  }
   const gaps = coverage.missing.map((m) => m.reason).join('; ');
   return `From the brokers' access records, which do not cover everything (${gaps}): reads in those gaps are not seen.`;
 }
@@ -122,7 +125,7 @@ export async function measureBlastRadius(
   let coverage: Coverage;
   let caveat: string;
   if (options.records) {
-    const r = await recordFindings(client, options.records, principal, window, options.onProgress, options.signal);
+    const r = await recordFindings(client, options.records, principal, window, [...readableTopics, ...writableTopics], options.onProgress, options.signal);
     coverage = r.coverage;
     caveat = recordsCaveat(coverage);
     notes.push(...r.notes);

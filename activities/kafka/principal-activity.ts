@@ -73,12 +73,17 @@ export class PrincipalActivity {
   private readonly authorizedFetch = new Set<string>();
   /** Topic ids named by CreateTopics/DeleteTopics lines (any principal). */
   readonly topicNames = new Map<string, string>();
+  /** When the records show each topic created (CreateTopics, any principal): nothing of it existed before. */
+  readonly createdAt = new Map<string, number>();
 
   constructor(readonly principal: string) {}
 
   add(r: AccessRecord): void {
     if (r.kind === 'topicIds') {
-      for (const t of r.topics) this.topicNames.set(t.topicId, t.name);
+      for (const t of r.topics) {
+        if (t.topicId) this.topicNames.set(t.topicId, t.name);
+        if (!t.deleted) this.createdAt.set(t.name, Math.min(this.createdAt.get(t.name) ?? r.at, r.at));
+      }
       return;
     }
     if (r.principal !== this.principal) return;

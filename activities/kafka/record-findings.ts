@@ -14,7 +14,7 @@ export interface RecordFindings extends PrincipalFindings { coverage: Coverage; 
 const SKEW_MS = 60_000;
 
 export async function recordFindings(
-  client: KafkaClient, source: AccessRecordSource, principal: string, window: { from: number; to: number },
+  client: KafkaClient, source: AccessRecordSource, principal: string, window: { from: number; to: number }, reachable: string[],
   onProgress: (p: { bytes: number }) => void = () => {}, signal?: AbortSignal,
 ): Promise<RecordFindings> {
   const marker = `__kafka-ir-probe-${randomUUID()}`;
@@ -27,6 +27,7 @@ export async function recordFindings(
   const findings = fold.findings(names);
   const coverage = accessCoverage({
     window, brokers: probe.brokers, spans: scan.spans, markers: scan.markers, probeFailed: probe.failed, lines: scan.counts, sources: source.sources,
+    reachable: { topics: [...new Set([...reachable, ...findings.reads.map((r) => r.topic), ...findings.written.map((w) => w.topic)])].sort(), createdAt: fold.createdAt },
   });
   const notes = [...scan.problems];
   for (const m of scan.markers) {

@@ -1,4 +1,5 @@
 // The access-record source the engine is given: scans files and/or a shipped topic for a window, reporting coverage and bad lines.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LineCounts } from '../../src/model/access-findings.js';
 import type { AccessLogSettings } from '../../src/model/access-log-settings.js';
 import { timeZoneOffsetMs } from '../../src/model/access-log-settings.js';
@@ -9,6 +10,7 @@ import { KafkaIrError } from '../../src/model/errors.js';
 import { AccessLineParser, accessLogOf, lineTime, type AccessLog, type LineFilter } from './access-line-parser.js';
 import { accessFiles, type BrokerFile } from './access-files.js';
 import { fileStream, parseStream } from './file-lines.js';
+import { probeLinesWritten } from './probe-lines.js';
 import { scanTopic, type TopicMessages } from './topic-lines.js';
 
 export interface ScanRequest {
@@ -50,6 +52,10 @@ interface FileHead { firstAt?: number; log?: AccessLog }
 
 /** How long a shipper may take to produce a line: a topic is read from this much before the window. */
 const SHIPPING_LAG_MS = 5 * 60_000;
+/** How often the files are looked at while the probe's lines are awaited. */
+const PROBE_POLL_MS = 100;
+/** Files that have not grown for this long are not being written: their probe lines are not coming. */
+const PROBE_QUIET_MS = 1_000;
 
 /** The time of the file's first log line (for reading a broker's files oldest first), and its first access line's log. */
 async function fileHead(path: string, localOffsetMs: number): Promise<FileHead> {
@@ -115,7 +121,18 @@ export function accessRecordSource(settings: AccessLogSettings, deps: AccessSour
       let bytes = 0;
       const progress = (n: number) => { bytes += n; request.onProgress?.({ bytes }); };
 
-      const found = await accessFiles(settings.files, settings.brokers);
+      let found = await accessFiles(settings.files, settings.brokers);
+      if (marker !== undefined && request.awaitMarkers?.length && found.files.length) {
+        // Files still being written may yet get the lines; files that stay as they are (copies, a stopped shipper) will not.
+        const deadline = Date.now() + durationMs(settings.probeWait);
+        const sizes = () => found.files.map((f) => `${f.path}:${f.size}`).sort().join();
+        let [last, changedAt] = [sizes(), Date.now()];
+        while (!await probeLinesWritten(found.files, request.awaitMarkers, marker) && Date.now() < deadline && Date.now() - changedAt < PROBE_QUIET_MS) {
+          await sleep(PROBE_POLL_MS, undefined, { signal: request.signal });
+          found = await accessFiles(settings.files, settings.brokers);
+          if (sizes() !== last) [last, changedAt] = [sizes(), Date.now()];
+        }
+      }
       problems.push(...found.problems);
       for (const file of await oldestFirst(found.files, localOffsetMs)) {
         request.signal?.throwIfAborted();

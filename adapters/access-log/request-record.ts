@@ -158,8 +158,10 @@ export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
       const deleted = api === 'DELETE_TOPICS';
       const topics = arr(deleted ? res.responses : res.topics).flatMap((t) => {
         const name = str(t.name);
+        // Versions before 7 (kafkajs among their clients) answer without the id: the name and the time still tell when it began.
         const topicId = str(t.topicId);
-        return name && topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' && num(t.errorCode) === 0 ? [{ name, topicId, deleted }] : [];
+        const named = topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? { topicId } : {};
+        return name && num(t.errorCode) === 0 ? [{ name, ...named, deleted }] : [];
       });
       return topics.length ? [{ kind: 'topicIds', ...origin, principal: base.principal, topics }] : [];
     }

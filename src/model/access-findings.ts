@@ -153,6 +153,8 @@ export const Coverage = z.strictObject({
   window: z.strictObject({ from: Time, to: Time }),
   brokers: z.array(BrokerCoverage),
   missing: z.array(CoverageGap),
+  /** Gaps that cannot hide anything, and why (records that begin after the window's start, but before every topic the principal can reach existed). */
+  waived: z.array(z.string()).default([]),
   lines: LineCounts,
   /** The sources read, as configured (file globs, topic). */
   sources: z.array(z.string()),

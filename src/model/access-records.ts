@@ -79,11 +79,11 @@ export const GroupRecord = z.strictObject({
 });
 export type GroupRecord = z.infer<typeof GroupRecord>;
 
-/** CreateTopics and DeleteTopics answers: the only lines that pair a topic's name with its id. */
+/** CreateTopics and DeleteTopics answers: when a topic began or ended, and the only lines that pair its name with its id (v7+). */
 export const TopicIdsRecord = z.strictObject({
   kind: z.literal('topicIds'),
   ...Origin,
-  topics: z.array(z.strictObject({ name: z.string(), topicId: z.string(), deleted: z.boolean() })),
+  topics: z.array(z.strictObject({ name: z.string(), topicId: z.string().optional(), deleted: z.boolean() })),
 });
 export type TopicIdsRecord = z.infer<typeof TopicIdsRecord>;
 

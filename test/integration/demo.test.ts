@@ -50,15 +50,11 @@ describe('kafka-ir demo', () => {
       read(story.topics.purchasing, BUSINESS.purchasing.length, [story.attackerGroup]),
       read(story.topics.supply, BUSINESS.supply.length, []),
     ]);
-    // The runbook looks back 24 h; the records reach back to when the brokers began writing them. Whatever they miss
-    // ends before this story began, so nothing of it escaped them.
-    expect(answers.coverage.basis).toBe('records');
-    expect(answers.coverage.answer === 'exact').toBe(answers.coverage.missing.length === 0);
-    for (const gap of answers.coverage.missing) expect(Date.parse(gap.to)).toBeLessThan(began);
-    // customers is readable and was not read: "not seen" when the records cover the whole window, else "at risk", never "yes".
-    expect(answers.classifiedDataTouched).toEqual(answers.coverage.answer === 'exact'
-      ? expect.objectContaining({ answer: 'not seen', topics: [] })
-      : expect.objectContaining({ answer: 'at risk', topics: [{ topic: story.topics.customers, label: 'pii' }] }));
+    // The runbook looks back 24 h and the records reach back only to when the brokers began writing them; but every
+    // topic the attacker can reach was created in this story, after that, so nothing escaped them: the answer is exact.
+    expect(answers.coverage).toMatchObject({ basis: 'records', answer: 'exact', missing: [] });
+    // customers is readable and the records show no read of it.
+    expect(answers.classifiedDataTouched).toEqual(expect.objectContaining({ answer: 'not seen', topics: [] }));
     expect(answers.backdoor).toBe(story.backdoor);
     expect(answers.timeToContainSeconds).toBeGreaterThan(0);
     expect(answers.incidents.backdoor).toMatch(/^ir-unauthorized-access-/);

@@ -45,4 +45,22 @@ describe('accessCoverage', () => {
     }));
     expect(c.missing.map((m) => m.reason)).toEqual(['broker 2\'s authorizer log records end at 2026-12-07T10:00:00.000Z: the probe could not reach it (connection refused)']);
   });
+
+  it('waives records that begin late only when every topic the principal can reach was created after they begin', () => {
+    const late = { spans: [span(1, 'request', '03:00', '10:00'), span(1, 'authorizer', '03:30', '10:00'), ...full(2)] };
+    const createdAt = new Map([['orders', at('04:00')], ['payments', at('05:00')], ['legacy', at('02:00')]]);
+    const exact = accessCoverage(input({ ...late, reachable: { topics: ['orders', 'payments'], createdAt } }));
+    expect(exact).toMatchObject({ answer: 'exact', missing: [], brokers: [{ broker: 1, covered: true }, { broker: 2, covered: true }] });
+    expect(exact.waived).toEqual([
+      expect.stringMatching(/^broker 1's request log records begin at 2026-12-07T03:00:00.000Z, .* \(orders, payments\) was created later/),
+      expect.stringMatching(/^broker 1's authorizer log records begin at 2026-12-07T03:30:00.000Z/),
+    ]);
+    // A topic older than the records, one whose creation no record shows, or nothing reachable at all: the gap stands.
+    for (const topics of [['orders', 'legacy'], ['orders', 'unknown'], []]) {
+      const c = accessCoverage(input({ ...late, reachable: { topics, createdAt } }));
+      expect(c.answer, topics.join(',')).toBe('estimate');
+      expect(c.waived).toEqual([]);
+      expect(c.missing.map((m) => m.broker)).toEqual([1, 1]);
+    }
+  });
 });

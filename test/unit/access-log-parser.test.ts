@@ -91,6 +91,19 @@ describe('the access-log reader on real broker lines', () => {
     expect(result.spans).toEqual([{ broker: 1, log: 'request', first: Date.parse('2026-12-07T04:26:54.462Z'), last: Date.parse('2026-12-07T04:26:56.868Z') }]);
   });
 
+  it('learns when topics began from CreateTopics answers without ids too (kafkajs asks v3): nothing of them existed before', async () => {
+    const { records } = await scan({ files: [{ broker: 2, paths: [`${FIXTURES}/kafkajs-create-topics/kafka-request.log`] }] }, 'User:nobody');
+    const created = records.filter((r) => r.kind === 'topicIds');
+    expect(created).toEqual([expect.objectContaining({
+      at: Date.parse('2026-12-07T05:27:55.129Z'), principal: 'User:admin',
+      topics: ['purchasing', 'supply', 'customers', 'manufacturing'].map((t) => ({ name: `${t}-9c51fe`, deleted: false })),
+    })]);
+    const fold = new PrincipalActivity('User:nobody');
+    created.forEach((r) => fold.add(r));
+    expect(fold.createdAt.get('supply-9c51fe')).toBe(Date.parse('2026-12-07T05:27:55.129Z'));
+    expect(fold.topicNames.size).toBe(0);
+  });
+
   it('reads times with their UTC offset (the generated pattern, Kafka 3 and 4) and without (stock pattern, accessLog.timeZone)', async () => {
     const fresh = await scan({ files: [{ broker: 1, paths: [`${FIXTURES}/fresh-broker/*.log`] }] }, 'User:admin');
     expect(fresh.records.find((r) => r.kind === 'topicIds')).toMatchObject({ at: Date.parse('2026-12-07T04:32:07.618Z'), topics: [{ name: 'x-test', deleted: false }] });

@@ -21,7 +21,6 @@ function capture() {
 
 describe('kafka-ir demo', () => {
   it('tells the story end to end and answers with the truth: both topics read (through a group and without one) with their exact offsets, the coverage behind them, classified data not read, the backdoor, time to contain', async () => {
-    const began = Date.now();
     const stdout = capture();
     const stderr = capture();
     const { answers, story, demo } = await runDemo(engineEnv(), {

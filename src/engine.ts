@@ -24,6 +24,7 @@ import { buildReport } from './report/build-report.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
+import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
@@ -68,6 +69,10 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
   if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
+  // The seal on what the engine sends incidents: its key never reaches Temporal (docs/operations.md, "Secrets").
+  const keys = sealKeys({ decisionKeys: config.decisionKeys, payloadKeys: config.payloadKeys, dataDir: config.temporal.dataDir });
+  const seal = new EngineSeal(keys.keys);
+  log.info({ from: keys.source, ...(keys.file ? { file: keys.file } : {}) }, 'engine seal key');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
   const worker = await createWorker({
@@ -77,7 +82,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
-      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
     }),
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
@@ -90,6 +95,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const running = worker.run();
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),

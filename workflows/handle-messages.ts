@@ -9,7 +9,6 @@ import { INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { alertSample, now, type IncidentState } from './incident-state.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
-import { sealProblem } from './seal-check.js';
 
 /** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
 function fits(schema: z.ZodType, needs: string): (payload: unknown, seal?: unknown) => void {
@@ -32,11 +31,12 @@ export function handleMessages(state: IncidentState): void {
    * with the other refused requests, never acted on. Without anything to wait for, `act` runs at once.
    */
   const admitted = (update: SealedUpdate, request: { person?: string; channel?: string; step?: string }, seal: unknown, act: () => DecisionResult): DecisionResult | Promise<DecisionResult> => {
-    if (!state.hardening.sealed) return act();
+    const { seals } = state;
+    if (!seals) return act();
     return (async () => {
       if (state.admission && (await state.admission)) return { accepted: false, reason: NOT_STARTED_BY_ENGINE };
       const { workflowId, firstExecutionRunId } = workflowInfo();
-      const problem = await sealProblem(updateSealSubject(update, workflowId, firstExecutionRunId, request), seal, Date.now());
+      const problem = await seals.problem(updateSealSubject(update, workflowId, firstExecutionRunId, request), seal, Date.now());
       if (!problem) return act();
       const reason = `not from the engine: ${problem}`;
       const claimed = { ...(typeof request.person === 'string' ? { person: request.person } : {}), ...(typeof request.step === 'string' ? { step: request.step } : {}) };

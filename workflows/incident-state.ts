@@ -12,6 +12,7 @@ import type { IncidentContext, IncidentEvent } from '../src/model/to-machine.js'
 import { approvalNotice, noticeIncident } from '../src/model/notices.js';
 import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/notice.js';
 import { Notifier } from './notify.js';
+import type { SealChecker } from './seal-check.js';
 import { Timers, type PendingTimer } from './timers.js';
 
 /** The incident's state between two runs of its chain. */
@@ -90,6 +91,8 @@ export class IncidentState {
   readonly notifier: Notifier;
   /** The check of the start's seal while it runs: handlers wait for it, and refuse everything if the start was not the engine's. */
   admission?: Promise<string | undefined>;
+  /** Checks the engine's seal on updates, in a run that requires it. */
+  seals?: SealChecker;
   /** Refusal reports listed in the timeline so far. */
   listedRefusals: number;
   private tasks = 0;

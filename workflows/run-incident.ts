@@ -10,7 +10,7 @@ import { archiveAtClose } from './archive-at-close.js';
 import { handleMessages } from './handle-messages.js';
 import { IncidentState, now, type CarriedState } from './incident-state.js';
 import { perform } from './perform.js';
-import { sealProblem } from './seal-check.js';
+import { SealChecker } from './seal-check.js';
 import { Steps } from './steps.js';
 
 export type RunIncidentInput = IncidentInput & {
@@ -23,10 +23,10 @@ export type RunIncidentInput = IncidentInput & {
  * Why this run must not act, or undefined: a fresh start must carry the engine's seal over its input, made when it was
  * started; a run carrying state must have been continued from an earlier run (Temporal says so, a client cannot).
  */
-async function admit(input: RunIncidentInput, seal: Seal | undefined, info: WorkflowInfo): Promise<string | undefined> {
+async function admit(input: RunIncidentInput, seal: Seal | undefined, info: WorkflowInfo, seals: SealChecker): Promise<string | undefined> {
   if (typeof input !== 'object' || input === null) return 'its input is not an incident';
   if (input.carried !== undefined) return info.continuedFromExecutionRunId ? undefined : "it carries an earlier run's state but no earlier run continued into it";
-  return sealProblem(startSealSubject(info.workflowId, input), seal, info.runStartTime.getTime());
+  return seals.problem(startSealSubject(info.workflowId, input), seal, info.runStartTime.getTime());
 }
 
 /** What a refused start leaves: an aborted incident whose timeline says why, having done nothing at all. */
@@ -50,7 +50,8 @@ export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise
   // Behind patched(): histories recorded before the seal and the bounds still replay as they ran.
   const hardening = { sealed: patched('sealed-requests'), bounded: patched('bounded-state') };
   // Started before anything else, so a forged start is refused before any notice or Kafka action.
-  const admission = hardening.sealed ? admit(input, seal, info) : undefined;
+  const seals = hardening.sealed ? new SealChecker() : undefined;
+  const admission = seals ? admit(input, seal, info, seals) : undefined;
   let state: IncidentState;
   try {
     state = new IncidentState(input, id, input.carried, hardening);
@@ -62,6 +63,7 @@ export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise
     return refusedStart(id, refused);
   }
   state.admission = admission;
+  state.seals = seals;
   const { view, events, notifier } = state;
   const steps = new Steps(state);
   handleMessages(state);

@@ -1,21 +1,45 @@
 // Whether a start or update is the engine's own: its seal's time judged on the workflow's clock, its MAC by a local activity (the sandbox has no crypto).
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { condition, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { SealCheck } from '../activities/check-seal.js';
 import { sealTimeProblem, type Seal } from '../src/model/engine-seal.js';
 
-/** In-process and quick: an HMAC over the request. A few attempts cover a worker busy at that moment. */
-const { checkSeal } = proxyLocalActivities<Activities>({
+/** In-process and quick: HMACs over the requests. A few attempts cover a worker busy at that moment. */
+const { checkSeals } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '100 milliseconds', maximumAttempts: 3 },
 });
 
-/** Why the request is not the engine's, as the end of a sentence ("it carries no seal…"), or undefined when its seal verifies. */
-export async function sealProblem(subject: Record<string, unknown>, seal: unknown, now: number): Promise<string | undefined> {
-  const problem = sealTimeProblem(seal, now);
-  if (problem) return problem;
-  try {
-    return (await checkSeal({ subject, seal: seal as Seal })) ? undefined : "its seal does not verify with the engine's key";
-  } catch (err) {
-    return `its seal could not be checked (${err instanceof Error ? err.message : String(err)})`;
+/**
+ * Checks seals in batches: every request that arrived in one workflow task goes in one local activity, and their
+ * handlers resume together, so votes sent at the same moment are judged one after the other against the same state
+ * (docs/design.md §4), and a flood of forged updates costs one activity per task rather than one each.
+ */
+export class SealChecker {
+  private readonly queue: { check: SealCheck; resolve: (problem: string | undefined) => void }[] = [];
+
+  constructor() {
+    void this.run();
+  }
+
+  /** Why the request is not the engine's, as the end of a sentence ("it carries no seal…"), or undefined when its seal verifies. */
+  problem(subject: Record<string, unknown>, seal: unknown, now: number): Promise<string | undefined> {
+    const problem = sealTimeProblem(seal, now);
+    if (problem) return Promise.resolve(problem);
+    return new Promise((resolve) => this.queue.push({ check: { subject, seal: seal as Seal }, resolve }));
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      await condition(() => this.queue.length > 0);
+      const batch = this.queue.splice(0);
+      let problems: (string | undefined)[];
+      try {
+        problems = (await checkSeals(batch.map((b) => b.check))).map((ok) => (ok ? undefined : "its seal does not verify with the engine's key"));
+      } catch (err) {
+        problems = batch.map(() => `its seal could not be checked (${err instanceof Error ? err.message : String(err)})`);
+      }
+      batch.forEach((b, i) => b.resolve(problems[i]));
+    }
   }
 }

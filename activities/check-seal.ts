@@ -1,4 +1,4 @@
-// The incident's check of the engine's seal, run as a local activity (the workflow sandbox has no crypto): are these starts or updates the engine's own?
+// The incident's check of the engine's seal, an activity because the workflow sandbox has no crypto: are these starts or updates the engine's own?
 import type { EngineSeal } from '../adapters/engine-seal.js';
 import type { Seal } from '../src/model/engine-seal.js';
 

@@ -1,4 +1,4 @@
-// The engine's seal (HMAC-SHA256, key outside Temporal) on incident starts and updates: made by the edge, checked for the workflow by a local activity. Never logs a key.
+// The engine's seal (HMAC-SHA256, key outside Temporal) on incident starts and updates: made by the edge, checked for the workflow by an activity. Never logs a key.
 import { createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

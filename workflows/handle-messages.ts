@@ -1,5 +1,5 @@
 // The incident's update and query handlers: each payload is checked against its model schema and, when it carries a person or a decision, against the engine's seal; then recorded and turned into machine events.
-import { ApplicationFailure, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
 import {
@@ -33,11 +33,15 @@ export function handleMessages(state: IncidentState): void {
   const admitted = (update: SealedUpdate, request: { person?: string; channel?: string; step?: string }, seal: unknown, act: () => DecisionResult): DecisionResult | Promise<DecisionResult> => {
     const { seals } = state;
     if (!seals) return act();
+    // A client retry on the next run, after this one closed before its answer reached the client: answered, not applied again.
+    const updateId = currentUpdateInfo()?.id;
+    const earlier = updateId === undefined ? undefined : state.answered.get(updateId);
+    if (earlier) return earlier;
     return (async () => {
-      if (state.admission && (await state.admission)) return { accepted: false, reason: NOT_STARTED_BY_ENGINE };
+      if (state.admission && (await state.admission)) return state.answer(updateId, { accepted: false, reason: NOT_STARTED_BY_ENGINE });
       const { workflowId, firstExecutionRunId } = workflowInfo();
       const problem = await seals.problem(updateSealSubject(update, workflowId, firstExecutionRunId, request), seal, Date.now());
-      if (!problem) return act();
+      if (!problem) return state.answer(updateId, act());
       const reason = `not from the engine: ${problem}`;
       const claimed = { ...(typeof request.person === 'string' ? { person: request.person } : {}), ...(typeof request.step === 'string' ? { step: request.step } : {}) };
       const sample: RefusalSample = { at: now(), channel: 'temporal', reason: `${update} ${reason}`, ...claimed };
@@ -46,7 +50,7 @@ export function handleMessages(state: IncidentState): void {
         state.record('request.refused', { update, claimed, channel: 'temporal', reason });
         log.warn('request refused: not from the engine', { incidentId: state.id, update, reason });
       }
-      return { accepted: false, reason };
+      return state.answer(updateId, { accepted: false, reason });
     })();
   };
 

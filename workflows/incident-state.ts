@@ -31,6 +31,8 @@ export interface CarriedState {
   usedNonces?: string[];
   /** Reports of refused requests listed in the timeline so far (the rest are only counted in the view). */
   listedRefusals?: number;
+  /** The latest sealed updates answered, by update id: a client's retry on the next run gets the same answer. */
+  answered?: [string, { accepted: boolean; reason?: string }][];
 }
 
 /**
@@ -95,6 +97,8 @@ export class IncidentState {
   seals?: SealChecker;
   /** Refusal reports listed in the timeline so far. */
   listedRefusals: number;
+  /** Sealed updates answered, by update id, the latest few hundred (see `answer`). */
+  readonly answered: Map<string, { accepted: boolean; reason?: string }>;
   private tasks = 0;
   private timelineBytes: number;
 
@@ -108,6 +112,7 @@ export class IncidentState {
     this.outputs = carried?.outputs ?? {};
     this.usedNonces = new Set(carried?.usedNonces ?? []);
     this.listedRefusals = carried?.listedRefusals ?? this.view.timeline.filter((t) => t.atEdge).length;
+    this.answered = new Map(carried?.answered ?? []);
     this.timelineBytes = this.view.timeline.reduce((n, t) => n + entryBytes(t), 0);
     this.notifier = new Notifier(input.notify, carried?.noticeRefs ?? { cards: {} }, (channel, kind, error) => {
       this.record('notify.failed', { channel, kind, error });
@@ -135,6 +140,17 @@ export class IncidentState {
   rememberAlertKey(alertKey: string): void {
     this.seenAlertKeys.add(alertKey);
     if (this.seenAlertKeys.size > LIMITS.alertKeys) this.seenAlertKeys.delete(this.seenAlertKeys.values().next().value!);
+  }
+
+  /**
+   * Remembers the answer to an update: the client sends the same update id again when a run closed before it heard
+   * the answer, and the next run must not apply it twice (Temporal knows update ids per run only).
+   */
+  answer<R extends { accepted: boolean; reason?: string }>(updateId: string | undefined, result: R): R {
+    if (updateId === undefined) return result;
+    this.answered.set(updateId, result);
+    if (this.answered.size > LIMITS.answeredUpdates) this.answered.delete(this.answered.keys().next().value!);
+    return result;
   }
 
   /** Keeps the latest attached alerts as examples (the timeline lists only the first few). */
@@ -209,7 +225,7 @@ export class IncidentState {
       view: this.view, seenAlertKeys: [...this.seenAlertKeys], startAcknowledged: this.startAcknowledged, undoLog: this.undoLog,
       outputs: this.outputs, machine, timers: this.timers.pending(), rollbackRequested: this.rollbackRequested,
       ...(notifier.enabled ? { noticeRefs: notifier.refs } : {}), ...(usedNonces.size ? { usedNonces: [...usedNonces] } : {}),
-      listedRefusals: this.listedRefusals,
+      listedRefusals: this.listedRefusals, ...(this.answered.size ? { answered: [...this.answered] } : {}),
     };
   }
 }

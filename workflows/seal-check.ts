@@ -1,17 +1,21 @@
-// Whether a start or update is the engine's own: its seal's time judged on the workflow's clock, its MAC by a local activity (the sandbox has no crypto).
-import { condition, proxyLocalActivities } from '@temporalio/workflow';
+// Whether a start or update is the engine's own: its seal's time judged on the workflow's clock, its MAC by an activity (the sandbox has no crypto).
+import { condition, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { SealCheck } from '../activities/check-seal.js';
 import { sealTimeProblem, type Seal } from '../src/model/engine-seal.js';
 
-/** In-process and quick: HMACs over the requests. A few attempts cover a worker busy at that moment. */
-const { checkSeals } = proxyLocalActivities<Activities>({
+/**
+ * HMACs over the requests: quick, retried a few times. A regular activity, not a local one: with local activities,
+ * updates arriving in bursts while the incident continued as new were rejected by Temporal as "not processed by
+ * worker" (the SDK core got a second workflow task for the run while it waited on the local activity).
+ */
+const { checkSeals } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '100 milliseconds', maximumAttempts: 3 },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
 });
 
 /**
- * Checks seals in batches: every request that arrived in one workflow task goes in one local activity, and their
+ * Checks seals in batches: every request that arrived in one workflow task goes in one activity, and their
  * handlers resume together, so votes sent at the same moment are judged one after the other against the same state
  * (docs/design.md §4), and a flood of forged updates costs one activity per task rather than one each.
  */

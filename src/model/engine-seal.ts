@@ -2,7 +2,7 @@
 
 /**
  * An HMAC-SHA256, made by the engine's edge with a key Temporal never sees, over a request and the time it was sent.
- * The incident checks it (by a local activity: the workflow sandbox has no crypto) before the request counts, so
+ * The incident checks it (by an activity: the workflow sandbox has no crypto) before the request counts, so
  * someone who can reach Temporal, but not the engine's key, can neither start an incident nor decide in one.
  */
 export interface Seal { at: string; mac: string }

@@ -13,6 +13,8 @@ export const INCIDENT_LIMITS = {
   samples: 5,
   /** Alert keys remembered to answer a resent alert `duplicate` (the most recent ones). */
   alertKeys: 2_000,
+  /** Answers to people's updates remembered by update id, so a retry on the next run is answered, not applied again. */
+  answeredUpdates: 500,
   /** Reports of refused requests listed one by one in the timeline; later ones are only counted. */
   refusalsListed: 10,
   /** The timeline's size in state: past either, its oldest entries from people and alerts are summarised. */

@@ -5,9 +5,9 @@ import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.j
 import {
   AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
 } from '../src/model/incident-requests.js';
-import { INCIDENT_LIMITS } from '../src/model/incident-limits.js';
+import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, judge, pendingOutcome, waitingOn } from './decision-policy.js';
-import { alertSample, now, type IncidentState } from './incident-state.js';
+import { now, type IncidentState } from './incident-state.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
 
 /** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
@@ -75,7 +75,7 @@ export function handleMessages(state: IncidentState): void {
     state.rememberAlertKey(alertKey);
     view.alerts += 1;
     // Counted, and sampled: the first few are listed, the latest few kept; every alert is in the incident's history.
-    const sample = alertSample(alertKey, alert);
+    const sample = alertSample(now(), alertKey, alert);
     state.sampleAlert(sample);
     if (view.alerts <= INCIDENT_LIMITS.alertsListed) state.record('alert', sample);
     else if (view.alerts === INCIDENT_LIMITS.alertsListed + 1) {

@@ -3,7 +3,7 @@ import { log } from '@temporalio/workflow';
 import type { StateValue } from 'xstate';
 import type { AlertSample, IncidentInput, IncidentView, StepView, TimelineEntry } from '../src/model/incident.js';
 import type { RefusalSample } from '../src/model/incident-requests.js';
-import { clip, INCIDENT_LIMITS as LIMITS } from '../src/model/incident-limits.js';
+import { alertSample, clipFields, INCIDENT_LIMITS as LIMITS } from '../src/model/incident-limits.js';
 import { compactTimeline, entryBytes } from '../src/model/compact-timeline.js';
 import type { Change } from '../src/model/plan.js';
 import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
@@ -42,13 +42,6 @@ export interface CarriedState {
  */
 export interface Hardening { sealed: boolean; bounded: boolean }
 
-/** A top-level text field of a timeline entry, cut to its limit: a note's text is longer than a reason or a name. */
-function clipped(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = typeof v === 'string' ? clip(v, k === 'text' ? LIMITS.noteChars : LIMITS.textChars) : v;
-  return out;
-}
-
 export const now = () => new Date().toISOString();
 
 function newView(input: IncidentInput, id: string): IncidentView {
@@ -65,15 +58,7 @@ function newView(input: IncidentInput, id: string): IncidentView {
     steps: stepsOf(input.runbook).map(({ phase, step }) => ({
       id: step.id, phase, action: isUndoStep(step) ? `undo:${step.undo}` : step.action, status: 'pending',
     })),
-    timeline: [{ type: 'alert', ...alertSample(input.alertKey, input.alert) }],
-  };
-}
-
-/** An alert as the incident keeps it, its texts cut to the limits (the whole alert is in history). */
-export function alertSample(alertKey: string, alert: { kind: string; summary: string; source: string }): AlertSample {
-  return {
-    at: now(), alertKey: clip(alertKey, LIMITS.nameChars), kind: clip(alert.kind, LIMITS.nameChars),
-    summary: clip(alert.summary, LIMITS.textChars), source: clip(alert.source, LIMITS.nameChars),
+    timeline: [{ type: 'alert', ...alertSample(now(), input.alertKey, input.alert) }],
   };
 }
 
@@ -122,7 +107,7 @@ export class IncidentState {
 
   /** Appends to the timeline, texts cut to their limits; past its limits, the oldest entries from people and alerts are folded. */
   record(type: string, fields: Record<string, unknown> = {}): void {
-    const entry: TimelineEntry = { at: now(), type, ...clipped(fields) };
+    const entry: TimelineEntry = { at: now(), type, ...clipFields(fields) };
     this.view.timeline.push(entry);
     this.timelineBytes += entryBytes(entry);
     if (this.view.timeline.length > LIMITS.timelineEntries || this.timelineBytes > LIMITS.timelineBytes) {
@@ -163,7 +148,7 @@ export class IncidentState {
    * reports are still listed one by one in the timeline, and then says once that the rest are only counted.
    */
   countRefused(count: number, samples: readonly RefusalSample[]): boolean {
-    const kept = samples.map((s) => clipped(s) as RefusalSample);
+    const kept = samples.map((s) => clipFields(s) as RefusalSample);
     const { refused } = this.view;
     this.view.refused = { count: (refused?.count ?? 0) + Math.max(count, samples.length), last: [...(refused?.last ?? []), ...kept].slice(-LIMITS.samples) };
     const cap = this.hardening.bounded ? LIMITS.refusalsListed : 50;

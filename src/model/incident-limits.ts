@@ -31,3 +31,16 @@ export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… [${text.length - max} more characters in the incident's history]`;
 }
+
+/** Top-level texts of a timeline entry cut to their limits: a note's text is longer than a reason or a name. */
+export function clipFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = typeof v === 'string' ? clip(v, k === 'text' ? INCIDENT_LIMITS.noteChars : INCIDENT_LIMITS.textChars) : v;
+  return out;
+}
+
+/** An alert as an incident keeps it (an `AlertSample`): its key and texts, cut to the limits; the whole alert is in history. */
+export function alertSample(at: string, alertKey: string, alert: { kind: string; summary: string; source: string }) {
+  const name = (text: string) => clip(text, INCIDENT_LIMITS.nameChars);
+  return { at, alertKey: name(alertKey), kind: name(alert.kind), summary: clip(alert.summary, INCIDENT_LIMITS.textChars), source: name(alert.source) };
+}

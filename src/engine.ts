@@ -26,6 +26,7 @@ import { buildReport } from './report/build-report.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
+import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
@@ -66,13 +67,18 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
 
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  const connection = await Connection.connect({ address: temporalAddress });
+  // A page of history can pass gRPC's default 4 MiB (payloads up to 2 MB each): the archive and reports read whole histories.
+  const connection = await Connection.connect({ address: temporalAddress, channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 } });
   const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
   if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
   const { accessLog } = config.settings;
   const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
   log.info({ accessRecords: accessRecords?.sources ?? 'off (blast radius from group offsets)' }, 'access records');
+  // The seal on what the engine sends incidents: its key never reaches Temporal (docs/operations.md, "Secrets").
+  const keys = sealKeys({ decisionKeys: config.decisionKeys, payloadKeys: config.payloadKeys, dataDir: config.temporal.dataDir });
+  const seal = new EngineSeal(keys.keys);
+  log.info({ from: keys.source, ...(keys.file ? { file: keys.file } : {}) }, 'engine seal key');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
   const worker = await createWorker({
@@ -82,7 +88,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem, accessRecords,
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
-      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
     }),
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
@@ -95,6 +101,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const running = worker.run();
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),

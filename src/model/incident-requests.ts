@@ -1,6 +1,7 @@
 // What a running incident can be asked (alerts, notes, decisions, abort, force-advance, refusals at the edge): one schema per update payload.
 import { z } from 'zod';
 import { Alert } from './alert.js';
+import { INCIDENT_LIMITS } from './incident-limits.js';
 
 /** Who asks, and through which door (api, slack, email): the timeline records both. */
 const asker = { person: z.string(), channel: z.string() };
@@ -29,6 +30,27 @@ export const DecisionRequest = z.object({
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
-/** A refusal at the edge (bad Slack signature, expired link, unknown Slack user…), recorded in the incident's timeline. */
-export const EdgeRefusal = z.object({ channel: z.string(), reason: z.string(), step: z.string().optional(), person: z.string().optional() });
+/** How many refused requests the edge keeps as examples per report, and the workflow per incident. */
+export const EDGE_REFUSAL_SAMPLES = INCIDENT_LIMITS.samples;
+
+/** One request refused at the edge, as an example of what was refused. */
+export const RefusalSample = z.object({
+  at: z.string(), channel: z.string(), reason: z.string(), step: z.string().optional(), person: z.string().optional(),
+});
+export type RefusalSample = z.infer<typeof RefusalSample>;
+
+/**
+ * Requests refused at the edge (bad Slack signature, forged or expired link, unknown Slack user…), reported to the
+ * incident. The edge aggregates them per incident and interval and sends one report for many: `count` says how many
+ * it stands for (absent: 1) and `samples` the last few, oldest first. `channel`, `reason`, `step` and `person`
+ * describe the latest. The workflow keeps a counter and the last few, never one timeline entry each.
+ */
+export const EdgeRefusal = z.object({
+  channel: z.string(),
+  reason: z.string(),
+  step: z.string().optional(),
+  person: z.string().optional(),
+  count: z.number().int().positive().optional(),
+  samples: z.array(RefusalSample).max(EDGE_REFUSAL_SAMPLES).optional(),
+});
 export type EdgeRefusal = z.infer<typeof EdgeRefusal>;

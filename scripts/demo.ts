@@ -5,7 +5,7 @@ import { up } from './infra/index.js';
 const env = await up();
 // The infra's own Temporal serves the tests; the demo runs where `kafka-ir start` would (TEMPORAL_ADDRESS from the caller, else embedded).
 const { TEMPORAL_ADDRESS: _infraTemporal, KAFKA_HOME: _home, KAFKA_VERSION: _version, ...kafka } = env;
-const child = spawn(process.execPath, ['bin/kafka-ir.js', 'demo', ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ['scripts/kafka-ir-from-sources.js', 'demo', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, ...kafka },
 });

@@ -1,15 +1,19 @@
-# kafka-ir: the engine (worker + HTTP server) as one container. Point it at Kafka and Temporal with the env of DESIGN §6.
-FROM node:22-bookworm-slim
-WORKDIR /app
+# kafka-ir: the engine (worker + HTTP server) as one container. Point it at Kafka and Temporal with the env of docs/design.md §6.
+# The build stage compiles and packs (npm pack: what the npm package holds); the image gets that package and the
+# locked production dependencies only: no TypeScript, tsx or test tools.
+FROM node:24-bookworm-slim AS build
+WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY bin ./bin
-COPY src ./src
-COPY workflows ./workflows
-COPY activities ./activities
-COPY adapters ./adapters
-COPY runbooks ./runbooks
-COPY schema ./schema
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm pack --pack-destination /tmp && mkdir /app && tar -xzf /tmp/kafka-ir-*.tgz -C /app --strip-components=1
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app ./
+COPY package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 ENV KAFKA_IR_HOST=0.0.0.0 KAFKA_IR_PORT=8080 KAFKA_IR_RUNBOOKS=/app/runbooks
 EXPOSE 8080
 USER node

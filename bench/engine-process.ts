@@ -19,13 +19,16 @@ async function heapOf(url: string): Promise<{ heapUsed: number; external: number
   return { heapUsed: gauge('nodejs_heap_size_used_bytes'), external: gauge('nodejs_external_memory_bytes') };
 }
 
-/** Resolves once the engine logs that it is ready; its log is drained (a full pipe would stall it) and its tail kept for errors. */
-export function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
+/**
+ * Resolves once the engine logs that it is ready; its log is drained (a full pipe would stall it) and its tail kept for
+ * errors. `command`: the script that runs kafka-ir, by default the compiled package's bin (`npm run bench` builds first).
+ */
+export function startEngineProcess(env: Record<string, string>, command = 'bin/kafka-ir.js'): Promise<EngineProcess> {
   // --expose-gc and a SIGWINCH handler (the engine itself unchanged): `memory()` collects the main thread's garbage
   // first, so the heap figure is what is live, not where the last collection happened to leave it. SIGWINCH because
   // nothing else takes it: Temporal's Runtime shuts the worker down on SIGINT, SIGTERM, SIGQUIT and SIGUSR2.
   const gcOnSignal = `data:text/javascript,${encodeURIComponent("process.on('SIGWINCH', () => globalThis.gc());")}`;
-  const child = spawn(process.execPath, ['--expose-gc', '--import', gcOnSignal, 'bin/kafka-ir.js', 'start'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', gcOnSignal, command, 'start'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],

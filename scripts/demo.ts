@@ -7,7 +7,7 @@ const env = await up();
 // The infra's own Temporal serves the tests; the demo runs where `kafka-ir start` would (TEMPORAL_ADDRESS from the caller, else embedded).
 const { TEMPORAL_ADDRESS: _infraTemporal, KAFKA_HOME: _home, KAFKA_VERSION: _version, ...kafka } = env;
 // The answers come from the dev brokers' own access records.
-const child = spawn(process.execPath, ['bin/kafka-ir.js', 'demo', ...process.argv.slice(2), '--access-log', ...devAccessLogFiles()], {
+const child = spawn(process.execPath, ['scripts/kafka-ir-from-sources.js', 'demo', ...process.argv.slice(2), '--access-log', ...devAccessLogFiles()], {
   stdio: 'inherit',
   env: { ...process.env, ...kafka },
 });

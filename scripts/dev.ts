@@ -4,7 +4,7 @@ import { up } from './infra/index.js';
 
 const env = await up();
 const { TEMPORAL_ADDRESS: _infraTemporal, KAFKA_HOME: _home, KAFKA_VERSION: _version, ...kafka } = env;
-const child = spawn(process.execPath, ['bin/kafka-ir.js', 'start'], {
+const child = spawn(process.execPath, ['scripts/kafka-ir-from-sources.js', 'start'], {
   stdio: 'inherit',
   env: {
     ...process.env,

@@ -22,7 +22,8 @@ export const DEMO_PEOPLE = {
 } as const;
 export type DemoPerson = keyof typeof DEMO_PEOPLE;
 
-const BUILTIN_RUNBOOKS = fileURLToPath(new URL('../../runbooks', import.meta.url));
+// The package's runbooks/: two folders up from src/demo/ in the sources, three from the compiled dist/src/demo/.
+const BUILTIN_RUNBOOKS = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../runbooks' : '../../../runbooks', import.meta.url));
 const NEEDS_KAFKA = 'kafka-ir demo needs a Kafka cluster it may administer: run `npm run demo` (it starts the dev cluster first), '
   + 'or set KAFKA_BROKERS and KAFKA_SASL_MECHANISM/USERNAME/PASSWORD for a super user of a cluster you can spare';
 

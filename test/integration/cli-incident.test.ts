@@ -16,7 +16,7 @@ afterAll(async () => { await engine?.close(); await kafka.close(); });
 function cli(who: 'alice' | 'bob' | 'dave' | undefined, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_IR_PUBLIC_URL: engine.url, KAFKA_IR_TOKEN: who ? token(who) : '' };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/kafka-ir.js', ...args], { env });
+    const child = spawn(process.execPath, ['scripts/kafka-ir-from-sources.js', ...args], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -181,7 +181,7 @@ function kcatRange(name: string, partition: number) {
   return found;
 }
 
-const cli = (args: string[], env: Record<string, string> = {}) => promisify(execFile)(process.execPath, ['bin/kafka-ir.js', 'evidence', 'export', ...args], {
+const cli = (args: string[], env: Record<string, string> = {}) => promisify(execFile)(process.execPath, ['scripts/kafka-ir-from-sources.js', 'evidence', 'export', ...args], {
   env: { ...process.env, ...engineEnv(env) }, timeout: 90_000,
 }).catch((err: { code: number; stdout: string; stderr: string }) => err);
 

@@ -8,9 +8,12 @@ export interface EngineProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `node bin/kafka-ir.js start` and resolves once it logs that it is ready (its HTTP port is chosen freely). */
-export function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['bin/kafka-ir.js', 'start'], {
+/**
+ * Starts `kafka-ir start` and resolves once it logs that it is ready (its HTTP port is chosen freely). `command`: the
+ * script to run, by default the sources (scripts/kafka-ir-from-sources.js); an installed package's bin for the package test.
+ */
+export function startEngineProcess(env: Record<string, string>, command = 'scripts/kafka-ir-from-sources.js'): Promise<EngineProcess> {
+  const child = spawn(process.execPath, [command, 'start'], {
     env: { ...process.env, ...engineEnv(env), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,8 +1,8 @@
-// The `kafka-ir` command as a user runs it (plain node, not the test runner's module loader): help, usage errors, runbook validation.
+// The `kafka-ir` command as a user runs it, in a node process of its own (from the sources; the packed build: test/integration/npm-package.test.ts): help, usage errors, runbook validation.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['bin/kafka-ir.js', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KAFKA_IR_RUNBOOKS: '' } });
+const run = (...args: string[]) => spawnSync(process.execPath, ['scripts/kafka-ir-from-sources.js', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KAFKA_IR_RUNBOOKS: '' } });
 
 describe('kafka-ir', () => {
   it('prints help listing its commands', () => {
@@ -25,7 +25,7 @@ describe('kafka-ir', () => {
   });
 
   it('explains a missing engine instead of a stack trace', () => {
-    const r = spawnSync(process.execPath, ['bin/kafka-ir.js', 'status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, KAFKA_IR_PUBLIC_URL: 'http://127.0.0.1:9' } });
+    const r = spawnSync(process.execPath, ['scripts/kafka-ir-from-sources.js', 'status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, KAFKA_IR_PUBLIC_URL: 'http://127.0.0.1:9' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cannot reach kafka-ir at http://127.0.0.1:9');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -1,4 +1,4 @@
-// Lint rules: typed rules everywhere, and the determinism fence around workflows/ (STYLE.md).
+// Lint rules: typed rules everywhere, and the determinism fence around workflows/ (docs/design.md §2).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

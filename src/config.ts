@@ -19,7 +19,7 @@ export interface PayloadKey { id: string; key: KeyObject }
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** `<key id>:<base64 of 32 bytes>[,…]`: the first key encrypts, all decrypt (DESIGN §6). Issues name entries by position, never by content. */
+/** `<key id>:<base64 of 32 bytes>[,…]`: the first key encrypts, all decrypt (docs/design.md §6). Issues name entries by position, never by content. */
 const PayloadKeys = z.string().transform((value, ctx) => {
   const keys: PayloadKey[] = [];
   const bad = (n: number, message: string) => ctx.addIssue({ code: 'custom', message: `entry ${n} ${message}` });

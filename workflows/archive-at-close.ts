@@ -1,4 +1,4 @@
-// The incident's last act: archive its report and history to the evidence store (DESIGN §4), and say where in its timeline.
+// The incident's last act: archive its report and history to the evidence store (docs/design.md §4), and say where in its timeline.
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { IncidentView } from '../src/model/incident.js';

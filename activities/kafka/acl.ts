@@ -18,7 +18,7 @@ export async function snapshotAcls(client: KafkaClient, input: ActionInput<'kafk
   return { bindings: (await describeBindings(client, input.principal)).sort(compareBindings) };
 }
 
-/** Refuses principals that must never be contained (DESIGN §5), with the reason. `superUsers`: declared ones (settings.authorizer). */
+/** Refuses principals that must never be contained (docs/design.md §5), with the reason. `superUsers`: declared ones (settings.authorizer). */
 export async function assertContainable(client: KafkaClient, principal: string, protectedPrincipals: string[], superUsers: string[] = []): Promise<void> {
   if (principal === client.principal) {
     throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is kafka-ir's own principal`, 'containing it would stop the engine itself');
@@ -34,7 +34,7 @@ export async function assertContainable(client: KafkaClient, principal: string, 
 }
 
 /**
- * DESIGN §5: with allow.everyone.if.no.acl.found=true a DENY on "*" ends "allow everyone" for every resource.
+ * docs/design.md §5: with allow.everyone.if.no.acl.found=true a DENY on "*" ends "allow everyone" for every resource.
  * Refused unless forced when the setting is known true; when it is unknown, the plan says who would be hit.
  */
 async function allowEveryoneNotes(client: KafkaClient, settings: Pick<Settings, 'authorizer'>, principal: string, force: boolean): Promise<string[]> {

@@ -1,4 +1,4 @@
-// Who else loses access when allow.everyone.if.no.acl.found=true and a resource gains its first ACL (DESIGN §5 safety rule).
+// Who else loses access when allow.everyone.if.no.acl.found=true and a resource gains its first ACL (docs/design.md §5 safety rule).
 import type { KafkaSettings } from '../../src/model/connections.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import { describeScramUsers } from '../../adapters/kafka/scram.js';

@@ -1,4 +1,4 @@
-// Signed, expiring, one-time email approval links (DESIGN §4): `<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`. Pure but for node:crypto.
+// Signed, expiring, one-time email approval links (docs/design.md §4): `<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`. Pure but for node:crypto.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 

@@ -19,7 +19,7 @@ export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: L
     ssl,
     sasl: settings.sasl as SASLOptions | undefined,
     connectionTimeout: 5_000,
-    // Temporal owns retries (STYLE.md): by default at most one quick retry inside the client.
+    // Temporal owns retries (docs/design.md §5): by default at most one quick retry inside the client.
     retry: { retries, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }) => {

@@ -12,7 +12,7 @@ async function withQuotaAdmin<T>(settings: KafkaSettings, what: string, call: (a
   const admin = new Admin({
     clientId: 'kafka-ir',
     bootstrapBrokers: settings.brokers,
-    // Temporal owns retries (STYLE.md).
+    // Temporal owns retries (docs/design.md §5).
     retries: 0,
     connectTimeout: 5_000,
     requestTimeout: 10_000,

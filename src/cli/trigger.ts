@@ -22,7 +22,7 @@ export function alertFromOptions(o: TriggerOptions): unknown {
     try {
       return JSON.parse(readFileSync(o.alert, 'utf8'));
     } catch (err) {
-      throw new KafkaIrError('INVALID_CONFIG', `--alert ${o.alert}: ${(err as Error).message}`, 'give a JSON file holding one alert (DESIGN §6)');
+      throw new KafkaIrError('INVALID_CONFIG', `--alert ${o.alert}: ${(err as Error).message}`, 'give a JSON file holding one alert (docs/design.md §6)');
     }
   }
   if (!o.kind || !o.severity) throw new KafkaIrError('INVALID_CONFIG', 'trigger needs --kind and --severity, or --alert <file.json>');

@@ -3,7 +3,7 @@ import type { AlertMapping } from '../model/settings.js';
 
 type Field = keyof AlertMapping['labels'];
 
-/** DESIGN §6: the Alertmanager default mapping, also used for Splunk result fields. */
+/** docs/design.md §6: the Alertmanager default mapping, also used for Splunk result fields. */
 const DEFAULT_NAMES: Record<Field, string[]> = {
   kind: ['kind', 'alertname'],
   severity: ['severity'],

@@ -1,4 +1,4 @@
-// POST /v1/alerts/alertmanager: Alertmanager webhook v4 notifications, each alert of the group mapped to a generic alert (DESIGN §6).
+// POST /v1/alerts/alertmanager: Alertmanager webhook v4 notifications, each alert of the group mapped to a generic alert (docs/design.md §6).
 import { z } from 'zod';
 import { mapFields, type ResolvedMapping } from './alert-mapping.js';
 import { requireCaller } from './auth.js';
@@ -12,7 +12,7 @@ const Webhook = z.looseObject({
 });
 
 const WebhookAlert = z.looseObject({
-  // A firing alert's endsAt is 0001-01-01T00:00:00Z (FACTS): status, not endsAt, says whether it is over.
+  // A firing alert's endsAt is 0001-01-01T00:00:00Z (docs/design.md §6): status, not endsAt, says whether it is over.
   status: z.enum(['firing', 'resolved']),
   labels: z.record(z.string(), z.string()),
   annotations: z.record(z.string(), z.string()).default({}),

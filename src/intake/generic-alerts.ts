@@ -1,4 +1,4 @@
-// POST /v1/alerts: generic alerts, one or a batch, as they are (DESIGN §6); `?dryRun=true` plans without changing Kafka.
+// POST /v1/alerts: generic alerts, one or a batch, as they are (docs/design.md §6); `?dryRun=true` plans without changing Kafka.
 import type { IntakeSource } from './intake-source.js';
 import { requireCaller } from './auth.js';
 import { submitAndAnswer } from './submit.js';

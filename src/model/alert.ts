@@ -1,4 +1,4 @@
-// The generic alert (DESIGN §6): the one shape every intake maps into before a runbook is chosen.
+// The generic alert (docs/design.md §6): the one shape every intake maps into before a runbook is chosen.
 import { z } from 'zod';
 
 export const Severity = z.enum(['low', 'medium', 'high', 'critical']);

@@ -1,4 +1,4 @@
-// The security baseline (DESIGN §5): ACLs, SCRAM users, client quotas and dynamic configs, and what changed between two of them.
+// The security baseline (docs/design.md §5): ACLs, SCRAM users, client quotas and dynamic configs, and what changed between two of them.
 import { z } from 'zod';
 import { AclBinding, aclKey } from './acl.js';
 

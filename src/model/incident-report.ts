@@ -1,4 +1,4 @@
-// The post-mortem report (DESIGN §1): one zod schema, the source of schema/report.schema.json and of every rendering.
+// The post-mortem report (docs/design.md §1): one zod schema, the source of schema/report.schema.json and of every rendering.
 import { z } from 'zod';
 import { Severity } from './alert.js';
 import { BackdoorFindings } from './baseline.js';

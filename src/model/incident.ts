@@ -1,4 +1,4 @@
-// The incident as people and the HTTP API see it (IncidentView, DESIGN §6), and the workflow's input.
+// The incident as people and the HTTP API see it (IncidentView, docs/design.md §6), and the workflow's input.
 import { z } from 'zod';
 import { Alert, Severity } from './alert.js';
 import { Phase, Runbook } from './runbook.js';
@@ -81,7 +81,7 @@ export const IntakeStatus = z.enum(['started', 'attached', 'duplicate']);
 export type IntakeStatus = z.infer<typeof IntakeStatus>;
 
 /**
- * The public incident id: `<workflow id>-<8 hex of the first run id>` (DESIGN §4). Run ids are UUIDv7, whose leading
+ * The public incident id: `<workflow id>-<8 hex of the first run id>` (docs/design.md §4). Run ids are UUIDv7, whose leading
  * digits are a timestamp shared by runs started within about a minute, so the 8 digits are the id's random tail.
  */
 export function incidentId(workflowId: string, firstRunId: string): string {

@@ -1,4 +1,4 @@
-// Plan → approve → apply (DESIGN §4): the exact changes an action will make, their inverse, and a hash approvals bind to.
+// Plan → approve → apply (docs/design.md §4): the exact changes an action will make, their inverse, and a hash approvals bind to.
 import { z } from 'zod';
 import { AclBinding, describeAcl } from './acl.js';
 import { ScramMechanism } from './credentials.js';

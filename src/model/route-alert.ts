@@ -1,4 +1,4 @@
-// Which runbook handles an alert, what "the same incident" is, and the ids that follow (DESIGN §3, §4). Pure: hashing is passed in.
+// Which runbook handles an alert, what "the same incident" is, and the ids that follow (docs/design.md §3, §4). Pure: hashing is passed in.
 import type { Alert } from './alert.js';
 import type { Runbook } from './runbook.js';
 

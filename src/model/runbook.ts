@@ -1,4 +1,4 @@
-// The runbook schema (DESIGN §3): what a security team writes in YAML, validated before anything runs.
+// The runbook schema (docs/design.md §3): what a security team writes in YAML, validated before anything runs.
 import { z } from 'zod';
 import { Severity } from './alert.js';
 import { ActionName } from './actions.js';

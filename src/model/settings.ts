@@ -20,7 +20,7 @@ export type SecretSink = z.infer<typeof SecretSink>;
 /** Label (or Splunk field) names an alert field is read from, first present wins. */
 const FieldNames = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-/** How Alertmanager labels and Splunk result fields become a generic alert (DESIGN §6); unset keys keep the default mapping. */
+/** How Alertmanager labels and Splunk result fields become a generic alert (docs/design.md §6); unset keys keep the default mapping. */
 export const AlertMapping = z.strictObject({
   labels: z.strictObject({
     kind: FieldNames, severity: FieldNames, summary: FieldNames, principal: FieldNames, clientId: FieldNames,

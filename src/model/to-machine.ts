@@ -123,7 +123,7 @@ function parallelState(steps: Step[], base: string, next: string) {
 
 function phaseState(runbook: Runbook, phase: Phase, next: string) {
   const items = runbook.phases[phase] ?? [];
-  // Process guards (DESIGN §1): eradication waits for verified containment; close waits for the lessons record.
+  // Process guards (docs/design.md §1): eradication waits for verified containment; close waits for the lessons record.
   const gate =
     phase === 'containment' && (runbook.phases.eradication?.length ?? 0) > 0
       ? { always: { guard: 'verified', target: 'complete' }, on: { 'incident.forceAdvance': { target: 'complete', actions: 'markForced' } } }

@@ -1,4 +1,4 @@
-// One report, three formats (DESIGN §6: md | html | json), each with its content type.
+// One report, three formats (docs/design.md §6: md | html | json), each with its content type.
 import type { IncidentReport } from '../model/incident-report.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';

@@ -1,4 +1,4 @@
-// GET/POST /v1/approvals/:token, the email approval link (DESIGN §6): GET only shows the step (mail scanners pre-click), POST decides.
+// GET/POST /v1/approvals/:token, the email approval link (docs/design.md §6): GET only shows the step (mail scanners pre-click), POST decides.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';

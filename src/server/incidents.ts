@@ -1,4 +1,4 @@
-// The incidents API: views, lists and notes, behind the API token (DESIGN §6).
+// The incidents API: views, lists and notes, behind the API token (docs/design.md §6).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IncidentService } from '../temporal/incidents.js';

@@ -1,4 +1,4 @@
-// GET /v1/incidents/:id/report?format=md|html|json: the post-mortem, behind the API token or a personal token (DESIGN §6).
+// GET /v1/incidents/:id/report?format=md|html|json: the post-mortem, behind the API token or a personal token (docs/design.md §6).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Roster } from '../model/roster.js';

@@ -1,4 +1,4 @@
-// POST /v1/slack/interactions: approval card clicks and the reject-reason modal, authenticated at the edge (DESIGN §4, §6).
+// POST /v1/slack/interactions: approval card clicks and the reject-reason modal, authenticated at the edge (docs/design.md §4, §6).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SlackSettings } from '../model/connections.js';

@@ -1,4 +1,4 @@
-// The payload codec: AES-256-GCM over every payload Temporal stores (DESIGN §4); keys come from KAFKA_IR_PAYLOAD_KEY via config.
+// The payload codec: AES-256-GCM over every payload Temporal stores (docs/design.md §4); keys come from KAFKA_IR_PAYLOAD_KEY via config.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import protobuf from 'protobufjs';

@@ -1,4 +1,4 @@
-// Open incidents per runbook, from Temporal visibility alone (no queries): the runbook is part of the workflow id (DESIGN §4).
+// Open incidents per runbook, from Temporal visibility alone (no queries): the runbook is part of the workflow id (docs/design.md §4).
 import type { Client } from '@temporalio/client';
 
 const RUNBOOK_OF = /^ir-(.+)-[0-9a-f]{16}(?:-dry)?$/;

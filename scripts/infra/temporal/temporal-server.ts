@@ -67,7 +67,7 @@ export async function ensureTemporal(binary: string): Promise<string> {
         String(PORTS.temporalMetrics),
         '--db-filename',
         f.db,
-        // File-backed SQLite is ~10x faster with these (FACTS.md).
+        // File-backed SQLite is ~10x faster with these (docs/design.md §7).
         '--sqlite-pragma',
         'journal_mode=wal',
         '--sqlite-pragma',

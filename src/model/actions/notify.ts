@@ -1,4 +1,4 @@
-// Notices a runbook sends itself (DESIGN §5 slack.notify, email.notify): text into the incident's Slack thread, or an
+// Notices a runbook sends itself (docs/design.md §5 slack.notify, email.notify): text into the incident's Slack thread, or an
 // email. They go through the incident's notice queue, in order with its other notices; a channel that fails is recorded
 // as notify.failed, never fatal.
 import { z } from 'zod';

@@ -2,7 +2,7 @@
 import { ConfigResourceTypes } from '../../adapters/kafka/kafkajs-enums.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import type { BlastRadius } from '../../src/model/actions/forensics.js';
-import type { ClassifiedTouched, Coverage } from '../../src/model/access-findings.js';
+import type { ClassifiedTouched, Coverage, TopicRead } from '../../src/model/access-findings.js';
 import { accessOf } from '../../src/model/access.js';
 import { classificationOf, type Settings } from '../../src/model/settings.js';
 import { describeBindings } from '../../adapters/kafka/acls.js';
@@ -56,6 +56,18 @@ async function consumedSince(client: KafkaClient, groupIds: string[], since: num
     if (messages > 0) consumed.set(topic, messages);
   }
   return consumed;
+}
+
+/** Each read partition's log now (start and end offsets), to draw the ranges against; a topic deleted since has none. */
+async function withExtents(client: KafkaClient, reads: TopicRead[]): Promise<TopicRead[]> {
+  return Promise.all(reads.map(async (read) => {
+    const partitions = new Set(read.ranges.map((r) => r.partition));
+    const offsets = await client.withAdmin(`reading the offsets of ${read.topic}`, (a) => a.fetchTopicOffsets(read.topic)).catch(() => undefined);
+    if (!offsets) return read;
+    const extent = offsets.filter((o) => partitions.has(o.partition))
+      .map((o) => ({ partition: o.partition, start: Number(o.low), end: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+    return { ...read, extent };
+  }));
 }
 
 export interface BlastRadiusOptions {
@@ -130,7 +142,7 @@ export async function measureBlastRadius(
     caveat = recordsCaveat(coverage);
     notes.push(...r.notes);
     found = {
-      ...empty, reads: r.reads, unnamedReads: r.unnamedReads, written: r.written, groupsUsed: r.groupsUsed, denied: r.denied,
+      ...empty, reads: await withExtents(client, r.reads), unnamedReads: r.unnamedReads, written: r.written, groupsUsed: r.groupsUsed, denied: r.denied,
       ranges: r.reads.flatMap((t) => t.ranges.map((x) => ({ topic: t.topic, partition: x.partition, from: x.from, to: x.possibleTo }))),
       consumed: r.reads.map((t) => ({ topic: t.topic, messages: t.messages.atLeast })),
       readTopics: r.reads.map((t) => t.topic),

@@ -49,7 +49,15 @@ const ReadFields = {
   proof: z.strictObject({ atLeast: z.array(RecordRef), atMost: z.array(RecordRef) }),
 };
 
-export const TopicRead = z.strictObject({ topic: z.string(), ...ReadFields });
+/** A partition as the brokers held it when the blast radius was measured: offsets [start, end) are in the log. */
+export const PartitionExtent = z.strictObject({ partition: z.number().int().nonnegative(), start: Offset, end: Offset });
+export type PartitionExtent = z.infer<typeof PartitionExtent>;
+
+export const TopicRead = z.strictObject({
+  topic: z.string(), ...ReadFields,
+  /** Each read partition's log when measured (absent: the topic is gone, or measured before extents were kept). */
+  extent: z.array(PartitionExtent).optional(),
+});
 export type TopicRead = z.infer<typeof TopicRead>;
 
 /** Fetches by topic id (Fetch v13+) whose id neither metadata nor the records name: reported, never dropped. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Severity } from './alert.js';
 import { BackdoorFindings } from './baseline.js';
-import { CoverageGap, DeliveredRange } from './access-findings.js';
+import { CoverageGap, DeliveredRange, PartitionExtent } from './access-findings.js';
 import { BlastRadius, EvidenceFile } from './actions/forensics.js';
 import { IncidentStatus, StepStatus } from './incident.js';
 import { Phase } from './runbook.js';
@@ -114,6 +114,8 @@ export const AnsweredRead = z.object({
   messages: z.object({ atLeast: z.number().int().nonnegative(), atMost: z.number().int().nonnegative().nullable().describe('null: no upper bound known (basis offsets)') }),
   /** Empty on basis offsets: committed offsets say how far, not which offsets were delivered. */
   ranges: z.array(DeliveredRange),
+  /** Each read partition's log when measured: what the ranges are drawn against. */
+  extent: z.array(PartitionExtent).optional(),
   clientIds: z.array(z.string()),
   hosts: z.array(z.string()),
   groups: z.array(z.string()),

@@ -17,7 +17,7 @@ export function lastOutput<T>(view: IncidentView, action: string, parse: (x: unk
 function topicsRead(b: BlastRadius): AnsweredRead[] {
   const fields = (r: Omit<BlastRadius['reads'][number], 'topic'>) => ({ messages: r.messages, ranges: r.ranges, clientIds: r.clientIds, hosts: r.hosts, groups: r.groups });
   if (b.coverage?.basis === 'records') {
-    return [...b.reads.map((r) => ({ topic: r.topic, ...fields(r) })), ...b.unnamedReads.map((r) => ({ topic: `topic id ${r.topicId}`, ...fields(r) }))];
+    return [...b.reads.map((r) => ({ topic: r.topic, ...fields(r), ...(r.extent ? { extent: r.extent } : {}) })), ...b.unnamedReads.map((r) => ({ topic: `topic id ${r.topicId}`, ...fields(r) }))];
   }
   // Committed offsets bound the count from below only, and name no delivered offsets.
   return b.consumed.map((c) => ({ topic: c.topic, messages: { atLeast: c.messages, atMost: null }, ranges: [], clientIds: [], hosts: [], groups: [] }));

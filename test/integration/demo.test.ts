@@ -74,6 +74,8 @@ describe('kafka-ir demo', () => {
     expect([...offsets.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([story.topics.purchasing, story.topics.supply]);
     // Each topic's one partition was read to its end: the proven bar spans the whole partition, drawn in a colour nothing else uses.
     expect(offsets.match(/<rect class="proven"/g)).toHaveLength(2);
+    // Drawn against each partition's log as the brokers held it (GetOffsetShell's end offsets above).
+    expect(offsets).toContain(`<title>partition 0: offsets 0–${BUSINESS.supply.length - 1} in the log when measured</title>`);
     expect(countColour(await screenshot(page, 1400), '#a40e26')).toBeGreaterThan(2 * 8_000);
 
     // The backdoor is gone: no SCRAM credential left (Kafka's ConfigCommand), and its password opens nothing.

@@ -22,7 +22,8 @@ const blast = {
     { topic: 'purchasing', ranges: [{ partition: 0, from: 0, provenTo: 5, possibleTo: 5, firstAt: at(2), lastAt: at(3) }], firstAt: at(2), lastAt: at(3),
       clientIds: ['backup-tool'], hosts: ['10.0.0.9'], groups: ['sergei-sync'], messages: { atLeast: 5, atMost: 5 }, proof: { atLeast: [ref(1, 'commit 5')], atMost: [ref(1, 'fetch')] } },
     { topic: 'supply', ranges: [{ partition: 0, from: 0, provenTo: 2, possibleTo: 3, firstAt: at(2), lastAt: at(4) }, { partition: 1, from: 7, provenTo: 7, possibleTo: 9, firstAt: at(4), lastAt: at(4) }],
-      firstAt: at(2), lastAt: at(4), clientIds: ['rdkafka'], hosts: ['10.0.0.9'], groups: [], messages: { atLeast: 2, atMost: 5 }, proof: { atLeast: [ref(2, 'fetch 2')], atMost: [ref(2, 'fetch hw 3')] } },
+      firstAt: at(2), lastAt: at(4), clientIds: ['rdkafka'], hosts: ['10.0.0.9'], groups: [], messages: { atLeast: 2, atMost: 5 }, proof: { atLeast: [ref(2, 'fetch 2')], atMost: [ref(2, 'fetch hw 3')] },
+      extent: [{ partition: 0, start: 0, end: 3 }, { partition: 1, start: 4, end: 20 }] },
   ],
   unnamedReads: [], ranges: [], written: [], groupsUsed: [], sharedGroups: [{ group: 'reporting', sharedWith: ['User:reporting'], note: 'shared — not attributed' }],
   denied: [{ operation: 'Describe', resource: 'Topic:LITERAL:payroll', request: 'METADATA', count: 3, hosts: ['10.0.0.9'], firstAt: at(1), lastAt: at(2), proof: ref(1, 'denied') }],
@@ -118,6 +119,10 @@ describe('the answers come first', () => {
     expect([...offsets.matchAll(/<g class="topic"><text[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual(['purchasing', 'supply']);
     expect([...offsets.matchAll(/<rect class="proven"/g)]).toHaveLength(2); // supply p1 proves nothing past its first offset
     expect(offsets).toContain('<title>delivered (proven): offsets 0–4, ');
+    // Against each partition's log when measured: supply p1 holds 4–19, retention had deleted 0–3.
+    expect(offsets).toContain('<title>partition 1: offsets 4–19 in the log when measured</title>');
+    expect(offsets).toContain('<title>offsets 0–3: deleted by retention when measured</title>');
+    expect(offsets).toContain('<title>partition 0: offsets 0–4 as far as the fetches showed</title>'); // purchasing: no extent
   });
 });
 

@@ -13,6 +13,7 @@ import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { durationMs } from './model/duration.js';
 import { createIncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
+import { LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
@@ -25,7 +26,6 @@ import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
 
 /** Sends the Temporal runtime's logs (core, workflow and activity loggers) into pino. */
@@ -52,19 +52,21 @@ export interface Engine {
 }
 
 export async function startEngine(config: Config, log: Logger): Promise<Engine> {
-  if (!LOOPBACK.test(config.host) && (!config.intakeToken || !config.apiToken)) {
+  if (!LOOPBACK_HOST.test(config.host) && (!config.intakeToken || !config.apiToken)) {
     throw new KafkaIrError('INVALID_CONFIG', `KAFKA_IR_HOST=${config.host} is beyond loopback`,
       'set KAFKA_IR_INTAKE_TOKEN and KAFKA_IR_API_TOKEN before listening on other interfaces');
   }
+  if (config.temporal.address) temporalConnectOptions({ ...config.temporal, address: config.temporal.address }); // refuses before anything starts
   const { runbooks: loaded, roster } = loadRunbookSet(config.runbookDirs);
   const runbooks = loaded.map((r) => r.runbook);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
 
+  const connectOptions = temporalConnectOptions({ ...config.temporal, address: temporalAddress });
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  const connection = await Connection.connect({ address: temporalAddress });
+  const nativeConnection = await NativeConnection.connect(connectOptions);
+  const connection = await Connection.connect(connectOptions);
   const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
   if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);

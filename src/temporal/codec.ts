@@ -2,7 +2,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import protobuf from 'protobufjs';
-import type { PayloadKey } from '../config.js';
+import type { PayloadKey } from '../payload-keys.js';
 import { KafkaIrError } from '../model/errors.js';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -16,6 +16,8 @@ import { createWorker } from './temporal/worker.js';
 import { LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
+import { PayloadHealth } from './temporal/payload-health.js';
+import { checkOpenHistories } from './temporal/history-check.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { countedIncidents } from './metrics/counted-incidents.js';
@@ -67,8 +69,9 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
   const nativeConnection = await NativeConnection.connect(connectOptions);
   const connection = await Connection.connect(connectOptions);
-  const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
-  if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
+  const payloadHealth = new PayloadHealth(log.child({ component: 'payloads' }));
+  const codec = new EncryptionCodec(config.payloadKeys ?? [], (problem) => payloadHealth.record(problem));
+  if (!codec.encrypts) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
@@ -90,6 +93,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   }
   let ready = false;
   const running = worker.run();
+  await checkOpenHistories(client, codec, config.temporal.taskQueue, payloadHealth)
+    .catch((err: unknown) => log.warn({ err }, 'could not check the open incidents\' histories at start-up'));
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
       continueAsNewAfter: config.temporal.continueAsNewAfter,
@@ -108,7 +113,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     incidents,
     intake: { alertmanager: config.settings.alertmanager },
     roster,
-    codec,
+    codec: codec.encrypts ? codec : undefined,
+    payloadProblem: () => payloadHealth.problem(),
     intakeToken: config.intakeToken,
     apiToken: config.apiToken,
     ready: () => ready && worker.getState() === 'RUNNING',

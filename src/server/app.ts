@@ -15,12 +15,15 @@ import { approvalRoutes } from './approvals.js';
 import type { SlackSettings } from '../model/connections.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { PayloadProblem } from '../temporal/payload-health.js';
 
 export interface ServerDeps {
   incidents: IncidentService;
   intakeToken?: string;
   apiToken?: string;
   ready: () => boolean;
+  /** Incidents this engine cannot read (a wrong or missing payload key): /healthz answers degraded with what to fix. */
+  payloadProblem?: () => PayloadProblem | undefined;
   log: Logger;
   roster: Roster;
   /** The payload codec behind /v1/codec/* (the Temporal UI's codec endpoint); unset when KAFKA_IR_PAYLOAD_KEY is. */
@@ -46,8 +49,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });
-  app.get('/healthz', async (_request, reply) =>
-    deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
+  app.get('/healthz', async (_request, reply) => {
+    if (!deps.ready()) return reply.code(503).send({ status: 'starting' });
+    const problem = deps.payloadProblem?.();
+    return problem ? reply.code(503).send({ status: 'degraded', ...problem }) : { status: 'ok' };
+  });
   metricsRoutes(app, deps); // first: its onSend hook counts what the intake routes refuse
   intakeRoutes(app, deps);
   incidentRoutes(app, deps);

@@ -6,7 +6,7 @@ import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import { assertContainable } from './acl.js';
+import { assertNotProtected } from './protected-principals.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
 import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
@@ -28,7 +28,7 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
     throw new KafkaIrError('INVALID_CONFIG', 'kafka.credentials.rotate needs a secret sink to hand the new secret to',
       'set secretSink in the KAFKA_IR_CONFIG file: { type: file, dir: /path } or { type: command, command: [...] }');
   }
-  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  await assertNotProtected(client, input.principal, settings, 'kafka.credentials.rotate');
   const user = input.principal.slice('User:'.length);
   const mechanisms = await mechanismsOf(client.settings, user);
   const changes: Change[] = mechanisms.length ? [{ op: 'scram.rotate', user, mechanisms }] : [];
@@ -49,7 +49,7 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
 }
 
 export async function planRevokeCredentials(client: KafkaClient, input: ActionInput<'kafka.credentials.revoke'>, settings: Settings): Promise<Plan> {
-  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  await assertNotProtected(client, input.principal, settings, 'kafka.credentials.revoke');
   const user = input.principal.slice('User:'.length);
   const changes: Change[] = (await mechanismsOf(client.settings, user)).map((mechanism) => ({ op: 'scram.delete', user, mechanism }));
   return {

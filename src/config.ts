@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings, type TemporalConnectionSettings, type TemporalTls,
 } from './model/connections.js';
+import type { EdgeLimits } from './model/edge-limits.js';
 import { KafkaIrError } from './model/errors.js';
 import { Settings } from './model/settings.js';
 import { PayloadKeys } from './payload-keys.js';
@@ -75,6 +76,17 @@ const ServerEnv = EngineEnv.extend({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:password@]host:port or smtps://…' }).optional(),
   EMAIL_FROM: z.string().min(3).optional(),
   EMAIL_TO: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
+  /** Host names the HTTP server answers to (DNS rebinding); loopback names, KAFKA_IR_PUBLIC_URL's and KAFKA_IR_HOST's by default; `*`: any. */
+  KAFKA_IR_ALLOWED_HOSTS: z.string().optional().transform((v) => v?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  /** The Temporal Web UI's origin (http://localhost:8233): the only one the codec endpoint answers cross-origin. */
+  KAFKA_IR_CODEC_CORS_ORIGIN: z.url({ error: 'expected the Temporal UI origin, e.g. http://localhost:8233' }).transform((u) => new URL(u).origin).optional(),
+  /** Intake limits (docs/operations.md "Limits"): alerts per request, alerts per second and burst, open incidents per runbook. */
+  KAFKA_IR_MAX_ALERTS_PER_REQUEST: z.coerce.number().int().min(1).default(50),
+  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(50),
+  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(500),
+  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(200),
+  /** Seconds between two reports of refused requests (forged links, bad Slack signatures) to one incident. */
+  KAFKA_IR_REFUSAL_INTERVAL: z.coerce.number().positive().default(30),
   /** Signs email approval links; at least 32 characters. */
   KAFKA_IR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 32)').optional(),
 }).superRefine((env, ctx) => {
@@ -152,6 +164,14 @@ function temporalTls(e: z.output<typeof ServerEnv>): TemporalConnectionSettings[
   return e.TEMPORAL_TLS ?? e.TEMPORAL_API_KEY !== undefined;
 }
 
+/** Loopback names, plus the public URL's host and a specific listening address. */
+function defaultHosts(e: z.output<typeof ServerEnv>): string[] {
+  const hosts = ['localhost', '127.0.0.1', '::1'];
+  if (e.KAFKA_IR_PUBLIC_URL) hosts.push(new URL(e.KAFKA_IR_PUBLIC_URL).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+  if (!['0.0.0.0', '::'].includes(e.KAFKA_IR_HOST)) hosts.push(e.KAFKA_IR_HOST.toLowerCase());
+  return [...new Set(hosts)];
+}
+
 /** Everything `kafka-ir start` needs. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
@@ -194,6 +214,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM!, to: e.EMAIL_TO } satisfies EmailSettings : undefined,
     linkSecret: e.KAFKA_IR_LINK_SECRET,
+    edge: {
+      allowedHosts: e.KAFKA_IR_ALLOWED_HOSTS ?? defaultHosts(e),
+      codecCorsOrigin: e.KAFKA_IR_CODEC_CORS_ORIGIN,
+      maxAlertsPerRequest: e.KAFKA_IR_MAX_ALERTS_PER_REQUEST,
+      intakeRate: e.KAFKA_IR_INTAKE_RATE,
+      intakeBurst: e.KAFKA_IR_INTAKE_BURST,
+      maxOpenIncidents: e.KAFKA_IR_MAX_OPEN_INCIDENTS,
+      refusalIntervalMs: e.KAFKA_IR_REFUSAL_INTERVAL * 1000,
+    } satisfies EdgeLimits,
   };
 }
 export type Config = ReturnType<typeof loadConfig>;

@@ -98,6 +98,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
       continueAsNewAfter: config.temporal.continueAsNewAfter,
+      maxOpenPerRunbook: config.edge.maxOpenIncidents,
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
@@ -123,6 +124,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     metrics,
     slack: config.slack,
     linkSecret: config.linkSecret,
+    edge: config.edge,
   });
   log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');

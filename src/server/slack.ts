@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
 import { slackClient, type WebClient } from '../../adapters/slack/slack-client.js';
+import type { RefusalReports } from './refusal-reports.js';
 
 /** Slack's window for request timestamps, either way (Slack's own guidance; Bolt only checks the past). */
 const SKEW_S = 5 * 60;
@@ -22,7 +23,7 @@ interface Interaction {
   view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
 }
 
-export interface SlackDeps { slack?: SlackSettings; incidents: IncidentService; roster: Roster; log: Logger }
+export interface SlackDeps { slack?: SlackSettings; incidents: IncidentService; roster: Roster; log: Logger; refusals: RefusalReports }
 
 function parseJson<T>(text: string | undefined): T | undefined {
   try {
@@ -56,10 +57,9 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
   const seen = new SeenSignatures();
   const log = deps.log.child({ component: 'slack' });
 
-  /** Records a refusal on the incident the payload names; a payload naming none is only logged. */
+  /** Reports a refusal to the incident the payload names, aggregated (src/server/refusal-reports.ts). */
   const refuse = (target: Target | undefined, reason: string, slackUser?: string) => {
-    log.warn({ incident: target?.i, step: target?.s, slackUser, reason }, 'slack interaction refused');
-    if (target) void deps.incidents.refuse(target.i, { channel: 'slack', reason, step: target.s, ...(slackUser ? { person: `slack:${slackUser}` } : {}) }).catch(() => undefined);
+    deps.refusals.add(target?.i, { channel: 'slack', reason, ...(target ? { step: target.s } : {}), ...(slackUser ? { person: `slack:${slackUser}` } : {}) });
   };
 
   /** Why a request is not Slack's, or undefined when its signature and timestamp hold. */

@@ -25,7 +25,7 @@ const APPLIERS = {
   scram: (deps, changes, req) => applyScramChanges(deps.kafka.settings, deps.settings, changes, req),
   partition: (deps, changes) => applyReassignments(deps.kafka, changes, activityProgress().heartbeat),
   config: (deps, changes) => applyConfigChanges(deps.kafka, changes),
-  broker: (_deps, changes) => applyFenceChanges(changes),
+  broker: (deps, changes) => applyFenceChanges(changes, deps.settings.commandEnv),
 } satisfies Record<ChangeKind, Applier>;
 
 export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest): Promise<ChangeResult> {

@@ -64,14 +64,14 @@ export async function planRevokeCredentials(client: KafkaClient, input: ActionIn
   };
 }
 
-async function applyRotate(settings: KafkaSettings, sinkSettings: Settings['secretSink'], c: RotateChange, key: string): Promise<boolean> {
+async function applyRotate(settings: KafkaSettings, engineSettings: Pick<Settings, 'secretSink' | 'commandEnv'>, c: RotateChange, key: string): Promise<boolean> {
   const present = await mechanismsOf(settings, c.user);
   const missing = c.mechanisms.filter((m) => !present.includes(m));
   if (missing.length) {
     throw new KafkaIrError('PLAN_DRIFT', `${c.user} no longer has ${missing.join(' and ')} credentials, which the plan would rotate`,
       'they were deleted since the plan was made: plan again and review');
   }
-  const sink = openSecretSink(sinkSettings);
+  const sink = openSecretSink(engineSettings.secretSink, engineSettings.commandEnv);
   if (!sink) throw new KafkaIrError('INVALID_CONFIG', 'no secretSink is configured any more', 'set secretSink in the KAFKA_IR_CONFIG file and retry');
   // The sink returns the secret an earlier attempt stored under this key, so a retry sets that one.
   const secret = await sink.keep(key, c.user, randomBytes(24).toString('base64url'));
@@ -88,7 +88,7 @@ export async function applyScramChanges(
 ): Promise<{ changed: Change[]; alreadyInPlace: number }> {
   const changed: Change[] = [];
   for (const c of changes.filter((x): x is RotateChange => x.op === 'scram.rotate')) {
-    if (await applyRotate(settings, engineSettings.secretSink, c, secretKey(req.incidentId, req.step))) changed.push(c);
+    if (await applyRotate(settings, engineSettings, c, secretKey(req.incidentId, req.step))) changed.push(c);
   }
   const deletes = changes.filter((x): x is DeleteChange => x.op === 'scram.delete');
   for (const user of new Set(deletes.map((d) => d.user))) {

@@ -13,7 +13,7 @@ import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { durationMs } from './model/duration.js';
 import { createIncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
-import { LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
+import { clientInterceptors, LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
 import { PayloadHealth } from './temporal/payload-health.js';
@@ -68,7 +68,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const connectOptions = temporalConnectOptions({ ...config.temporal, address: temporalAddress });
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
   const nativeConnection = await NativeConnection.connect(connectOptions);
-  const connection = await Connection.connect(connectOptions);
+  const connection = await Connection.connect({ ...connectOptions, interceptors: clientInterceptors() });
   const payloadHealth = new PayloadHealth(log.child({ component: 'payloads' }));
   const codec = new EncryptionCodec(config.payloadKeys ?? [], (problem) => payloadHealth.record(problem));
   if (!codec.encrypts) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');

@@ -1,6 +1,6 @@
 // How the engine connects to Temporal: TLS, mTLS and API key options for both of its connections, and the refusal of plain TCP beyond loopback.
 import { readFileSync } from 'node:fs';
-import type { TLSConfig } from '@temporalio/client';
+import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type TLSConfig } from '@temporalio/client';
 import type { TemporalConnectionSettings } from '../model/connections.js';
 import { KafkaIrError } from '../model/errors.js';
 
@@ -37,4 +37,19 @@ export function temporalConnectOptions(settings: TemporalConnectionSettings & { 
     ...(settings.tls.serverName ? { serverNameOverride: settings.tls.serverName } : {}),
   };
   return { address: settings.address, ...(tls ? { tls } : {}), ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) };
+}
+
+/** gRPC RESOURCE_EXHAUSTED: an incident with ten updates in flight, or a rate limit. */
+const BUSY = 8;
+
+/**
+ * The client connection's gRPC retries: Temporal's defaults, except that "busy" is retried once rather than for
+ * about 45 s, so the HTTP edge answers 429 with Retry-After while its caller (a person, Alertmanager) still waits.
+ */
+export function clientInterceptors() {
+  const defaults = defaultGrpcRetryOptions();
+  return [makeGrpcRetryInterceptor({
+    ...defaults,
+    retryableDecider: (attempt, status) => (status.code === BUSY ? attempt < 1 : defaults.retryableDecider(attempt, status)),
+  })];
 }

@@ -82,9 +82,9 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_CODEC_CORS_ORIGIN: z.url({ error: 'expected the Temporal UI origin, e.g. http://localhost:8233' }).transform((u) => new URL(u).origin).optional(),
   /** Intake limits (docs/operations.md "Limits"): alerts per request, alerts per second and burst, open incidents per runbook. */
   KAFKA_IR_MAX_ALERTS_PER_REQUEST: z.coerce.number().int().min(1).default(50),
-  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(50),
-  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(500),
-  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(200),
+  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(200),
+  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(2000),
+  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(1000),
   /** Seconds between two reports of refused requests (forged links, bad Slack signatures) to one incident. */
   KAFKA_IR_REFUSAL_INTERVAL: z.coerce.number().positive().default(30),
   /** Signs email approval links; at least 32 characters. */
@@ -111,6 +111,9 @@ const ServerEnv = EngineEnv.extend({
   }
   if (!env.TEMPORAL_ADDRESS && (env.TEMPORAL_TLS || temporalTls.length)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is unset (the embedded dev server, plain TCP on loopback), but TLS or an API key is configured for Temporal: set TEMPORAL_ADDRESS' });
+  }
+  if (env.KAFKA_IR_MAX_ALERTS_PER_REQUEST > env.KAFKA_IR_INTAKE_BURST) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_IR_MAX_ALERTS_PER_REQUEST'], message: 'is larger than KAFKA_IR_INTAKE_BURST, so a full request could never be taken' });
   }
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });

@@ -45,7 +45,7 @@ export interface ServerDeps {
 
 /** The defaults of KAFKA_IR_ALLOWED_HOSTS and the intake limits (src/config.ts), for servers built without a config. */
 const DEFAULT_EDGE: EdgeLimits = {
-  allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 50, intakeBurst: 500, maxOpenIncidents: 200, refusalIntervalMs: 30_000,
+  allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 200, intakeBurst: 2000, maxOpenIncidents: 1000, refusalIntervalMs: 30_000,
 };
 
 export function buildServer(deps: ServerDeps): FastifyInstance {

@@ -43,13 +43,14 @@ export function temporalConnectOptions(settings: TemporalConnectionSettings & { 
 const BUSY = 8;
 
 /**
- * The client connection's gRPC retries: Temporal's defaults, except that "busy" is retried once rather than for
- * about 45 s, so the HTTP edge answers 429 with Retry-After while its caller (a person, Alertmanager) still waits.
+ * The client connection's gRPC retries: Temporal's defaults, except that "busy" is retried 4 times (about 6 s, which
+ * rides out a burst of alerts or votes on one incident) rather than 10 (about 45 s), so under a flood the HTTP edge
+ * answers 429 with Retry-After while its caller (a person, Alertmanager) still waits.
  */
 export function clientInterceptors() {
   const defaults = defaultGrpcRetryOptions();
   return [makeGrpcRetryInterceptor({
     ...defaults,
-    retryableDecider: (attempt, status) => (status.code === BUSY ? attempt < 1 : defaults.retryableDecider(attempt, status)),
+    retryableDecider: (attempt, status) => (status.code === BUSY ? attempt < 4 : defaults.retryableDecider(attempt, status)),
   })];
 }

@@ -1,4 +1,5 @@
 // The engine's configuration: read once from the process environment, validated, one clear message per bad variable (never its value).
+import { createSecretKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,15 @@ const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** A PEM file path, checked at start-up so a typo is named before any connection is tried. */
 const PemFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PEM file)');
 const Port = z.coerce.number().int().min(0).max(65535); // 0: any free port
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** KAFKA_IR_DECISION_KEY: base64 keys of at least 32 bytes, comma-separated; the first seals, all are accepted. Issues name entries by position. */
+const DecisionKeys = z.string().transform((value, ctx) => value.split(',').map((e) => e.trim()).flatMap((entry, i) => {
+  if (BASE64.test(entry) && Buffer.from(entry, 'base64').length >= 32) return [createSecretKey(Buffer.from(entry, 'base64'))];
+  ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is not base64 of at least 32 bytes (make one with: openssl rand -base64 32)` });
+  return [];
+}));
 
 const EngineEnv = z.object({
   KAFKA_IR_HOST: z.string().min(1).default('127.0.0.1'),
@@ -56,6 +66,8 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KAFKA_IR_CONFIG: z.string().min(1).optional(),
   KAFKA_IR_PAYLOAD_KEY: PayloadKeys.optional(),
+  /** Seals what the engine sends incidents (starts, decisions, notes); unset: derived from KAFKA_IR_PAYLOAD_KEY, else a key file. */
+  KAFKA_IR_DECISION_KEY: DecisionKeys.optional(),
   /** History events after which an incident continues as new (Temporal's own suggestion also counts). */
   KAFKA_IR_CONTINUE_AS_NEW_AFTER: z.coerce.number().int().min(50).default(10_000),
   /** Incident workflows a worker keeps in memory (≈ 2.5 MiB each while waiting); others replay from history when they wake. */
@@ -205,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     settings: loadSettings(e.KAFKA_IR_CONFIG),
     /** Unset: payloads and failure messages are stored in Temporal history in plain text. */
     payloadKeys: e.KAFKA_IR_PAYLOAD_KEY,
+    /** Unset: the seal's key comes from the payload keys, else from a key file in the data directory (adapters/engine-seal.ts). */
+    decisionKeys: e.KAFKA_IR_DECISION_KEY,
     evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
     siem: e.SPLUNK_HEC_URL
       ? { url: e.SPLUNK_HEC_URL, token: e.SPLUNK_HEC_TOKEN!, index: e.SPLUNK_HEC_INDEX, sourcetype: e.SPLUNK_HEC_SOURCETYPE } satisfies HecSettings

@@ -27,6 +27,7 @@ import { buildReport } from './report/build-report.js';
 import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
+import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
 
 let runtimeInstalled = false;
 
@@ -68,11 +69,18 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const connectOptions = temporalConnectOptions({ ...config.temporal, address: temporalAddress });
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
   const nativeConnection = await NativeConnection.connect(connectOptions);
-  const connection = await Connection.connect({ ...connectOptions, interceptors: clientInterceptors() });
+  // A page of history can pass gRPC's default 4 MiB (payloads up to 2 MB each): the archive and reports read whole histories.
+  const connection = await Connection.connect({
+    ...connectOptions, interceptors: clientInterceptors(), channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 },
+  });
   const payloadHealth = new PayloadHealth(log.child({ component: 'payloads' }));
   const codec = new EncryptionCodec(config.payloadKeys ?? [], (problem) => payloadHealth.record(problem));
   if (!codec.encrypts) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
+  // The seal on what the engine sends incidents: its key never reaches Temporal (docs/operations.md, "Secrets").
+  const keys = sealKeys({ decisionKeys: config.decisionKeys, payloadKeys: config.payloadKeys, dataDir: config.temporal.dataDir });
+  const seal = new EngineSeal(keys.keys);
+  log.info({ from: keys.source, ...(keys.file ? { file: keys.file } : {}) }, 'engine seal key');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
   const worker = await createWorker({
@@ -82,7 +90,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem,
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
-      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
     }),
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
@@ -97,6 +105,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     .catch((err: unknown) => log.warn({ err }, 'could not check the open incidents\' histories at start-up'));
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       maxOpenPerRunbook: config.edge.maxOpenIncidents,
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },

@@ -1,18 +1,17 @@
-// The incident's update and query handlers: each payload is checked against its model schema, then recorded and turned into machine events.
-import { setHandler } from '@temporalio/workflow';
+// The incident's update and query handlers: each payload is checked against its model schema and, when it carries a person or a decision, against the engine's seal; then recorded and turned into machine events.
+import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
+import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
 import {
-  AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest,
+  AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
 } from '../src/model/incident-requests.js';
-import { COMMANDERS, judge, waitingOn } from './decision-policy.js';
+import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
+import { COMMANDERS, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
-import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal } from './messages.js';
-
-/** Refusals at the edge (bad signatures, forged links) recorded per incident; the engine's log keeps the rest. */
-const MAX_EDGE_REFUSALS = 50;
+import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
 
 /** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
-function fits(schema: z.ZodType, needs: string): (payload: unknown) => void {
+function fits(schema: z.ZodType, needs: string): (payload: unknown, seal?: unknown) => void {
   return (payload) => {
     const parsed = schema.safeParse(payload);
     if (parsed.success) return;
@@ -21,8 +20,39 @@ function fits(schema: z.ZodType, needs: string): (payload: unknown) => void {
   };
 }
 
+const NOT_STARTED_BY_ENGINE = 'this incident was not started by the engine, so it takes no requests';
+
 export function handleMessages(state: IncidentState): void {
   const { input, view, events, usedNonces } = state;
+
+  /**
+   * Runs `act` once the request may count: the incident's start was the engine's (its check may still be running) and,
+   * in a sealed run, this request carries the engine's seal. A request that fails is answered `refused` and counted
+   * with the other refused requests, never acted on. Without anything to wait for, `act` runs at once.
+   */
+  const admitted = (update: SealedUpdate, request: { person?: string; channel?: string; step?: string }, seal: unknown, act: () => DecisionResult): DecisionResult | Promise<DecisionResult> => {
+    const { seals } = state;
+    if (!seals) return act();
+    // A client retry on the next run, after this one closed before its answer reached the client: answered, not applied again.
+    const updateId = currentUpdateInfo()?.id;
+    const earlier = updateId === undefined ? undefined : state.answered.get(updateId);
+    if (earlier) return earlier;
+    return (async () => {
+      if (state.admission && (await state.admission)) return state.answer(updateId, { accepted: false, reason: NOT_STARTED_BY_ENGINE });
+      const { workflowId, firstExecutionRunId } = workflowInfo();
+      const problem = await seals.problem(updateSealSubject(update, workflowId, firstExecutionRunId, request), seal, Date.now());
+      if (!problem) return state.answer(updateId, act());
+      const reason = `not from the engine: ${problem}`;
+      const claimed = { ...(typeof request.person === 'string' ? { person: request.person } : {}), ...(typeof request.step === 'string' ? { step: request.step } : {}) };
+      const sample: RefusalSample = { at: now(), channel: 'temporal', reason: `${update} ${reason}`, ...claimed };
+      // Whoever sent it reached Temporal directly: what it claims is kept as claimed, and the flood it may be is only counted.
+      if (state.countRefused(1, [sample])) {
+        state.record('request.refused', { update, claimed, channel: 'temporal', reason });
+        log.warn('request refused: not from the engine', { incidentId: state.id, update, reason });
+      }
+      return state.answer(updateId, { accepted: false, reason });
+    })();
+  };
 
   /** Abort and force-advance are incident commanders' calls; the refusal is recorded like any other. */
   const commanderRefusal = (person: string, channel: string, what: string): string | undefined => {
@@ -35,80 +65,94 @@ export function handleMessages(state: IncidentState): void {
     return undefined;
   };
 
+  const attach = ({ alert, alertKey }: AlertDelivery) => {
+    if (state.seenAlertKeys.has(alertKey)) {
+      // The first delivery of the alert that started this run answers "started"; any later copy is a duplicate.
+      const started = alertKey === input.alertKey && !state.startAcknowledged;
+      if (started) state.startAcknowledged = true;
+      return { id: state.id, status: started ? 'started' as const : 'duplicate' as const };
+    }
+    state.rememberAlertKey(alertKey);
+    view.alerts += 1;
+    // Counted, and sampled: the first few are listed, the latest few kept; every alert is in the incident's history.
+    const sample = alertSample(now(), alertKey, alert);
+    state.sampleAlert(sample);
+    if (view.alerts <= INCIDENT_LIMITS.alertsListed) state.record('alert', sample);
+    else if (view.alerts === INCIDENT_LIMITS.alertsListed + 1) {
+      state.record('alerts.sampled', { listed: INCIDENT_LIMITS.alertsListed, note: 'later alerts are counted under "alerts" and the latest kept under "latestAlerts"' });
+    }
+    return { id: state.id, status: 'attached' as const };
+  };
+
   setHandler(incidentView, () => view);
   setHandler(
     attachAlert,
-    ({ alert, alertKey }) => {
-      if (state.seenAlertKeys.has(alertKey)) {
-        // The first delivery of the alert that started this run answers "started"; any later copy is a duplicate.
-        const started = alertKey === input.alertKey && !state.startAcknowledged;
-        if (started) state.startAcknowledged = true;
-        return { id: state.id, status: started ? 'started' : 'duplicate' };
-      }
-      state.seenAlertKeys.add(alertKey);
-      view.alerts += 1;
-      state.record('alert', { alertKey, kind: alert.kind, summary: alert.summary, source: alert.source });
-      return { id: state.id, status: 'attached' };
+    (delivery) => {
+      if (!state.admission) return attach(delivery);
+      // An alert to an incident whose start is still being checked waits for the check; an unsealed start takes none.
+      return state.admission.then((refused) => {
+        if (refused) throw ApplicationFailure.nonRetryable(NOT_STARTED_BY_ENGINE, 'NOT_STARTED_BY_ENGINE');
+        return attach(delivery);
+      });
     },
     { validator: fits(AlertDelivery, 'an alert delivery needs { alert, alertKey }') },
   );
   setHandler(
     addNote,
-    (note) => {
+    (note, seal) => admitted('addNote', note, seal, () => {
       state.record(note.lessons ? 'lessons' : 'note', { person: note.person, channel: note.channel, text: note.text });
       if (note.lessons) events.push({ type: 'lessons.recorded' });
       return { accepted: true };
-    },
+    }),
     { validator: fits(NoteRequest, 'a note needs { person, channel, text, lessons }') },
   );
   setHandler(
     abortIncident,
-    (request) => {
+    (request, seal) => admitted('abortIncident', request, seal, () => {
       const refused = commanderRefusal(request.person, request.channel, 'abort');
       if (refused) return { accepted: false, reason: refused };
       state.record('abort.requested', { person: request.person, channel: request.channel, reason: request.reason, rollback: request.rollback });
       state.rollbackRequested ||= request.rollback;
       events.push({ type: 'incident.abort' });
       return { accepted: true };
-    },
+    }),
     { validator: fits(AbortRequest, 'an abort needs { person, channel, reason, rollback }') },
   );
   setHandler(
     forceAdvance,
-    (request) => {
+    (request, seal) => admitted('forceAdvance', request, seal, () => {
       const refused = commanderRefusal(request.person, request.channel, 'force-advance');
       if (refused) return { accepted: false, reason: refused };
       state.record('force-advance', { person: request.person, channel: request.channel, reason: request.reason, phase: view.phase });
       events.push({ type: 'incident.forceAdvance' });
       return { accepted: true };
-    },
+    }),
     { validator: fits(ForceAdvanceRequest, 'a force-advance needs { person, channel, reason }') },
   );
   setHandler(
     recordRefusal,
-    (refusal) => {
-      // Anyone who knows an incident id can send forged clicks or links: the timeline keeps the first ones, not a flood.
-      const recorded = view.timeline.filter((t) => t.atEdge).length;
-      if (recorded > MAX_EDGE_REFUSALS) return { accepted: false };
-      if (recorded === MAX_EDGE_REFUSALS) {
-        state.record('decision.refused', { channel: refusal.channel, reason: `more than ${MAX_EDGE_REFUSALS} requests refused at the edge: the rest are only logged`, atEdge: true });
-        return { accepted: false };
-      }
-      state.record('decision.refused', { step: refusal.step, person: refusal.person, channel: refusal.channel, reason: refusal.reason, atEdge: true });
+    (refusal, seal) => admitted('recordRefusal', refusal, seal, () => {
+      // Anyone who knows an incident id can send forged clicks or links: the edge reports them in batches ({ count,
+      // samples }), and the incident counts them, keeps the latest few, and lists only the first reports.
+      const latest: RefusalSample = { at: now(), channel: refusal.channel, reason: refusal.reason, ...(refusal.step ? { step: refusal.step } : {}), ...(refusal.person ? { person: refusal.person } : {}) };
+      const samples = refusal.samples?.length ? refusal.samples : [latest];
+      if (!state.countRefused(refusal.count ?? 1, samples)) return { accepted: false };
+      const count = refusal.count && refusal.count > 1 ? { count: refusal.count } : {};
+      state.record('decision.refused', { step: refusal.step, person: refusal.person, channel: refusal.channel, reason: refusal.reason, atEdge: true, ...count });
       if (refusal.step && state.defs.has(refusal.step)) state.refreshCard(refusal.step);
       return { accepted: true };
-    },
+    }),
     { validator: fits(EdgeRefusal, 'a refusal needs { channel, reason }') },
   );
   setHandler(
     decide,
-    (request) => {
+    (request, seal) => admitted('decide', request, seal, () => {
       const def = state.defs.get(request.step);
       const s = view.steps.find((x) => x.id === request.step);
       const used = request.nonce !== undefined && usedNonces.has(request.nonce);
       const verdict = used
         ? { accepted: false as const, reason: 'this approval link has already been used; each link decides once' }
-        : judge(request, s, def?.approval, input.roster, input.requestedBy);
+        : judge(request, s, def?.approval, input.roster, input.requestedBy, pendingOutcome(events, request.step));
       if (!verdict.accepted) {
         state.record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
         if (s?.approvals) state.refreshCard(request.step);
@@ -123,7 +167,7 @@ export function handleMessages(state: IncidentState): void {
       if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });
       state.refreshCard(request.step, verdict.outcome === 'counted' ? undefined : verdict.outcome);
       return { accepted: true };
-    },
+    }),
     { validator: fits(DecisionRequest, 'a decision needs { person, channel, step, decision: approve | reject }') },
   );
 }

@@ -1,7 +1,10 @@
 // What an incident knows while it runs, shared by its handlers, steps and commands, and carried whole across continue-as-new.
 import { log } from '@temporalio/workflow';
 import type { StateValue } from 'xstate';
-import type { IncidentInput, IncidentView, StepView } from '../src/model/incident.js';
+import type { AlertSample, IncidentInput, IncidentView, StepView, TimelineEntry } from '../src/model/incident.js';
+import type { RefusalSample } from '../src/model/incident-requests.js';
+import { alertSample, clipFields, INCIDENT_LIMITS as LIMITS } from '../src/model/incident-limits.js';
+import { compactTimeline, entryBytes } from '../src/model/compact-timeline.js';
 import type { Change } from '../src/model/plan.js';
 import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
 import type { TemplateScope } from '../src/model/template.js';
@@ -9,6 +12,7 @@ import type { IncidentContext, IncidentEvent } from '../src/model/to-machine.js'
 import { approvalNotice, noticeIncident } from '../src/model/notices.js';
 import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/notice.js';
 import { Notifier } from './notify.js';
+import type { SealChecker } from './seal-check.js';
 import { Timers, type PendingTimer } from './timers.js';
 
 /** The incident's state between two runs of its chain. */
@@ -25,7 +29,18 @@ export interface CarriedState {
   noticeRefs?: NoticeRefs;
   /** Email link nonces already used: a link decides once. */
   usedNonces?: string[];
+  /** Reports of refused requests listed in the timeline so far (the rest are only counted in the view). */
+  listedRefusals?: number;
+  /** The latest sealed updates answered, by update id: a client's retry on the next run gets the same answer. */
+  answered?: [string, { accepted: boolean; reason?: string }][];
 }
+
+/**
+ * What this run does beyond the first recorded histories, each behind its own `patched()` so those still replay:
+ * `sealed` checks the engine's seal on its start and on updates carrying a person or a decision; `bounded` lists at
+ * most 10 refusal reports and continues as new on history bytes and carried size too.
+ */
+export interface Hardening { sealed: boolean; bounded: boolean }
 
 export const now = () => new Date().toISOString();
 
@@ -43,7 +58,7 @@ function newView(input: IncidentInput, id: string): IncidentView {
     steps: stepsOf(input.runbook).map(({ phase, step }) => ({
       id: step.id, phase, action: isUndoStep(step) ? `undo:${step.undo}` : step.action, status: 'pending',
     })),
-    timeline: [{ at: now(), type: 'alert', alertKey: input.alertKey, kind: input.alert.kind, summary: input.alert.summary, source: input.alert.source }],
+    timeline: [{ type: 'alert', ...alertSample(now(), input.alertKey, input.alert) }],
   };
 }
 
@@ -61,9 +76,18 @@ export class IncidentState {
   readonly events: IncidentEvent[] = [];
   readonly timers = new Timers((event) => this.events.push(event));
   readonly notifier: Notifier;
+  /** The check of the start's seal while it runs: handlers wait for it, and refuse everything if the start was not the engine's. */
+  admission?: Promise<string | undefined>;
+  /** Checks the engine's seal on updates, in a run that requires it. */
+  seals?: SealChecker;
+  /** Refusal reports listed in the timeline so far. */
+  listedRefusals: number;
+  /** Sealed updates answered, by update id, the latest few hundred (see `answer`). */
+  readonly answered: Map<string, { accepted: boolean; reason?: string }>;
   private tasks = 0;
+  private timelineBytes: number;
 
-  constructor(readonly input: IncidentInput, readonly id: string, carried?: CarriedState) {
+  constructor(readonly input: IncidentInput, readonly id: string, carried?: CarriedState, readonly hardening: Hardening = { sealed: false, bounded: false }) {
     this.defs = new Map(stepsOf(input.runbook).map(({ step }) => [step.id, step]));
     this.view = carried?.view ?? newView(input, id);
     this.seenAlertKeys = new Set(carried?.seenAlertKeys ?? [input.alertKey]);
@@ -72,14 +96,67 @@ export class IncidentState {
     this.undoLog = carried?.undoLog ?? [];
     this.outputs = carried?.outputs ?? {};
     this.usedNonces = new Set(carried?.usedNonces ?? []);
+    this.listedRefusals = carried?.listedRefusals ?? this.view.timeline.filter((t) => t.atEdge).length;
+    this.answered = new Map(carried?.answered ?? []);
+    this.timelineBytes = this.view.timeline.reduce((n, t) => n + entryBytes(t), 0);
     this.notifier = new Notifier(input.notify, carried?.noticeRefs ?? { cards: {} }, (channel, kind, error) => {
       this.record('notify.failed', { channel, kind, error });
       log.warn('notification failed', { incidentId: id, channel, kind, error });
     });
   }
 
+  /** Appends to the timeline, texts cut to their limits; past its limits, the oldest entries from people and alerts are folded. */
   record(type: string, fields: Record<string, unknown> = {}): void {
-    this.view.timeline.push({ at: now(), type, ...fields });
+    const entry: TimelineEntry = { at: now(), type, ...clipFields(fields) };
+    this.view.timeline.push(entry);
+    this.timelineBytes += entryBytes(entry);
+    if (this.view.timeline.length > LIMITS.timelineEntries || this.timelineBytes > LIMITS.timelineBytes) {
+      // Down to three quarters, so folding happens once in a while rather than at every entry.
+      this.compact({ entries: (LIMITS.timelineEntries * 3) / 4, bytes: (LIMITS.timelineBytes * 3) / 4 });
+    }
+  }
+
+  compact(limits: { entries: number; bytes: number }): void {
+    this.view.timeline = compactTimeline(this.view.timeline, limits);
+    this.timelineBytes = this.view.timeline.reduce((n, t) => n + entryBytes(t), 0);
+  }
+
+  /** Remembers an alert's key to answer a resend `duplicate`: the most recent keys only, so a storm cannot grow the state. */
+  rememberAlertKey(alertKey: string): void {
+    this.seenAlertKeys.add(alertKey);
+    if (this.seenAlertKeys.size > LIMITS.alertKeys) this.seenAlertKeys.delete(this.seenAlertKeys.values().next().value!);
+  }
+
+  /**
+   * Remembers the answer to an update: the client sends the same update id again when a run closed before it heard
+   * the answer, and the next run must not apply it twice (Temporal knows update ids per run only).
+   */
+  answer<R extends { accepted: boolean; reason?: string }>(updateId: string | undefined, result: R): R {
+    if (updateId === undefined) return result;
+    this.answered.set(updateId, result);
+    if (this.answered.size > LIMITS.answeredUpdates) this.answered.delete(this.answered.keys().next().value!);
+    return result;
+  }
+
+  /** Keeps the latest attached alerts as examples (the timeline lists only the first few). */
+  sampleAlert(sample: AlertSample): void {
+    this.view.latestAlerts = [...(this.view.latestAlerts ?? []), sample].slice(-LIMITS.samples);
+  }
+
+  /**
+   * Counts requests refused before they counted (at the edge, or unsealed), keeping the latest few; true while such
+   * reports are still listed one by one in the timeline, and then says once that the rest are only counted.
+   */
+  countRefused(count: number, samples: readonly RefusalSample[]): boolean {
+    const kept = samples.map((s) => clipFields(s) as RefusalSample);
+    const { refused } = this.view;
+    this.view.refused = { count: (refused?.count ?? 0) + Math.max(count, samples.length), last: [...(refused?.last ?? []), ...kept].slice(-LIMITS.samples) };
+    const cap = this.hardening.bounded ? LIMITS.refusalsListed : 50;
+    this.listedRefusals += 1;
+    if (this.listedRefusals === cap + 1) {
+      this.record('decision.refused', { channel: samples.at(-1)?.channel, reason: `more than ${cap} reports of refused requests: the rest are counted under "refused" in the incident`, atEdge: true });
+    }
+    return this.listedRefusals <= cap;
   }
 
   stepView(step: string): StepView {
@@ -133,6 +210,7 @@ export class IncidentState {
       view: this.view, seenAlertKeys: [...this.seenAlertKeys], startAcknowledged: this.startAcknowledged, undoLog: this.undoLog,
       outputs: this.outputs, machine, timers: this.timers.pending(), rollbackRequested: this.rollbackRequested,
       ...(notifier.enabled ? { noticeRefs: notifier.refs } : {}), ...(usedNonces.size ? { usedNonces: [...usedNonces] } : {}),
+      listedRefusals: this.listedRefusals, ...(this.answered.size ? { answered: [...this.answered] } : {}),
     };
   }
 }

@@ -1,13 +1,16 @@
 // The incident interpreter: drives the runbook's pure xstate machine, feeding it events and performing its commands, and continues as new when history grows long.
-import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { startSealSubject, type Seal } from '../src/model/engine-seal.js';
 import { incidentId, type IncidentInput, type IncidentView } from '../src/model/incident.js';
+import { INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { incidentSummary } from '../src/model/notices.js';
 import { toMachine } from '../src/model/to-machine.js';
 import { archiveAtClose } from './archive-at-close.js';
 import { handleMessages } from './handle-messages.js';
-import { IncidentState, type CarriedState } from './incident-state.js';
+import { IncidentState, now, type CarriedState } from './incident-state.js';
 import { perform } from './perform.js';
+import { SealChecker } from './seal-check.js';
 import { Steps } from './steps.js';
 
 export type RunIncidentInput = IncidentInput & {
@@ -16,12 +19,63 @@ export type RunIncidentInput = IncidentInput & {
   continueAsNewAfter?: number;
 };
 
-export async function runIncident(input: RunIncidentInput): Promise<IncidentView> {
+/**
+ * Why this run must not act, or undefined: a fresh start must carry the engine's seal over its input, made when it was
+ * started; a run carrying state must have been continued from an earlier run (Temporal says so, a client cannot).
+ */
+async function admit(input: RunIncidentInput, seal: Seal | undefined, info: WorkflowInfo, seals: SealChecker): Promise<string | undefined> {
+  if (typeof input !== 'object' || input === null) return 'its input is not an incident';
+  if (input.carried !== undefined) return info.continuedFromExecutionRunId ? undefined : "it carries an earlier run's state but no earlier run continued into it";
+  return seals.problem(startSealSubject(info.workflowId, input), seal, info.runStartTime.getTime());
+}
+
+/** What a refused start leaves: an aborted incident whose timeline says why, having done nothing at all. */
+function refusedStart(id: string, reason: string, view?: IncidentView): IncidentView {
+  const at = now();
+  const entry = { at, type: 'start.refused', reason: `not started by the engine: ${reason}` };
+  if (!view) {
+    return {
+      id, runbook: { id: 'unknown', version: 0 }, subject: '', severity: 'low', status: 'aborted', phase: 'aborted', dryRun: false,
+      openedAt: at, closedAt: at, alerts: 0, steps: [], timeline: [entry],
+    };
+  }
+  Object.assign(view, { status: 'aborted', phase: 'aborted', closedAt: at });
+  view.timeline.push(entry);
+  return view;
+}
+
+export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise<IncidentView> {
   const info = workflowInfo();
-  const state = new IncidentState(input, incidentId(info.workflowId, info.firstExecutionRunId), input.carried);
-  const { id, view, events, notifier } = state;
+  const id = incidentId(info.workflowId, info.firstExecutionRunId);
+  // Behind patched(): histories recorded before the seal and the bounds still replay as they ran.
+  const hardening = { sealed: patched('sealed-requests'), bounded: patched('bounded-state') };
+  // Started before anything else, so a forged start is refused before any notice or Kafka action.
+  const seals = hardening.sealed ? new SealChecker() : undefined;
+  const admission = seals ? admit(input, seal, info, seals) : undefined;
+  let state: IncidentState;
+  try {
+    state = new IncidentState(input, id, input.carried, hardening);
+  } catch (err) {
+    // Only an input the engine did not make fails here; one it did make is a bug, and fails the task.
+    const refused = await admission;
+    if (!refused) throw err;
+    log.warn('incident start refused', { incidentId: id, reason: refused });
+    return refusedStart(id, refused);
+  }
+  state.admission = admission;
+  state.seals = seals;
+  const { view, events, notifier } = state;
   const steps = new Steps(state);
   handleMessages(state);
+  if (admission) {
+    const refused = await admission;
+    if (refused) {
+      log.warn('incident start refused', { incidentId: id, reason: refused });
+      await condition(allHandlersFinished);
+      return refusedStart(id, refused, view);
+    }
+    state.admission = undefined;
+  }
 
   const machine = toMachine(input.runbook);
   let snapshot: SnapshotFrom<typeof machine>;
@@ -36,14 +90,20 @@ export async function runIncident(input: RunIncidentInput): Promise<IncidentView
     perform(state, steps, commands);
   }
   const limit = input.continueAsNewAfter ?? 10_000;
-  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit;
+  const historyLong = () => {
+    const { continueAsNewSuggested, historyLength, historySize } = workflowInfo();
+    return continueAsNewSuggested || historyLength > limit || (hardening.bounded && historySize > INCIDENT_LIMITS.historyBytes);
+  };
   while (snapshot.status !== 'done') {
     await condition(() => events.length > 0 || (historyLong() && state.settled()));
     if (events.length === 0) {
       // Quiet moment with a long history: start a fresh run carrying everything (nothing in flight, no event pending).
       await condition(allHandlersFinished);
       if (events.length === 0 && state.settled()) {
-        return continueAsNew<typeof runIncident>({ ...input, carried: state.carry({ value: snapshot.value, context: snapshot.context }) });
+        const next = (): RunIncidentInput => ({ ...input, carried: state.carry({ value: snapshot.value, context: snapshot.context }) });
+        // Temporal refuses a payload over 2 MB: carried state near that folds its timeline harder first.
+        if (hardening.bounded && JSON.stringify(next()).length > INCIDENT_LIMITS.carriedBytes) state.compact({ entries: 50, bytes: 32 * 1024 });
+        return continueAsNew<typeof runIncident>(next());
       }
       continue;
     }

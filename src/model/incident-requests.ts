@@ -1,6 +1,7 @@
 // What a running incident can be asked (alerts, notes, decisions, abort, force-advance, refusals at the edge): one schema per update payload.
 import { z } from 'zod';
 import { Alert } from './alert.js';
+import { INCIDENT_LIMITS } from './incident-limits.js';
 
 /** Who asks, and through which door (api, slack, email): the timeline records both. */
 const asker = { person: z.string(), channel: z.string() };
@@ -30,7 +31,7 @@ export const DecisionRequest = z.object({
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
 /** How many refused requests the edge keeps as examples per report, and the workflow per incident. */
-export const EDGE_REFUSAL_SAMPLES = 5;
+export const EDGE_REFUSAL_SAMPLES = INCIDENT_LIMITS.samples;
 
 /** One request refused at the edge, as an example of what was refused. */
 export const RefusalSample = z.object({

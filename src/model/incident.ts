@@ -5,6 +5,7 @@ import { Phase, Runbook } from './runbook.js';
 import { NoticeChannels } from './notice.js';
 import { Roster } from './roster.js';
 import { Plan } from './plan.js';
+import { RefusalSample } from './incident-requests.js';
 
 export const StepStatus = z.enum([
   'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
@@ -33,6 +34,10 @@ export type StepView = z.infer<typeof StepView>;
 export const TimelineEntry = z.looseObject({ at: z.string(), type: z.string() });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
+/** An attached alert as the incident keeps it: its key and its texts, cut to the incident's limits. */
+export const AlertSample = z.object({ at: z.string(), alertKey: z.string(), kind: z.string(), summary: z.string(), source: z.string() });
+export type AlertSample = z.infer<typeof AlertSample>;
+
 export const IncidentStatus = z.enum(['open', 'closed', 'aborted']);
 
 export const IncidentView = z.object({
@@ -45,7 +50,12 @@ export const IncidentView = z.object({
   dryRun: z.boolean(),
   openedAt: z.string(),
   closedAt: z.string().optional(),
+  /** Alerts received about the subject, the first included; the first few are in the timeline. */
   alerts: z.number(),
+  /** The latest alerts attached, oldest first (the timeline lists only the first few). */
+  latestAlerts: z.array(AlertSample).optional(),
+  /** Requests refused before they counted (forged or expired links, bad Slack signatures, requests the engine did not seal): how many, and the latest. */
+  refused: z.object({ count: z.number(), last: z.array(RefusalSample) }).optional(),
   steps: z.array(StepView),
   timeline: z.array(TimelineEntry),
 });

@@ -7,6 +7,8 @@ import type { Alert } from '../model/alert.js';
 import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
+import { startSealSubject, updateSealSubject, type Seal, type SealedUpdate } from '../model/engine-seal.js';
+import type { EngineSeal } from '../../adapters/engine-seal.js';
 import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../model/incident-requests.js';
 import {
   abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
@@ -46,6 +48,8 @@ async function readView(handle: WorkflowHandle, status?: string): Promise<Incide
 }
 
 export interface IncidentServiceOptions {
+  /** Seals every start and every update that carries a person or a decision: the incident refuses what it did not seal. */
+  seal: EngineSeal;
   continueAsNewAfter?: number;
   /** The channels new incidents notify. */
   notify?: NoticeChannels;
@@ -56,7 +60,7 @@ export interface IncidentServiceOptions {
 }
 
 export function createIncidentService(
-  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions = {},
+  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions,
 ): IncidentService {
   const cap = options.maxOpenPerRunbook ? new OpenIncidentCap(client, taskQueue, options.maxOpenPerRunbook) : undefined;
   /** The run that `runId` continued as, read from its closing event (the visibility listing may not show it yet). */
@@ -93,19 +97,21 @@ export function createIncidentService(
     return undefined;
   }
 
-  /** Sends an update to a running incident; an ended one refuses without reaching the workflow. */
-  async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A]>, request: A): Promise<DecisionResult | undefined> {
+  /** Sends a sealed update to a running incident; an ended one refuses without reaching the workflow. */
+  async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A, Seal?]>, request: A): Promise<DecisionResult | undefined> {
     let run = await currentRun(id);
     if (!run) return undefined;
     // The chain, not a run: a run closing by continue-as-new refuses the update, and the client's own retry of that
     // lands on the next run (the first run id keeps it from reaching a later incident of the same subject).
     const chain = client.workflow.getHandle(run.handle.workflowId, undefined, { firstExecutionRunId: run.firstRunId });
+    // Sealed for this chain: the same request sent to another incident does not verify there.
+    const seal = options.seal.seal(updateSealSubject(def.name as SealedUpdate, run.handle.workflowId, run.firstRunId, request));
     // One id across attempts: the server recognises a copy it has already applied.
     const updateId = randomUUID();
     for (let attempt = 1; ; attempt++) {
       if (run.status !== 'RUNNING') return { accepted: false, reason: 'the incident has ended' };
       try {
-        return await chain.executeUpdate(def, { args: [request], updateId });
+        return await chain.executeUpdate(def, { args: [request, seal], updateId });
       } catch (err) {
         if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|closing|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
       }
@@ -146,7 +152,7 @@ export function createIncidentService(
         startWorkflowOperation: new WithStartWorkflowOperation<typeof runIncident>('runIncident', {
           workflowId: routed.workflowId,
           taskQueue,
-          args: [input],
+          args: [input, options.seal.seal(startSealSubject(routed.workflowId, input))],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       }).catch((err: unknown) => { release(false); throw err; });

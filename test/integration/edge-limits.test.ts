@@ -1,10 +1,11 @@
 // No unauthenticated writes, bounded intake: forged links are reported to their incident in one aggregated update per
 // interval, a flood leaves room for real notes and alerts, intake refuses oversize batches, bursts and incidents over
 // a runbook's cap with 413/429 + Retry-After, and Temporal's "too many updates in flight" is a 429, not a 500.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { signLink } from '../../adapters/email/approval-link.js';
+import { EngineSeal } from '../../adapters/engine-seal.js';
 import { createLogger } from '../../src/logger.js';
 import { parseIncidentId } from '../../src/model/incident.js';
 import { loadRunbookSet } from '../../src/runbooks/load.js';
@@ -112,7 +113,9 @@ describe('intake limits', () => {
     const { runbooks, roster } = loadRunbookSet(['test/fixtures/runbooks']);
     // A client connected as the engine's is (its retries of "busy" are short).
     const busyClient = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS, interceptors: clientInterceptors() }) });
-    const service = createIncidentService(busyClient, taskQueue, () => ({ runbooks: runbooks.map((r) => r.runbook), roster }));
+    // Sealed with a key of its own: no worker will check it, and the incident is terminated below.
+    const seal = new EngineSeal([createSecretKey(randomBytes(32))]);
+    const service = createIncidentService(busyClient, taskQueue, () => ({ runbooks: runbooks.map((r) => r.runbook), roster }), { seal });
     const server = buildServer({ incidents: service, ready: () => true, log: createLogger({ level: 'silent' }), roster });
     const url = await server.listen({ host: '127.0.0.1', port: 0 });
     const abort = new AbortController();

@@ -2,10 +2,11 @@
 // log, `kafka-ir status`), and plaintext written by a client without the key is refused, not passed to the workflow.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { EngineSeal } from '../../adapters/engine-seal.js';
 import { createLogger } from '../../src/logger.js';
 import { parseIncidentId } from '../../src/model/incident.js';
 import { loadRunbookSet } from '../../src/runbooks/load.js';
@@ -92,11 +93,13 @@ describe('a payload key that does not match the history', () => {
 describe('plaintext written without the key', () => {
   it('is refused: a plain note is rejected, a plain incident start applies nothing', async () => {
     const taskQueue = unique('kafka-ir-strict');
-    const { engine } = await engineWith(taskQueue, k1);
+    // The forger is given the engine's seal key, so only the payload key stands between it and the incident.
+    const decisionKey = randomBytes(32);
+    const { engine } = await engineWith(taskQueue, k1, { KAFKA_IR_DECISION_KEY: decisionKey.toString('base64') });
     raw ??= new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
     const { runbooks, roster } = loadRunbookSet(['test/fixtures/runbooks']);
     // The engine's own incident service, on a client holding no key: what anyone with Temporal access could run.
-    const forger = createIncidentService(raw, taskQueue, () => ({ runbooks: runbooks.map((r) => r.runbook), roster }));
+    const forger = createIncidentService(raw, taskQueue, () => ({ runbooks: runbooks.map((r) => r.runbook), roster }), { seal: new EngineSeal([createSecretKey(decisionKey)]) });
 
     const held = await engine.post('/v1/alerts', alert('test.hold', `User:${unique('strict')}`));
     const id: string = held.body.incidents[0].id;

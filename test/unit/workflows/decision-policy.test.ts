@@ -4,7 +4,7 @@ import type { DecisionRequest } from '../../../src/model/incident-requests.js';
 import type { StepView } from '../../../src/model/incident.js';
 import { Roster } from '../../../src/model/roster.js';
 import { Approval } from '../../../src/model/runbook.js';
-import { judge, waitingOn } from '../../../workflows/decision-policy.js';
+import { judge, pendingOutcome, waitingOn } from '../../../workflows/decision-policy.js';
 
 const roster = Roster.parse({
   people: { alice: {}, bob: {}, carol: {}, dave: {}, mallory: {} },
@@ -68,6 +68,29 @@ describe('judge', () => {
     expect(judge(ask('bob', 'reject', { planHash: HASH }), planless, approval(1), roster)).toEqual({
       accepted: false, reason: 'the plan changed since it was shown (hash aaaaaaaaaaaa… is not the current none…): review the new plan',
     });
+  });
+});
+
+describe('one decision at a time', () => {
+  // Two votes in one workflow task both find the step waiting: each is judged against what the earlier one will do.
+  it('refuses a vote that lands on a step an earlier vote has just decided, or on an incident being aborted', () => {
+    const afterQuorum = pendingOutcome([{ type: 'step.approved', step: 'deny' }], 'deny');
+    expect(afterQuorum).toBe('approved');
+    expect(judge(ask('bob', 'reject'), waiting([{ person: 'alice', decision: 'approve' }, { person: 'carol', decision: 'approve' }], 2), approval(2), roster, undefined, afterQuorum)).toEqual({
+      accepted: false, reason: 'step "deny" has just been approved by an earlier vote: this reject came after it and is not counted',
+    });
+    const afterVeto = pendingOutcome([{ type: 'step.rejected', step: 'deny' }], 'deny');
+    expect(judge(ask('bob'), waiting([{ person: 'alice', decision: 'reject' }], 2), approval(2), roster, undefined, afterVeto)).toEqual({
+      accepted: false, reason: 'step "deny" has just been rejected by an earlier vote: this approve came after it and is not counted',
+    });
+    expect(judge(ask('bob'), waiting([], 1), approval(1), roster, undefined, pendingOutcome([{ type: 'incident.abort' }], 'deny'))).toEqual({
+      accepted: false, reason: 'the incident is being aborted: this approve is not counted',
+    });
+  });
+
+  it('is not held up by events about other steps, or by votes that do not decide', () => {
+    expect(pendingOutcome([{ type: 'step.approved', step: 'rotate' }, { type: 'step.done', step: 'deny' }, { type: 'lessons.recorded' }], 'deny')).toBeUndefined();
+    expect(judge(ask('bob'), waiting([], 2), approval(2), roster, undefined, pendingOutcome([{ type: 'step.approved', step: 'rotate' }], 'deny'))).toEqual({ accepted: true, outcome: 'counted' });
   });
 });
 

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings, type TemporalConnectionSettings, type TemporalTls,
 } from './model/connections.js';
-import type { EdgeLimits } from './model/edge-limits.js';
+import { EDGE_DEFAULTS, type EdgeLimits } from './model/edge-limits.js';
 import { KafkaIrError } from './model/errors.js';
 import { Settings } from './model/settings.js';
 import { PayloadKeys } from './payload-keys.js';
@@ -93,12 +93,12 @@ const ServerEnv = EngineEnv.extend({
   /** The Temporal Web UI's origin (http://localhost:8233): the only one the codec endpoint answers cross-origin. */
   KAFKA_IR_CODEC_CORS_ORIGIN: z.url({ error: 'expected the Temporal UI origin, e.g. http://localhost:8233' }).transform((u) => new URL(u).origin).optional(),
   /** Intake limits (docs/operations.md "Limits"): alerts per request, alerts per second and burst, open incidents per runbook. */
-  KAFKA_IR_MAX_ALERTS_PER_REQUEST: z.coerce.number().int().min(1).default(50),
-  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(200),
-  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(2000),
-  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(1000),
+  KAFKA_IR_MAX_ALERTS_PER_REQUEST: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.maxAlertsPerRequest),
+  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(EDGE_DEFAULTS.intakeRate),
+  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.intakeBurst),
+  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.maxOpenIncidents),
   /** Seconds between two reports of refused requests (forged links, bad Slack signatures) to one incident. */
-  KAFKA_IR_REFUSAL_INTERVAL: z.coerce.number().positive().default(30),
+  KAFKA_IR_REFUSAL_INTERVAL: z.coerce.number().positive().default(EDGE_DEFAULTS.refusalIntervalMs / 1000),
   /** Signs email approval links; at least 32 characters. */
   KAFKA_IR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 32)').optional(),
 }).superRefine((env, ctx) => {
@@ -181,7 +181,7 @@ function temporalTls(e: z.output<typeof ServerEnv>): TemporalConnectionSettings[
 
 /** Loopback names, plus the public URL's host and a specific listening address. */
 function defaultHosts(e: z.output<typeof ServerEnv>): string[] {
-  const hosts = ['localhost', '127.0.0.1', '::1'];
+  const hosts = [...EDGE_DEFAULTS.allowedHosts];
   if (e.KAFKA_IR_PUBLIC_URL) hosts.push(new URL(e.KAFKA_IR_PUBLIC_URL).hostname.replace(/^\[|\]$/g, '').toLowerCase());
   if (!['0.0.0.0', '::'].includes(e.KAFKA_IR_HOST)) hosts.push(e.KAFKA_IR_HOST.toLowerCase());
   return [...new Set(hosts)];

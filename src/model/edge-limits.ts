@@ -17,3 +17,13 @@ export const EdgeLimits = z.object({
   refusalIntervalMs: z.number().positive(),
 });
 export type EdgeLimits = z.infer<typeof EdgeLimits>;
+
+/** The defaults (docs/operations.md "Limits"), for KAFKA_IR_* unset and for servers built without a config. */
+export const EDGE_DEFAULTS: EdgeLimits = {
+  allowedHosts: ['localhost', '127.0.0.1', '::1'],
+  maxAlertsPerRequest: 50,
+  intakeRate: 200,
+  intakeBurst: 2_000,
+  maxOpenIncidents: 1_000,
+  refusalIntervalMs: 30_000,
+};

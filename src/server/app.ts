@@ -16,7 +16,7 @@ import type { SlackSettings } from '../model/connections.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { PayloadProblem } from '../temporal/payload-health.js';
-import type { EdgeLimits } from '../model/edge-limits.js';
+import { EDGE_DEFAULTS, type EdgeLimits } from '../model/edge-limits.js';
 import { IntakeGate } from '../intake/intake-gate.js';
 import { hostGuard } from './host-guard.js';
 import { RefusalReports } from './refusal-reports.js';
@@ -43,11 +43,6 @@ export interface ServerDeps {
   edge?: Partial<EdgeLimits>;
 }
 
-/** The defaults of KAFKA_IR_ALLOWED_HOSTS and the intake limits (src/config.ts), for servers built without a config. */
-const DEFAULT_EDGE: EdgeLimits = {
-  allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 200, intakeBurst: 2000, maxOpenIncidents: 1000, refusalIntervalMs: 30_000,
-};
-
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1024 * 1024,
@@ -66,7 +61,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const problem = deps.payloadProblem?.();
     return problem ? reply.code(503).send({ status: 'degraded', ...problem }) : { status: 'ok' };
   });
-  const edge = { ...DEFAULT_EDGE, ...deps.edge };
+  const edge = { ...EDGE_DEFAULTS, ...deps.edge };
   hostGuard(app, edge);
   const refusals = new RefusalReports(deps.incidents, edge.refusalIntervalMs, deps.log.child({ component: 'http' }));
   app.addHook('onClose', async () => refusals.close());

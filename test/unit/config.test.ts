@@ -55,4 +55,14 @@ describe('loadConfig', () => {
     expect(off).not.toContain('secret-cloud-key');
     expect(message({ TEMPORAL_TLS: 'true' })).toContain('TEMPORAL_ADDRESS: is unset');
   });
+
+  it('serves loopback names, the public URL\'s host and a specific listening address; reads the codec origin and the limits', () => {
+    const base = { KAFKA_BROKERS: '127.0.0.1:19092' };
+    expect(loadConfig(base).edge).toMatchObject({ allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 200, maxOpenIncidents: 1000, refusalIntervalMs: 30_000 });
+    const behindIngress = loadConfig({ ...base, KAFKA_IR_HOST: '0.0.0.0', KAFKA_IR_PUBLIC_URL: 'https://IR.example.com/', KAFKA_IR_CODEC_CORS_ORIGIN: 'http://localhost:8233/' }).edge;
+    expect(behindIngress.allowedHosts).toEqual(['localhost', '127.0.0.1', '::1', 'ir.example.com']);
+    expect(behindIngress.codecCorsOrigin).toBe('http://localhost:8233');
+    expect(loadConfig({ ...base, KAFKA_IR_ALLOWED_HOSTS: 'ir.internal, *' }).edge.allowedHosts).toEqual(['ir.internal', '*']);
+    expect(() => loadConfig({ ...base, KAFKA_IR_MAX_ALERTS_PER_REQUEST: '100', KAFKA_IR_INTAKE_BURST: '10' })).toThrow(/KAFKA_IR_MAX_ALERTS_PER_REQUEST: is larger than KAFKA_IR_INTAKE_BURST/);
+  });
 });

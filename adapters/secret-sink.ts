@@ -5,6 +5,7 @@ import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { KafkaIrError } from '../src/model/errors.js';
 import type { SecretSink as SinkSettings } from '../src/model/settings.js';
+import { commandEnv } from './command-env.js';
 
 export interface SecretSink {
   /**
@@ -17,9 +18,10 @@ export interface SecretSink {
 /** The sink key of a rotation: one per incident and step. */
 export const secretKey = (incidentId: string, step: string) => `${incidentId}/${step}`;
 
-export function openSecretSink(settings: SinkSettings | undefined): SecretSink | undefined {
+/** `passEnv`: the settings' commandEnv, what a command sink gets of the engine's environment (adapters/command-env.ts). */
+export function openSecretSink(settings: SinkSettings | undefined, passEnv: readonly string[] = []): SecretSink | undefined {
   if (!settings) return undefined;
-  return settings.type === 'file' ? fileSink(settings.dir) : commandSink(settings.command);
+  return settings.type === 'file' ? fileSink(settings.dir) : commandSink(settings.command, passEnv);
 }
 
 function fileSink(dir: string): SecretSink {
@@ -53,13 +55,13 @@ function fileSink(dir: string): SecretSink {
  * The command cannot be read back, so a retry hands it a new secret under the same key: the command must
  * overwrite by key (KAFKA_IR_SECRET_KEY), and the cluster then gets that newest secret.
  */
-function commandSink(command: string[]): SecretSink {
+function commandSink(command: string[], passEnv: readonly string[]): SecretSink {
   return {
     keep(key, user, secret) {
       return new Promise((resolve, reject) => {
         const child = spawn(command[0]!, command.slice(1), {
           stdio: ['pipe', 'ignore', 'pipe'],
-          env: { ...process.env, KAFKA_IR_SECRET_KEY: key, KAFKA_IR_SECRET_USER: user },
+          env: commandEnv(passEnv, { KAFKA_IR_SECRET_KEY: key, KAFKA_IR_SECRET_USER: user }),
           timeout: 30_000,
         });
         let stderr = '';

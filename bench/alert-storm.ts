@@ -15,7 +15,9 @@ const subjects = numberArg('--subjects', 200);
 const concurrency = numberArg('--concurrency', 50);
 const run = startRun('alert-storm', { alerts, subjects, 'in flight': concurrency, runbook: 'hold (test/fixtures/runbooks)' });
 const tag = randomBytes(3).toString('hex');
-const config = loadConfig({ ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-storm-${tag}` });
+const config = loadConfig({ ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-storm-${tag}`,
+  // The intake's own rate limit is not what this measures.
+  KAFKA_IR_INTAKE_RATE: '1000000', KAFKA_IR_INTAKE_BURST: '1000000' });
 const engine = await startEngine(config, createLogger({ level: 'warn' }));
 
 /** Runs `count` calls with `concurrency` in flight; returns each call's latency (ms) and the wall time (s). */

@@ -31,6 +31,7 @@ const evidenceDir = await mkdtemp(join(tmpdir(), 'kafka-ir-bench-rss-'));
 const engine = await startEngineProcess({
   ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-rss-${tag}`, KAFKA_IR_EVIDENCE_DIR: evidenceDir,
   KAFKA_IR_CACHED_INCIDENTS: String(cache),
+  KAFKA_IR_MAX_OPEN_INCIDENTS: String(n + 1), // all of them on one runbook
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const call = async (method: string, path: string, body?: unknown, bearer?: string) => {

@@ -1,40 +1,25 @@
 // The engine's configuration: read once from the process environment, validated, one clear message per bad variable (never its value).
-import { createSecretKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createSecretKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import { SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings } from './model/connections.js';
+import {
+  SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings, type TemporalConnectionSettings, type TemporalTls,
+} from './model/connections.js';
+import { EDGE_DEFAULTS, type EdgeLimits } from './model/edge-limits.js';
 import { KafkaIrError } from './model/errors.js';
 import { Settings } from './model/settings.js';
+import { PayloadKeys } from './payload-keys.js';
 
 const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** A PEM file path, checked at start-up so a typo is named before any connection is tried. */
+const PemFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PEM file)');
 const Port = z.coerce.number().int().min(0).max(65535); // 0: any free port
 
-/** One key of KAFKA_IR_PAYLOAD_KEY; the material is a KeyObject, which never prints or serialises its bytes. */
-export interface PayloadKey { id: string; key: KeyObject }
-
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** `<key id>:<base64 of 32 bytes>[,…]`: the first key encrypts, all decrypt (docs/design.md §6). Issues name entries by position, never by content. */
-const PayloadKeys = z.string().transform((value, ctx) => {
-  const keys: PayloadKey[] = [];
-  const bad = (n: number, message: string) => ctx.addIssue({ code: 'custom', message: `entry ${n} ${message}` });
-  value.split(',').map((e) => e.trim()).forEach((entry, i) => {
-    const colon = entry.indexOf(':');
-    const id = entry.slice(0, Math.max(colon, 0));
-    const material = entry.slice(colon + 1);
-    if (colon < 0) bad(i + 1, 'is not <key id>:<base64 of 32 bytes>');
-    else if (!KEY_ID.test(id)) bad(i + 1, "has a key id that is not 1-64 letters, digits, '.', '_' or '-'");
-    else if (!BASE64.test(material) || Buffer.from(material, 'base64').length !== 32) bad(i + 1, 'has a key that is not base64 of exactly 32 bytes (make one with: openssl rand -base64 32)');
-    else if (keys.some((k) => k.id === id)) bad(i + 1, 'repeats the key id of an earlier entry');
-    else keys.push({ id, key: createSecretKey(Buffer.from(material, 'base64')) });
-  });
-  return keys;
-});
 
 /** KAFKA_IR_DECISION_KEY: base64 keys of at least 32 bytes, comma-separated; the first seals, all are accepted. Issues name entries by position. */
 const DecisionKeys = z.string().transform((value, ctx) => value.split(',').map((e) => e.trim()).flatMap((entry, i) => {
@@ -64,6 +49,16 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_SSL_CERT: z.string().optional(),
   KAFKA_SSL_KEY: z.string().optional(),
   TEMPORAL_ADDRESS: HostPort.optional(),
+  /** TLS towards Temporal: on with the system's CAs, or with a CA file; a client certificate and key make it mTLS. */
+  TEMPORAL_TLS: Bool.optional(),
+  TEMPORAL_TLS_CA: PemFile.optional(),
+  TEMPORAL_TLS_CERT: PemFile.optional(),
+  TEMPORAL_TLS_KEY: PemFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** A Temporal Cloud style API key (implies TLS). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Plain TCP to a Temporal beyond loopback, for a private network only (the docker-compose network). */
+  TEMPORAL_ALLOW_PLAINTEXT: Bool.default(false),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('kafka-ir'),
   KAFKA_IR_RUNBOOKS: z.string().min(1).default('./runbooks').transform((v) => v.split(':').filter(Boolean)),
@@ -93,6 +88,17 @@ const ServerEnv = EngineEnv.extend({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:password@]host:port or smtps://…' }).optional(),
   EMAIL_FROM: z.string().min(3).optional(),
   EMAIL_TO: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter(Boolean)),
+  /** Host names the HTTP server answers to (DNS rebinding); loopback names, KAFKA_IR_PUBLIC_URL's and KAFKA_IR_HOST's by default; `*`: any. */
+  KAFKA_IR_ALLOWED_HOSTS: z.string().optional().transform((v) => v?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  /** The Temporal Web UI's origin (http://localhost:8233): the only one the codec endpoint answers cross-origin. */
+  KAFKA_IR_CODEC_CORS_ORIGIN: z.url({ error: 'expected the Temporal UI origin, e.g. http://localhost:8233' }).transform((u) => new URL(u).origin).optional(),
+  /** Intake limits (docs/operations.md "Limits"): alerts per request, alerts per second and burst, open incidents per runbook. */
+  KAFKA_IR_MAX_ALERTS_PER_REQUEST: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.maxAlertsPerRequest),
+  KAFKA_IR_INTAKE_RATE: z.coerce.number().positive().default(EDGE_DEFAULTS.intakeRate),
+  KAFKA_IR_INTAKE_BURST: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.intakeBurst),
+  KAFKA_IR_MAX_OPEN_INCIDENTS: z.coerce.number().int().min(1).default(EDGE_DEFAULTS.maxOpenIncidents),
+  /** Seconds between two reports of refused requests (forged links, bad Slack signatures) to one incident. */
+  KAFKA_IR_REFUSAL_INTERVAL: z.coerce.number().positive().default(EDGE_DEFAULTS.refusalIntervalMs / 1000),
   /** Signs email approval links; at least 32 characters. */
   KAFKA_IR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 32)').optional(),
 }).superRefine((env, ctx) => {
@@ -106,6 +112,20 @@ const ServerEnv = EngineEnv.extend({
   }
   if (env.SPLUNK_HEC_URL && !env.SPLUNK_HEC_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['SPLUNK_HEC_TOKEN'], message: 'SPLUNK_HEC_URL is set, so SPLUNK_HEC_TOKEN must be too (an HEC token from Splunk: Settings > Data inputs > HTTP Event Collector)' });
+  }
+  const temporalTls = (['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'] as const).filter((k) => env[k]);
+  if (env.TEMPORAL_TLS === false && temporalTls.length) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: `is false, but ${temporalTls.join(', ')} ${temporalTls.length > 1 ? 'are' : 'is'} set: those need TLS (an API key is never sent in plain text)` });
+  }
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'mTLS needs both TEMPORAL_TLS_CERT (the client certificate) and TEMPORAL_TLS_KEY (its private key)' });
+  }
+  if (!env.TEMPORAL_ADDRESS && (env.TEMPORAL_TLS || temporalTls.length)) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'is unset (the embedded dev server, plain TCP on loopback), but TLS or an API key is configured for Temporal: set TEMPORAL_ADDRESS' });
+  }
+  if (env.KAFKA_IR_MAX_ALERTS_PER_REQUEST > env.KAFKA_IR_INTAKE_BURST) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_IR_MAX_ALERTS_PER_REQUEST'], message: 'is larger than KAFKA_IR_INTAKE_BURST, so a full request could never be taken' });
   }
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
@@ -152,6 +172,21 @@ export function loadSettings(file: string | undefined): Settings {
   throw new KafkaIrError('INVALID_CONFIG', `invalid settings in KAFKA_IR_CONFIG:\n${lines.join('\n')}`);
 }
 
+/** Files or a server name mean TLS with them; TEMPORAL_TLS=true or an API key alone means TLS with the system's CAs. */
+function temporalTls(e: z.output<typeof ServerEnv>): TemporalConnectionSettings['tls'] {
+  const files = { ca: e.TEMPORAL_TLS_CA, cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY, serverName: e.TEMPORAL_TLS_SERVER_NAME };
+  if (Object.values(files).some(Boolean)) return Object.fromEntries(Object.entries(files).filter(([, v]) => v)) as TemporalTls;
+  return e.TEMPORAL_TLS ?? e.TEMPORAL_API_KEY !== undefined;
+}
+
+/** Loopback names, plus the public URL's host and a specific listening address. */
+function defaultHosts(e: z.output<typeof ServerEnv>): string[] {
+  const hosts = [...EDGE_DEFAULTS.allowedHosts];
+  if (e.KAFKA_IR_PUBLIC_URL) hosts.push(new URL(e.KAFKA_IR_PUBLIC_URL).hostname.replace(/^\[|\]$/g, '').toLowerCase());
+  if (!['0.0.0.0', '::'].includes(e.KAFKA_IR_HOST)) hosts.push(e.KAFKA_IR_HOST.toLowerCase());
+  return [...new Set(hosts)];
+}
+
 /** Everything `kafka-ir start` needs. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
@@ -168,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     kafka,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
+      tls: temporalTls(e),
+      apiKey: e.TEMPORAL_API_KEY,
+      allowPlaintext: e.TEMPORAL_ALLOW_PLAINTEXT,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       continueAsNewAfter: e.KAFKA_IR_CONTINUE_AS_NEW_AFTER,
@@ -193,6 +231,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM!, to: e.EMAIL_TO } satisfies EmailSettings : undefined,
     linkSecret: e.KAFKA_IR_LINK_SECRET,
+    edge: {
+      allowedHosts: e.KAFKA_IR_ALLOWED_HOSTS ?? defaultHosts(e),
+      codecCorsOrigin: e.KAFKA_IR_CODEC_CORS_ORIGIN,
+      maxAlertsPerRequest: e.KAFKA_IR_MAX_ALERTS_PER_REQUEST,
+      intakeRate: e.KAFKA_IR_INTAKE_RATE,
+      intakeBurst: e.KAFKA_IR_INTAKE_BURST,
+      maxOpenIncidents: e.KAFKA_IR_MAX_OPEN_INCIDENTS,
+      refusalIntervalMs: e.KAFKA_IR_REFUSAL_INTERVAL * 1000,
+    } satisfies EdgeLimits,
   };
 }
 export type Config = ReturnType<typeof loadConfig>;

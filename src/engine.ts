@@ -15,8 +15,11 @@ import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { durationMs } from './model/duration.js';
 import { createIncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
+import { clientInterceptors, LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
+import { PayloadHealth } from './temporal/payload-health.js';
+import { checkOpenHistories } from './temporal/history-check.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { countedIncidents } from './metrics/counted-incidents.js';
@@ -28,7 +31,6 @@ import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 let runtimeInstalled = false;
 
 /** Sends the Temporal runtime's logs (core, workflow and activity loggers) into pino. */
@@ -55,22 +57,27 @@ export interface Engine {
 }
 
 export async function startEngine(config: Config, log: Logger): Promise<Engine> {
-  if (!LOOPBACK.test(config.host) && (!config.intakeToken || !config.apiToken)) {
+  if (!LOOPBACK_HOST.test(config.host) && (!config.intakeToken || !config.apiToken)) {
     throw new KafkaIrError('INVALID_CONFIG', `KAFKA_IR_HOST=${config.host} is beyond loopback`,
       'set KAFKA_IR_INTAKE_TOKEN and KAFKA_IR_API_TOKEN before listening on other interfaces');
   }
+  if (config.temporal.address) temporalConnectOptions({ ...config.temporal, address: config.temporal.address }); // refuses before anything starts
   const { runbooks: loaded, roster } = loadRunbookSet(config.runbookDirs);
   const runbooks = loaded.map((r) => r.runbook);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
 
+  const connectOptions = temporalConnectOptions({ ...config.temporal, address: temporalAddress });
   const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const nativeConnection = await NativeConnection.connect(connectOptions);
   // A page of history can pass gRPC's default 4 MiB (payloads up to 2 MB each): the archive and reports read whole histories.
-  const connection = await Connection.connect({ address: temporalAddress, channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 } });
-  const codec = config.payloadKeys ? new EncryptionCodec(config.payloadKeys) : undefined;
-  if (!codec) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
+  const connection = await Connection.connect({
+    ...connectOptions, interceptors: clientInterceptors(), channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 },
+  });
+  const payloadHealth = new PayloadHealth(log.child({ component: 'payloads' }));
+  const codec = new EncryptionCodec(config.payloadKeys ?? [], (problem) => payloadHealth.record(problem));
+  if (!codec.encrypts) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
   const { accessLog } = config.settings;
   const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
@@ -99,10 +106,13 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   }
   let ready = false;
   const running = worker.run();
+  await checkOpenHistories(client, codec, config.temporal.taskQueue, payloadHealth)
+    .catch((err: unknown) => log.warn({ err }, 'could not check the open incidents\' histories at start-up'));
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
       seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
+      maxOpenPerRunbook: config.edge.maxOpenIncidents,
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
@@ -118,7 +128,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     incidents,
     intake: { alertmanager: config.settings.alertmanager },
     roster,
-    codec,
+    codec: codec.encrypts ? codec : undefined,
+    payloadProblem: () => payloadHealth.problem(),
     intakeToken: config.intakeToken,
     apiToken: config.apiToken,
     ready: () => ready && worker.getState() === 'RUNNING',
@@ -127,6 +138,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     metrics,
     slack: config.slack,
     linkSecret: config.linkSecret,
+    edge: config.edge,
   });
   log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');

@@ -5,7 +5,8 @@ import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import { assertContainable, type AclChange } from './acl.js';
+import type { AclChange } from './acl.js';
+import { assertNotProtected } from './protected-principals.js';
 import { describeBindings } from '../../adapters/kafka/acls.js';
 import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
@@ -14,7 +15,7 @@ import { hashPlan } from './plan-hash.js';
 export async function planRevoke(
   client: KafkaClient, input: ActionInput<'kafka.acl.revoke'>, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
 ): Promise<Plan> {
-  await assertContainable(client, input.principal, settings.protectedPrincipals, settings.authorizer.superUsers);
+  await assertNotProtected(client, input.principal, settings, 'kafka.acl.revoke');
   const all = await describeBindings(client);
   const revoked = all
     .filter((b) => b.principal === input.principal && b.permission === 'allow')

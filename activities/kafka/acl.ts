@@ -10,27 +10,13 @@ import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { collateralPrincipals, COLLATERAL_CAVEAT } from './collateral.js';
 import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
 import { hashPlan } from './plan-hash.js';
+import { assertNotProtected } from './protected-principals.js';
 
 export type AclChange = Extract<Change, { op: 'acl.create' | 'acl.delete' }>;
 
 /** kafka.acl.snapshot: every binding (or one principal's), in a stable order so snapshots compare equal. */
 export async function snapshotAcls(client: KafkaClient, input: ActionInput<'kafka.acl.snapshot'>): Promise<ActionOutput<'kafka.acl.snapshot'>> {
   return { bindings: (await describeBindings(client, input.principal)).sort(compareBindings) };
-}
-
-/** Refuses principals that must never be contained (docs/design.md §5), with the reason. `superUsers`: declared ones (settings.authorizer). */
-export async function assertContainable(client: KafkaClient, principal: string, protectedPrincipals: string[], superUsers: string[] = []): Promise<void> {
-  if (principal === client.principal) {
-    throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is kafka-ir's own principal`, 'containing it would stop the engine itself');
-  }
-  if (protectedPrincipals.includes(principal)) {
-    throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is listed in protectedPrincipals`, 'remove it from KAFKA_IR_CONFIG if it really must be contained');
-  }
-  const facts = await authorizerFacts(client, { superUsers });
-  if (facts.superUsers.includes(principal)) {
-    throw new KafkaIrError('PROTECTED_PRINCIPAL', `${principal} is a super user (super.users)`,
-      'ACLs cannot stop a super user: remove it from super.users and restart the brokers, or rotate its credentials');
-  }
 }
 
 /**
@@ -54,7 +40,7 @@ async function allowEveryoneNotes(client: KafkaClient, settings: Pick<Settings, 
 export async function planDeny(
   client: KafkaClient, input: ActionInput<'kafka.acl.deny'>, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
 ): Promise<Plan> {
-  await assertContainable(client, input.principal, settings.protectedPrincipals, settings.authorizer.superUsers);
+  await assertNotProtected(client, input.principal, settings, 'kafka.acl.deny');
   const notes = await allowEveryoneNotes(client, settings, input.principal, input.force);
   const wanted: AclBinding[] = (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) => ({
     resourceType,

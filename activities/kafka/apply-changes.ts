@@ -28,7 +28,7 @@ const APPLIERS = {
   partition: (deps, changes, _req, drain) => applyReassignments(deps.kafka, changes, drain?.onProgress),
   leader: (deps, changes) => electPreferredLeaders(deps.kafka, changes),
   config: (deps, changes) => applyConfigChanges(deps.kafka, changes),
-  broker: (_deps, changes) => applyFenceChanges(changes),
+  broker: (deps, changes) => applyFenceChanges(changes, deps.settings.commandEnv),
 } satisfies Record<ChangeKind, Applier>;
 
 export async function applyChanges(deps: KafkaActivityDeps, req: ChangeRequest): Promise<ChangeResult> {

@@ -6,7 +6,7 @@ import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
-import { assertContainable } from './acl.js';
+import { assertNotProtected } from './protected-principals.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { hashPlan } from './plan-hash.js';
 import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
@@ -28,7 +28,7 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
     throw new KafkaIrError('INVALID_CONFIG', 'kafka.credentials.rotate needs a secret sink to hand the new secret to',
       'set secretSink in the KAFKA_IR_CONFIG file: { type: file, dir: /path } or { type: command, command: [...] }');
   }
-  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  await assertNotProtected(client, input.principal, settings, 'kafka.credentials.rotate');
   const user = input.principal.slice('User:'.length);
   const mechanisms = await mechanismsOf(client.settings, user);
   const changes: Change[] = mechanisms.length ? [{ op: 'scram.rotate', user, mechanisms }] : [];
@@ -49,7 +49,7 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
 }
 
 export async function planRevokeCredentials(client: KafkaClient, input: ActionInput<'kafka.credentials.revoke'>, settings: Settings): Promise<Plan> {
-  await assertContainable(client, input.principal, settings.protectedPrincipals);
+  await assertNotProtected(client, input.principal, settings, 'kafka.credentials.revoke');
   const user = input.principal.slice('User:'.length);
   const changes: Change[] = (await mechanismsOf(client.settings, user)).map((mechanism) => ({ op: 'scram.delete', user, mechanism }));
   return {
@@ -64,14 +64,14 @@ export async function planRevokeCredentials(client: KafkaClient, input: ActionIn
   };
 }
 
-async function applyRotate(settings: KafkaSettings, sinkSettings: Settings['secretSink'], c: RotateChange, key: string): Promise<boolean> {
+async function applyRotate(settings: KafkaSettings, engineSettings: Pick<Settings, 'secretSink' | 'commandEnv'>, c: RotateChange, key: string): Promise<boolean> {
   const present = await mechanismsOf(settings, c.user);
   const missing = c.mechanisms.filter((m) => !present.includes(m));
   if (missing.length) {
     throw new KafkaIrError('PLAN_DRIFT', `${c.user} no longer has ${missing.join(' and ')} credentials, which the plan would rotate`,
       'they were deleted since the plan was made: plan again and review');
   }
-  const sink = openSecretSink(sinkSettings);
+  const sink = openSecretSink(engineSettings.secretSink, engineSettings.commandEnv);
   if (!sink) throw new KafkaIrError('INVALID_CONFIG', 'no secretSink is configured any more', 'set secretSink in the KAFKA_IR_CONFIG file and retry');
   // The sink returns the secret an earlier attempt stored under this key, so a retry sets that one.
   const secret = await sink.keep(key, c.user, randomBytes(24).toString('base64url'));
@@ -88,7 +88,7 @@ export async function applyScramChanges(
 ): Promise<{ changed: Change[]; alreadyInPlace: number }> {
   const changed: Change[] = [];
   for (const c of changes.filter((x): x is RotateChange => x.op === 'scram.rotate')) {
-    if (await applyRotate(settings, engineSettings.secretSink, c, secretKey(req.incidentId, req.step))) changed.push(c);
+    if (await applyRotate(settings, engineSettings, c, secretKey(req.incidentId, req.step))) changed.push(c);
   }
   const deletes = changes.filter((x): x is DeleteChange => x.op === 'scram.delete');
   for (const user of new Set(deletes.map((d) => d.user))) {

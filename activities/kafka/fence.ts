@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
+import { commandEnv } from '../../adapters/command-env.js';
 
 const run = promisify(execFile);
 
@@ -12,12 +13,13 @@ export function fenceArgv(command: string[], brokerId: number, host: string): st
 }
 
 /** Runs each fence command; kafka-ir cannot see whether a fence is in place, so the command itself must be idempotent. */
-export async function applyFenceChanges(changes: Change[]): Promise<{ changed: Change[]; alreadyInPlace: number }> {
+/** The command runs with a minimal environment (adapters/command-env.ts): `passEnv` is the settings' commandEnv. */
+export async function applyFenceChanges(changes: Change[], passEnv: readonly string[] = []): Promise<{ changed: Change[]; alreadyInPlace: number }> {
   const fences = changes.filter((c): c is Extract<Change, { op: 'broker.fence' }> => c.op === 'broker.fence');
   for (const f of fences) {
     const [file, ...args] = f.command as [string, ...string[]];
     try {
-      await run(file, args, { timeout: 60_000, maxBuffer: 1024 * 1024 });
+      await run(file, args, { timeout: 60_000, maxBuffer: 1024 * 1024, env: commandEnv(passEnv) });
     } catch (err) {
       const e = err as { code?: unknown; stderr?: string; killed?: boolean };
       const why = e.killed ? 'timed out after 60 s' : `exited with ${String(e.code)}`;

@@ -46,7 +46,7 @@ export function kafkaActivities(deps: KafkaActivityDeps) {
       const progress = activityProgress();
       return captureEvidence(deps, { ...req, input: input('kafka.evidence.capture', req) }, progress.heartbeat, progress.signal);
     }),
-    planThrottleClient: classified((req: StepRequest) => planThrottle(deps.kafka, input('kafka.quota.throttle', req), deps.settings.protectedPrincipals)),
+    planThrottleClient: classified((req: StepRequest) => planThrottle(deps.kafka, input('kafka.quota.throttle', req), deps.settings)),
     planRotateCredentials: classified((req: StepRequest) => planRotate(deps.kafka, input('kafka.credentials.rotate', req), deps.settings)),
     planRevokeCredentials: classified((req: StepRequest) => planRevokeCredentials(deps.kafka, input('kafka.credentials.revoke', req), deps.settings)),
     planIsolateBroker: classified((req: StepRequest) => planIsolateBroker(deps.kafka, deps.settings, input('kafka.broker.isolate', req))),

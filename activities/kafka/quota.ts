@@ -3,22 +3,21 @@ import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
+import type { Settings } from '../../src/model/settings.js';
 import { describeQuotaEntity, type QuotaEntity, type QuotaKey } from '../../src/model/quota.js';
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { alterQuota, describeQuota } from '../../adapters/kafka/quotas.js';
 import { hashPlan } from './plan-hash.js';
+import { assertNotProtected } from './protected-principals.js';
 
 type QuotaChange = Extract<Change, { op: 'quota.set' }>;
 
 const KEY_OF_INPUT = { producerByteRate: 'producer_byte_rate', consumerByteRate: 'consumer_byte_rate', requestPercentage: 'request_percentage' } as const;
 
 export async function planThrottle(
-  client: KafkaClient, input: ActionInput<'kafka.quota.throttle'>, protectedPrincipals: string[],
+  client: KafkaClient, input: ActionInput<'kafka.quota.throttle'>, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
 ): Promise<Plan> {
-  if (input.principal && (input.principal === client.principal || protectedPrincipals.includes(input.principal))) {
-    throw new KafkaIrError('PROTECTED_PRINCIPAL', `${input.principal} is ${input.principal === client.principal ? "kafka-ir's own principal" : 'listed in protectedPrincipals'}`,
-      'throttling it could stall the engine or a critical service; remove it from protectedPrincipals if it really must be throttled');
-  }
+  if (input.principal) await assertNotProtected(client, input.principal, settings, 'kafka.quota.throttle');
   const entity: QuotaEntity = { user: input.principal?.slice('User:'.length), clientId: input.clientId };
   if (entity.user === undefined) delete entity.user;
   if (entity.clientId === undefined) delete entity.clientId;

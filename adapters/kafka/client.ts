@@ -4,6 +4,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 
 import type { Logger } from 'pino';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
+import { ownPrincipals } from './own-principal.js';
 
 export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): KafkaConfig {
   const ssl = typeof settings.ssl === 'object'
@@ -40,14 +41,21 @@ export function kafkaJsClient(settings: KafkaSettings, clientId: string, log?: L
 export class KafkaClient {
   readonly kafka: Kafka;
   private adminPromise?: Promise<Admin>;
+  private own?: string[];
 
   constructor(readonly settings: KafkaSettings, private readonly log?: Logger, retries?: number) {
     this.kafka = kafkaJsClient(settings, 'kafka-ir', log, retries);
   }
 
-  /** The engine's own principal: never contained. */
+  /** The engine's own principal as named in logs and evidence: its SASL user or its certificate's subject. */
   get principal(): string | undefined {
-    return this.settings.sasl ? `User:${this.settings.sasl.username}` : undefined;
+    return this.ownPrincipals[0];
+  }
+
+  /** Every name the brokers may know the engine by (adapters/kafka/own-principal.ts): never acted on. */
+  get ownPrincipals(): string[] {
+    this.own ??= ownPrincipals(this.settings);
+    return this.own;
   }
 
   /** One admin connection, opened on first use and shared. */

@@ -25,17 +25,27 @@ export function formatIncident(v: IncidentView): string {
   return lines.join('\n');
 }
 
+/** What /healthz says when the engine cannot read some incidents (a wrong payload key): printed before anything else. */
+async function warnIfDegraded(config: ClientConfig): Promise<boolean> {
+  const health = await callApi<{ status?: string; reason?: string; fix?: string; incidents?: number }>(config, 'GET', '/healthz');
+  if (health.body.status !== 'degraded') return false;
+  process.stderr.write(`kafka-ir is degraded: ${health.body.reason} (${health.body.incidents} incident(s); the engine's log names them)\n`
+    + `  to fix: ${health.body.fix}\n`);
+  return true;
+}
+
 export async function statusCommand(config: ClientConfig, id: string | undefined, opts: { json?: boolean; all?: boolean }): Promise<number> {
+  const degraded = await warnIfDegraded(config);
   if (id) {
     const res = await callApi<IncidentView & { error?: string }>(config, 'GET', `/v1/incidents/${encodeURIComponent(id)}`);
     if (res.status === 404) { process.stderr.write(`kafka-ir: no incident ${id}\n`); return 1; }
     process.stdout.write(opts.json ? `${JSON.stringify(res.body, null, 2)}\n` : `${formatIncident(res.body)}\n`);
-    return 0;
+    return degraded ? 1 : 0;
   }
   const res = await callApi<{ incidents: IncidentView[] }>(config, 'GET', `/v1/incidents${opts.all ? '' : '?status=open'}`);
   const incidents = res.body.incidents;
   if (opts.json) process.stdout.write(`${JSON.stringify(incidents, null, 2)}\n`);
   else if (incidents.length === 0) process.stdout.write(opts.all ? 'no incidents\n' : 'no open incidents (--all shows closed ones)\n');
   else process.stdout.write(`${incidents.map(formatIncident).join('\n\n')}\n`);
-  return 0;
+  return degraded ? 1 : 0;
 }

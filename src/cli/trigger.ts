@@ -13,6 +13,7 @@ interface IntakeAnswer {
   incidents: { id: string; runbook: string; status: string }[];
   rejected: { index: number; issues: { path: string; message: string }[] }[];
   unmatched: { index: number; reason: string }[];
+  deferred?: { index: number; reason: string }[];
   error?: string;
   issues?: { path: string; message: string }[];
 }
@@ -46,7 +47,10 @@ export async function triggerCommand(config: ClientConfig, o: TriggerOptions): P
     return 2;
   }
   if (res.status !== 202) {
-    if (!o.json) process.stderr.write(`kafka-ir: intake answered ${res.status}: ${res.body.error ?? ''}\n`);
+    if (!o.json) {
+      process.stderr.write(`kafka-ir: intake answered ${res.status}: ${res.body.error ?? ''}\n`);
+      for (const d of res.body.deferred ?? []) process.stderr.write(`  deferred: ${d.reason}\n`);
+    }
     return 1;
   }
   if (!o.json) {

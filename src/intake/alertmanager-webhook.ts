@@ -50,7 +50,7 @@ export const alertmanagerWebhook: IntakeSource = {
       if (!webhook.success) {
         return reply.code(400).send({ error: 'not an Alertmanager webhook (version 4)', issues: issuesOf(webhook.error) });
       }
-      return submitAndAnswer(reply, intake.incidents, { candidates: webhook.data.alerts.map((raw) => candidateOf(raw, intake.fieldMapping)) });
+      return submitAndAnswer(reply, intake, { candidates: webhook.data.alerts.map((raw) => candidateOf(raw, intake.fieldMapping)) });
     });
   },
 };

@@ -11,7 +11,7 @@ export const genericAlerts: IntakeSource = {
       const batch = Array.isArray(body);
       const items: unknown[] = batch ? body : [body];
       const requestedBy = request.caller?.kind === 'person' ? request.caller.person : undefined;
-      return submitAndAnswer(reply, intake.incidents, {
+      return submitAndAnswer(reply, intake, {
         candidates: items.map((alert) => ({ alert })),
         refuseIfNoneValid: batch ? { error: 'no valid alert in the batch', indexed: true } : { error: 'invalid alert' },
       }, { dryRun, requestedBy });

@@ -7,6 +7,7 @@ import { resolveMapping } from './alert-mapping.js';
 import { alertmanagerWebhook } from './alertmanager-webhook.js';
 import { genericAlerts } from './generic-alerts.js';
 import type { IntakeSource } from './intake-source.js';
+import type { IntakeGate } from './intake-gate.js';
 import { splunkWebhook } from './splunk-webhook.js';
 
 const SOURCES: readonly IntakeSource[] = [genericAlerts, alertmanagerWebhook, splunkWebhook];
@@ -21,10 +22,11 @@ export interface IntakeDeps {
   intakeToken?: string;
   roster: Roster;
   intake?: IntakeOptions;
+  gate?: IntakeGate;
 }
 
 export function intakeRoutes(app: FastifyInstance, deps: IntakeDeps): void {
   const { incidents, intakeToken, roster } = deps;
-  const intake = { incidents, intakeToken, roster, fieldMapping: resolveMapping(deps.intake?.alertmanager) };
+  const intake = { incidents, intakeToken, roster, fieldMapping: resolveMapping(deps.intake?.alertmanager), gate: deps.gate };
   for (const source of SOURCES) source.register(app, intake);
 }

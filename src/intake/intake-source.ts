@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
 import type { ResolvedMapping } from './alert-mapping.js';
+import type { IntakeGate } from './intake-gate.js';
 
 /** What every source's route may use. */
 export interface IntakeContext {
@@ -11,6 +12,8 @@ export interface IntakeContext {
   roster: Roster;
   /** How flat source fields (Alertmanager labels, Splunk result fields) become an alert, resolved once for all sources. */
   fieldMapping: ResolvedMapping;
+  /** Request size and rate limits; unset: none (tests of routes alone). */
+  gate?: IntakeGate;
 }
 
 export interface IntakeSource {

@@ -71,6 +71,13 @@ export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaInta
     for (;;) {
       try {
         const outcome = await submit(deps.incidents, verdict);
+        if (!outcome.matched && outcome.deferred && running) {
+          // Over the runbook's open-incident cap: hold the partition, as for an unreachable Temporal, until a slot frees.
+          log.warn({ offset: message.offset, partition, reason: outcome.reason }, 'alert deferred; retrying');
+          await heartbeat();
+          await sleep(5_000);
+          continue;
+        }
         return outcome.matched ? { ...at, outcome: outcome.status, id: outcome.id } : { ...at, outcome: 'unmatched', reason: outcome.reason };
       } catch (err) {
         if (!temporalUnavailable(err)) {

@@ -45,7 +45,7 @@ export const splunkWebhook: IntakeSource = {
       if (!tokenMatches(request.params.token, intake.intakeToken)) return reply.code(401).send({ error: 'unauthorized' });
       const payload = SplunkWebhook.safeParse(request.body);
       if (!payload.success) return reply.code(400).send({ error: 'not a Splunk webhook alert action payload', issues: issuesOf(payload.error) });
-      return submitAndAnswer(reply, intake.incidents, {
+      return submitAndAnswer(reply, intake, {
         candidates: [candidateOf(payload.data, intake.fieldMapping)],
         refuseIfNoneValid: { error: 'the Splunk result does not map to an alert' },
       });

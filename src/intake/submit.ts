@@ -2,7 +2,8 @@
 import type { FastifyReply } from 'fastify';
 import { Alert } from '../model/alert.js';
 import type { IncidentService, SubmitOutcome } from '../temporal/incidents.js';
-import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
+import { temporalRefusal } from '../temporal/temporal-unavailable.js';
+import type { IntakeGate } from './intake-gate.js';
 import { issuesOf, type Issue } from './issues.js';
 
 /** What a source made of one item of its payload: a generic alert candidate, not yet validated, or why it is none. */
@@ -26,6 +27,8 @@ export interface IntakeAnswer {
   incidents: { id: string; runbook: string; status: string }[];
   rejected: { index: number; issues: Issue[] }[];
   unmatched: { index: number; reason: string }[];
+  /** Alerts that would open an incident over their runbook's cap: the answer is then 429 with Retry-After. */
+  deferred?: { index: number; reason: string }[];
 }
 
 export interface SubmitOptions { dryRun?: boolean; requestedBy?: string }
@@ -53,10 +56,18 @@ export interface Batch {
 }
 
 /**
- * Submits every valid item in order and answers 202 with what happened to each; when Temporal is unreachable it
- * answers 503 with Retry-After (Alertmanager retries only on 5xx) and what was done before.
+ * Submits every valid item in order and answers 202 with what happened to each. Refused before anything is submitted:
+ * more items than a request may carry (413), more valid alerts than the intake rate allows now (429). Alerts over a
+ * runbook's open-incident cap are answered as deferred, with 429. When Temporal cannot take them (unreachable: 503,
+ * busy: 429) the answer has Retry-After (Alertmanager retries only on 5xx) and what was done before.
  */
-export async function submitAndAnswer(reply: FastifyReply, incidents: IncidentService, batch: Batch, options: SubmitOptions = {}) {
+export async function submitAndAnswer(reply: FastifyReply, intake: { incidents: IncidentService; gate?: IntakeGate }, batch: Batch, options: SubmitOptions = {}) {
+  const refused = (verdict: { status: number; error: string; retryAfterS?: number }, body: object = {}) => {
+    if (verdict.retryAfterS) reply.header('Retry-After', String(verdict.retryAfterS));
+    return reply.code(verdict.status).send({ error: verdict.error, ...body });
+  };
+  const sized = intake.gate?.size(batch.candidates.length);
+  if (sized && !sized.ok) return refused(sized);
   const items = batch.candidates.map(validate);
   if (batch.refuseIfNoneValid && items.every((item): item is Rejected => 'issues' in item)) {
     const { error, indexed } = batch.refuseIfNoneValid;
@@ -65,19 +76,26 @@ export async function submitAndAnswer(reply: FastifyReply, incidents: IncidentSe
       issues: items.flatMap((item, index) => (indexed ? item.issues.map((i) => ({ ...i, path: `${index}.${i.path}` })) : item.issues)),
     });
   }
+  const taken = intake.gate?.take(items.filter((item) => !('issues' in item)).length);
+  if (taken && !taken.ok) return refused(taken);
   const answer: IntakeAnswer = { incidents: [], rejected: [], unmatched: [] };
+  const deferred: { index: number; reason: string }[] = [];
   try {
     for (const [index, item] of items.entries()) {
       if ('issues' in item) { answer.rejected.push({ index, issues: item.issues }); continue; }
-      const outcome = await submit(incidents, item, options);
+      const outcome = await submit(intake.incidents, item, options);
       if (outcome.matched) answer.incidents.push({ id: outcome.id, runbook: outcome.runbook, status: outcome.status });
+      else if (outcome.deferred) deferred.push({ index, reason: outcome.reason });
       else answer.unmatched.push({ index, reason: outcome.reason });
     }
   } catch (err) {
-    if (temporalUnavailable(err)) {
-      return reply.code(503).header('Retry-After', '5').send({ error: 'Temporal is unreachable; retry later', ...answer });
-    }
+    const temporal = temporalRefusal(err);
+    if (temporal) return refused(temporal, { ...answer, ...(deferred.length ? { deferred } : {}) });
     throw err;
+  }
+  if (deferred.length) {
+    reply.header('Retry-After', '60');
+    return reply.code(429).send({ error: 'some alerts would open more incidents than their runbook allows; the others were taken', ...answer, deferred });
   }
   return reply.code(202).send(answer);
 }

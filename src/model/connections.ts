@@ -28,3 +28,21 @@ export type SlackSettings = z.infer<typeof SlackSettings>;
 /** Email, when SMTP_URL is set. */
 export const EmailSettings = z.object({ smtpUrl: z.string().min(1), from: z.string().min(1), to: z.array(z.string().min(1)) });
 export type EmailSettings = z.infer<typeof EmailSettings>;
+
+/** TLS towards Temporal: PEM file paths (read when connecting) and the name the server's certificate must carry. */
+export const TemporalTls = z.object({
+  ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional(), serverName: z.string().min(1).optional(),
+});
+export type TemporalTls = z.infer<typeof TemporalTls>;
+
+/** How the engine reaches Temporal; `address` unset: the embedded dev server on loopback. */
+export const TemporalConnectionSettings = z.object({
+  address: z.string().min(1).optional(),
+  /** false: plain TCP; true: TLS with the system's CAs; an object: TLS with these files, a client certificate making it mTLS. */
+  tls: z.union([z.boolean(), TemporalTls]),
+  /** A Temporal Cloud style API key, sent as a bearer token, only over TLS. */
+  apiKey: z.string().min(1).optional(),
+  /** Plain TCP to an address beyond loopback, accepted only when an operator says the network is private. */
+  allowPlaintext: z.boolean(),
+});
+export type TemporalConnectionSettings = z.infer<typeof TemporalConnectionSettings>;

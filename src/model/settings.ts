@@ -45,6 +45,11 @@ export const Settings = z.strictObject({
   protectedPrincipals: z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"')).default([]),
   classifications: z.array(TopicClassification).default([]),
   secretSink: SecretSink.optional(),
+  /**
+   * Variables of the engine's environment passed to the secret sink and fence commands (e.g. VAULT_ADDR), beyond
+   * PATH, HOME, USER, LOGNAME, LANG, LC_ALL, TZ and TMPDIR; nothing else of the engine's environment reaches them.
+   */
+  commandEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).default([]),
   /** Run after a broker's replicas are drained, e.g. a firewall rule; {brokerId} and {host} are substituted. */
   fenceCommand: z.array(z.string().min(1)).min(1).optional(),
   /** Partition moves (kafka.broker.isolate and its undo): how long they may take. */

@@ -7,7 +7,7 @@ import type { IncidentService } from '../temporal/incidents.js';
 import { intakeRoutes, type IntakeOptions } from '../intake/intake-routes.js';
 import { incidentRoutes } from './incidents.js';
 import { codecRoutes } from './codec.js';
-import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
+import { temporalRefusal } from '../temporal/temporal-unavailable.js';
 import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
 import { slackRoutes } from './slack.js';
@@ -15,12 +15,19 @@ import { approvalRoutes } from './approvals.js';
 import type { SlackSettings } from '../model/connections.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
 import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { PayloadProblem } from '../temporal/payload-health.js';
+import { EDGE_DEFAULTS, type EdgeLimits } from '../model/edge-limits.js';
+import { IntakeGate } from '../intake/intake-gate.js';
+import { hostGuard } from './host-guard.js';
+import { RefusalReports } from './refusal-reports.js';
 
 export interface ServerDeps {
   incidents: IncidentService;
   intakeToken?: string;
   apiToken?: string;
   ready: () => boolean;
+  /** Incidents this engine cannot read (a wrong or missing payload key): /healthz answers degraded with what to fix. */
+  payloadProblem?: () => PayloadProblem | undefined;
   log: Logger;
   roster: Roster;
   /** The payload codec behind /v1/codec/* (the Temporal UI's codec endpoint); unset when KAFKA_IR_PAYLOAD_KEY is. */
@@ -32,6 +39,8 @@ export interface ServerDeps {
   /** Slack interactivity (POST /v1/slack/interactions) and email approval links (/v1/approvals/:token); absent when unset. */
   slack?: SlackSettings;
   linkSecret?: string;
+  /** Served host names, the codec's CORS origin, intake limits, refusal reporting (docs/operations.md "Limits"); unset: the defaults. */
+  edge?: Partial<EdgeLimits>;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -42,18 +51,26 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setErrorHandler(async (err: Error & { statusCode?: number }, request, reply) => {
     if (err.statusCode === 413) return reply.code(413).send({ error: 'body larger than 1 MiB' });
     if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: err.message, issues: [] });
-    if (temporalUnavailable(err)) return reply.code(503).header('Retry-After', '5').send({ error: 'Temporal is unreachable; retry later' });
+    const temporal = temporalRefusal(err);
+    if (temporal) return reply.code(temporal.status).header('Retry-After', String(temporal.retryAfterS)).send({ error: temporal.error });
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal error' });
   });
-  app.get('/healthz', async (_request, reply) =>
-    deps.ready() ? { status: 'ok' } : reply.code(503).send({ status: 'starting' }));
+  app.get('/healthz', async (_request, reply) => {
+    if (!deps.ready()) return reply.code(503).send({ status: 'starting' });
+    const problem = deps.payloadProblem?.();
+    return problem ? reply.code(503).send({ status: 'degraded', ...problem }) : { status: 'ok' };
+  });
+  const edge = { ...EDGE_DEFAULTS, ...deps.edge };
+  hostGuard(app, edge);
+  const refusals = new RefusalReports(deps.incidents, edge.refusalIntervalMs, deps.log.child({ component: 'http' }));
+  app.addHook('onClose', async () => refusals.close());
   metricsRoutes(app, deps); // first: its onSend hook counts what the intake routes refuse
-  intakeRoutes(app, deps);
+  intakeRoutes(app, { ...deps, gate: new IntakeGate(edge) });
   incidentRoutes(app, deps);
-  codecRoutes(app, deps);
+  codecRoutes(app, { ...deps, codecCorsOrigin: edge.codecCorsOrigin });
   reportRoutes(app, deps);
-  slackRoutes(app, deps);
-  approvalRoutes(app, deps);
+  slackRoutes(app, { ...deps, refusals });
+  approvalRoutes(app, { ...deps, refusals });
   return app;
 }

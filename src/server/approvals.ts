@@ -6,9 +6,10 @@ import type { IncidentView, StepView } from '../model/incident.js';
 import { describeChange } from '../model/plan.js';
 import { verifyLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 import type { IncidentService } from '../temporal/incidents.js';
-import { temporalUnavailable } from '../temporal/temporal-unavailable.js';
+import type { RefusalReports } from './refusal-reports.js';
+import { temporalRefusal } from '../temporal/temporal-unavailable.js';
 
-export interface ApprovalDeps { incidents: IncidentService; linkSecret?: string; log: Logger }
+export interface ApprovalDeps { incidents: IncidentService; linkSecret?: string; log: Logger; refusals: RefusalReports }
 
 const FORM = 'application/x-www-form-urlencoded';
 /**
@@ -38,28 +39,27 @@ export function approvalRoutes(app: FastifyInstance, deps: ApprovalDeps): void {
     const verdict = verifyLink(deps.linkSecret, token);
     if (verdict.ok) return verdict.claims;
     const { claims = {} } = verdict;
-    log.warn({ incidentId: claims.incident, step: claims.step, reason: verdict.reason }, 'approval link refused');
-    if (claims.incident) {
-      const reason = verdict.reason === 'expired' ? `expired email approval link (it expired at ${claims.expires})`
-        : `${verdict.reason} email approval link (its claims are unverified)`;
-      // The page matters more than the timeline entry: a failure to file the refusal is logged, not shown.
-      await deps.incidents.refuse(claims.incident, { channel: 'email', reason, step: claims.step, person: claims.person })
-        .catch((err: unknown) => log.warn({ err, incidentId: claims.incident }, 'could not record the refused approval link'));
-    }
+    const reason = verdict.reason === 'expired' ? `expired email approval link (it expired at ${claims.expires})`
+      : `${verdict.reason} email approval link (its claims are unverified)`;
+    // Reported to the incident the link names, aggregated with others (src/server/refusal-reports.ts); never one update each.
+    deps.refusals.add(claims.incident, { channel: 'email', reason, ...(claims.step ? { step: claims.step } : {}), ...(claims.person ? { person: claims.person } : {}) });
     const title = verdict.reason === 'expired' ? 'This approval link has expired' : 'This approval link is not valid';
     void send(reply, verdict.reason === 'expired' ? 410 : 400, title, `<p>${esc(verdict.message)}</p>`);
     return undefined;
   }
 
-  /** Temporal unreachable is a page with Retry-After, like the JSON API's 503. */
+  /** Temporal unreachable or busy is a page with Retry-After, like the JSON API's 503 and 429. */
   const guarded = (work: (token: string, reply: FastifyReply, body: unknown) => Promise<unknown>) =>
     async (request: { params: { '*': string }; body?: unknown }, reply: FastifyReply) => {
       try {
         return await work(request.params['*'], reply, request.body);
       } catch (err) {
-        if (!temporalUnavailable(err)) throw err;
-        reply.header('Retry-After', '5');
-        return send(reply, 503, 'Try again in a moment', '<p>The incident engine cannot reach Temporal right now, so nothing was shown or decided. Reload this page in a few seconds.</p>');
+        const temporal = temporalRefusal(err);
+        if (!temporal) throw err;
+        reply.header('Retry-After', String(temporal.retryAfterS));
+        return send(reply, temporal.status, 'Try again in a moment', temporal.status === 503
+          ? '<p>The incident engine cannot reach Temporal right now, so nothing was shown or decided. Reload this page in a few seconds.</p>'
+          : '<p>The incident is busy with other requests right now, so nothing was decided. Reload this page in a few seconds.</p>');
       }
     };
 

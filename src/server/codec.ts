@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Roster } from '../model/roster.js';
 import { KafkaIrError } from '../model/errors.js';
 import { issuesOf } from '../intake/issues.js';
-import { requireCaller } from '../intake/auth.js';
+import { bearer, requireCaller } from '../intake/auth.js';
 
 const Base64 = z.base64();
 // Temporal's codec server protocol: JSON payloads with base64 metadata values and data.
@@ -22,22 +22,27 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-// The UI calls from its own origin. Any origin may ask; only a caller with the token gets an answer, and no cookie is honoured.
-const CORS = {
-  'access-control-allow-origin': '*',
+// The Temporal UI calls from its own origin: only that origin (KAFKA_IR_CODEC_CORS_ORIGIN) is answered cross-origin,
+// and only a caller presenting a token, even on loopback with no API token configured, gets payloads.
+const corsFor = (origin: string) => ({
+  'access-control-allow-origin': origin,
   'access-control-allow-methods': 'POST, OPTIONS',
   'access-control-allow-headers': 'authorization, content-type, x-namespace',
   'access-control-max-age': '600',
-};
+  vary: 'origin',
+});
 
-export function codecRoutes(app: FastifyInstance, deps: { codec?: PayloadCodec; apiToken?: string; roster: Roster }): void {
+export function codecRoutes(app: FastifyInstance, deps: { codec?: PayloadCodec; apiToken?: string; roster: Roster; codecCorsOrigin?: string }): void {
   const auth = requireCaller(deps.apiToken, deps.roster);
+  const allowed = (request: FastifyRequest) => deps.codecCorsOrigin !== undefined && request.headers.origin === deps.codecCorsOrigin;
   const withCors = async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.headers(CORS);
+    if (allowed(request)) reply.headers(corsFor(deps.codecCorsOrigin!));
+    if (!bearer(request)) return reply.code(401).send({ error: 'the codec endpoint needs a token: KAFKA_IR_API_TOKEN, or a personal token' });
     return auth(request, reply);
   };
 
-  app.options('/v1/codec/:direction', async (_request, reply) => reply.headers(CORS).code(204).send());
+  app.options('/v1/codec/:direction', async (request, reply) =>
+    (allowed(request) ? reply.headers(corsFor(deps.codecCorsOrigin!)).code(204).send() : reply.code(403).send({ error: 'origin not allowed (KAFKA_IR_CODEC_CORS_ORIGIN)' })));
 
   for (const direction of ['encode', 'decode'] as const) {
     app.post(`/v1/codec/${direction}`, { preHandler: withCors }, async (request, reply) => {

@@ -6,10 +6,14 @@ import type { Logger } from '../logger.js';
 import type { Roster } from '../model/roster.js';
 import type { IncidentService } from '../temporal/incidents.js';
 import { slackClient, type WebClient } from '../../adapters/slack/slack-client.js';
+import type { RefusalReports } from './refusal-reports.js';
+import { temporalRefusal } from '../temporal/temporal-unavailable.js';
 
 /** Slack's window for request timestamps, either way (Slack's own guidance; Bolt only checks the past). */
 const SKEW_S = 5 * 60;
 const REJECT_CALLBACK = 'kafka-ir.reject';
+/** How long a modal submission waits for the vote before answering Slack (which allows 3 s). */
+const ANSWER_WITHIN_MS = 2_000;
 
 interface Target { i: string; s: string; h?: string }
 interface Interaction {
@@ -22,7 +26,7 @@ interface Interaction {
   view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
 }
 
-export interface SlackDeps { slack?: SlackSettings; incidents: IncidentService; roster: Roster; log: Logger }
+export interface SlackDeps { slack?: SlackSettings; incidents: IncidentService; roster: Roster; log: Logger; refusals: RefusalReports }
 
 function parseJson<T>(text: string | undefined): T | undefined {
   try {
@@ -56,10 +60,9 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
   const seen = new SeenSignatures();
   const log = deps.log.child({ component: 'slack' });
 
-  /** Records a refusal on the incident the payload names; a payload naming none is only logged. */
+  /** Reports a refusal to the incident the payload names, aggregated (src/server/refusal-reports.ts). */
   const refuse = (target: Target | undefined, reason: string, slackUser?: string) => {
-    log.warn({ incident: target?.i, step: target?.s, slackUser, reason }, 'slack interaction refused');
-    if (target) void deps.incidents.refuse(target.i, { channel: 'slack', reason, step: target.s, ...(slackUser ? { person: `slack:${slackUser}` } : {}) }).catch(() => undefined);
+    deps.refusals.add(target?.i, { channel: 'slack', reason, ...(target ? { step: target.s } : {}), ...(slackUser ? { person: `slack:${slackUser}` } : {}) });
   };
 
   /** Why a request is not Slack's, or undefined when its signature and timestamp hold. */
@@ -77,12 +80,29 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
     return undefined;
   };
 
-  const decide = async (target: Target, slackUser: string, person: string, decision: 'approve' | 'reject', reason?: string) => {
-    const result = await deps.incidents.decide(target.i, {
-      person, channel: 'slack', step: target.s, decision, ...(reason ? { reason } : {}), ...(target.h ? { planHash: target.h } : {}),
-    });
+  /** Only the clicker sees it, in the incident channel where the card is. */
+  const tellClicker = (slackUser: string, text: string) => client.chat.postEphemeral({ channel: slack.channel, user: slackUser, text })
+    .catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack chat.postEphemeral failed'));
+
+  /**
+   * Sends the vote; resolves to what the clicker must be told when it could not be recorded (Temporal unreachable or
+   * busy, or the engine failed), else undefined (recorded, or refused by the incident, which the card then shows).
+   */
+  const decide = async (target: Target, slackUser: string, person: string, decision: 'approve' | 'reject', reason?: string): Promise<string | undefined> => {
+    let result;
+    try {
+      result = await deps.incidents.decide(target.i, {
+        person, channel: 'slack', step: target.s, decision, ...(reason ? { reason } : {}), ...(target.h ? { planHash: target.h } : {}),
+      });
+    } catch (err) {
+      const temporal = temporalRefusal(err);
+      if (!temporal) log.error({ err, incident: target.i, step: target.s }, 'slack decision failed');
+      const why = !temporal ? 'the incident engine failed' : temporal.status === 503 ? 'the incident engine cannot reach Temporal right now' : 'the incident is busy with other requests';
+      return `Your ${decision === 'approve' ? 'approval' : 'rejection'} of step \`${target.s}\` on incident ${target.i} was NOT recorded: ${why}. Try again in a moment, or use the CLI: kafka-ir ${decision} ${target.i} --step ${target.s}`;
+    }
     if (!result) refuse(target, `no incident ${target.i}`, slackUser);
     log.info({ incident: target.i, step: target.s, person, decision, accepted: result?.accepted, reason: result?.reason }, 'slack decision');
+    return undefined;
   };
 
   app.register(async (scope) => {
@@ -114,13 +134,17 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
 
       if (payload.type === 'view_submission' && payload.view?.callback_id === REJECT_CALLBACK) {
         const reason = Object.values(payload.view.state?.values ?? {}).flatMap((b) => Object.values(b)).find((v) => v.value)?.value ?? undefined;
-        void decide(target, slackUser, person, 'reject', reason).catch((err: unknown) => log.error({ err }, 'slack decision failed'));
+        // Slack waits 3 s for the answer: a failure known by then keeps the modal open with the error under the reason.
+        const deciding = decide(target, slackUser, person, 'reject', reason);
+        const early = await Promise.race([deciding, new Promise<'slow'>((r) => setTimeout(() => r('slow'), ANSWER_WITHIN_MS))]);
+        if (early === 'slow') void deciding.then(async (failed) => { if (failed) await tellClicker(slackUser, failed); });
+        else if (early) return reply.code(200).send({ response_action: 'errors', errors: { reason: early } });
         return reply.code(200).send();
       }
       const action = payload.actions?.[0]?.action_id;
       if (action === 'approve') {
-        // Acknowledge within Slack's 3 s; the workflow records the vote and updates the card.
-        void decide(target, slackUser, person, 'approve').catch((err: unknown) => log.error({ err }, 'slack decision failed'));
+        // Acknowledge within Slack's 3 s; the workflow records the vote and updates the card, or the clicker is told it was not recorded.
+        void decide(target, slackUser, person, 'approve').then(async (failed) => { if (failed) await tellClicker(slackUser, failed); });
       } else if (action === 'reject' && payload.trigger_id) {
         void client.views.open({
           trigger_id: payload.trigger_id,

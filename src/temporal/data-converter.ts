@@ -5,7 +5,10 @@ import type { EncryptionCodec } from './codec.js';
 
 export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
-/** Without a codec (no KAFKA_IR_PAYLOAD_KEY) Temporal's defaults apply: history in plain text. */
-export function dataConverter(codec: EncryptionCodec | undefined): DataConverter | undefined {
-  return codec ? { payloadCodecs: [codec], failureConverterPath } : undefined;
+/**
+ * The codec is always in place, so an encrypted payload the engine cannot read is reported even without a key;
+ * failure messages are encoded only when it encrypts (without a key: Temporal's defaults, plain text).
+ */
+export function dataConverter(codec: EncryptionCodec): DataConverter {
+  return codec.encrypts ? { payloadCodecs: [codec], failureConverterPath } : { payloadCodecs: [codec] };
 }

@@ -16,12 +16,14 @@ import {
 import type { Roster } from '../model/roster.js';
 import type { NoticeChannels } from '../model/notice.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
+import { OpenIncidentCap } from './open-incident-cap.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export type SubmitOutcome =
   | { matched: true; id: string; runbook: string; status: IntakeStatus }
-  | { matched: false; reason: string };
+  /** `deferred`: the alert would open an incident over the runbook's cap; sending it again later may succeed. */
+  | { matched: false; reason: string; deferred?: true };
 
 export interface IncidentService {
   /** `attachOnly`: attach to the open incident, never start one (a "resolved" notification). */
@@ -53,11 +55,14 @@ export interface IncidentServiceOptions {
   notify?: NoticeChannels;
   /** Resolves the roster when an incident opens (Slack user groups). */
   resolveRoster?: (roster: Roster) => Promise<Roster>;
+  /** Open incidents per runbook; an alert that would open one more is deferred. Unset: no cap. */
+  maxOpenPerRunbook?: number;
 }
 
 export function createIncidentService(
   client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions,
 ): IncidentService {
+  const cap = options.maxOpenPerRunbook ? new OpenIncidentCap(client, taskQueue, options.maxOpenPerRunbook) : undefined;
   /** The run that `runId` continued as, read from its closing event (the visibility listing may not show it yet). */
   async function nextRun(workflowId: string, runId: string): Promise<string | undefined> {
     const { history } = await client.workflowService.getWorkflowExecutionHistory({
@@ -126,15 +131,21 @@ export function createIncidentService(
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
         ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),
       };
-      if (opts.attachOnly) {
-        // A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts.
+      /** A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts. */
+      const attach = async (none: Omit<Extract<SubmitOutcome, { matched: false }>, 'matched'>): Promise<SubmitOutcome> => {
         try {
           const attached = await client.workflow.getHandle(routed.workflowId).executeUpdate(attachAlert, { args: [{ alert, alertKey }] });
           return { matched: true, id: attached.id, runbook: routed.runbook.id, status: attached.status };
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) return { matched: false, reason: 'resolved, and no open incident to attach it to' };
+          if (err instanceof WorkflowNotFoundError || (err instanceof Error && /already completed/i.test(err.message))) return { matched: false, ...none };
           throw err;
         }
+      };
+      if (opts.attachOnly) return attach({ reason: 'resolved, and no open incident to attach it to' });
+      const release = cap ? await cap.reserve(routed.runbook.id) : () => {};
+      if (!release) {
+        // At the cap, an alert about an open incident still attaches; one that would open another waits.
+        return attach({ deferred: true, reason: `runbook ${routed.runbook.id} has ${cap!.max} open incidents, its cap (KAFKA_IR_MAX_OPEN_INCIDENTS): this alert would open another; send it again later` });
       }
       const result = await client.workflow.executeUpdateWithStart(attachAlert, {
         args: [{ alert, alertKey }],
@@ -144,7 +155,8 @@ export function createIncidentService(
           args: [input, options.seal.seal(startSealSubject(routed.workflowId, input))],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
-      });
+      }).catch((err: unknown) => { release(false); throw err; });
+      release(result.status === 'started');
       return { matched: true, id: result.id, runbook: routed.runbook.id, status: result.status };
     },
 

@@ -12,6 +12,8 @@ import { Settings } from '../../src/model/settings.js';
 import { eventually } from '../support/engine.js';
 import { adminSettings, infra, unique } from '../support/infra.js';
 import { admin, createUser as createScramUser } from '../support/kafka.js';
+import { testPki } from '../support/tls-terminator.js';
+import { KafkaClient } from '../../adapters/kafka/client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'credential-actions-'));
 const sinkDir = join(dir, 'secrets');
@@ -136,5 +138,34 @@ describe('kafka.credentials.revoke', () => {
     await expectAuth(user, password, false);
     expect(await apply('ir-revoke', plan.changes)).toEqual({ changed: [], alreadyInPlace: 1 });
     expect((await acts.planRevokeCredentials(req('ir-revoke', { principal: `User:${user}` }))).changes).toEqual([]);
+  });
+});
+
+describe('the same protection rules as deny and revoke', () => {
+  it('rotate and delete-credentials refuse a declared super user and the engine\'s own principal, and change nothing', async () => {
+    const root = unique('declared-root');
+    const password = await createUser(root);
+    const guarded = activities({ secretSink: { type: 'file', dir: sinkDir }, authorizer: { superUsers: [`User:${root}`] } });
+    for (const principal of [`User:${root}`, `User:${infra().KAFKA_SASL_USERNAME}`]) {
+      for (const plan of [guarded.planRotateCredentials, guarded.planRevokeCredentials]) {
+        const refused = await plan(req('ir-protected', { principal })).then(() => undefined, (err: Error & { type?: string; nonRetryable?: boolean }) => err);
+        expect(refused).toMatchObject({ type: 'PROTECTED_PRINCIPAL', nonRetryable: true });
+        expect(refused!.message).toMatch(principal === `User:${root}` ? /is a super user \(super\.users\) — a super user runs or administers the cluster/ : /is kafka-ir's own principal/);
+      }
+    }
+    await expectAuth(root, password, true);
+  });
+
+  it('under mTLS the engine\'s own principal is its certificate subject, as Kafka names it, and its common name', async () => {
+    const pki = testPki();
+    pki.issue('engine', '/C=NL/O=Example, Inc/OU=sec/CN=kafka-ir-engine', 'extendedKeyUsage=clientAuth');
+    const client = new KafkaClient({ brokers: ['127.0.0.1:1'], ssl: { ca: pki.file('ca.pem'), cert: pki.file('engine.pem'), key: pki.file('engine.key') } });
+    expect(client.ownPrincipals).toEqual(['User:CN=kafka-ir-engine,OU=sec,O=Example\\, Inc,C=NL', 'User:kafka-ir-engine']);
+    const mtls = kafkaActivities({ kafka: client, settings: Settings.parse({ secretSink: { type: 'file', dir: sinkDir } }), evidenceDir: dir });
+    for (const principal of client.ownPrincipals) {
+      await expect(mtls.planRotateCredentials(req('ir-mtls', { principal }))).rejects.toMatchObject({ type: 'PROTECTED_PRINCIPAL', message: expect.stringContaining("kafka-ir's own principal") });
+      await expect(mtls.planThrottleClient(req('ir-mtls', { principal, requestPercentage: 5 }))).rejects.toMatchObject({ type: 'PROTECTED_PRINCIPAL' });
+    }
+    await client.close();
   });
 });

@@ -20,7 +20,8 @@ let engine: TestEngine;
 const kafka = admin();
 beforeAll(async () => {
   smtp = await startSmtp();
-  engine = await startTestEngine({ SMTP_URL: smtp.url, EMAIL_FROM: 'kafka-ir@test.local', EMAIL_TO: 'soc@test.local', KAFKA_IR_LINK_SECRET: LINK_SECRET });
+  // Refusals reach the timeline aggregated per interval (src/server/refusal-reports.ts): a short one shows each here.
+  engine = await startTestEngine({ SMTP_URL: smtp.url, EMAIL_FROM: 'kafka-ir@test.local', EMAIL_TO: 'soc@test.local', KAFKA_IR_LINK_SECRET: LINK_SECRET, KAFKA_IR_REFUSAL_INTERVAL: '0.05' });
 });
 afterAll(async () => { await engine?.close(); await smtp?.close(); await kafka.close(); });
 

@@ -20,7 +20,7 @@ let raw: Client;
 const recorded: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>[] = [];
 
 beforeAll(async () => {
-  engine = await startTestEngine({ KAFKA_IR_PAYLOAD_KEY: `it-1:${key.toString('base64')}`, KAFKA_IR_API_TOKEN: apiToken });
+  engine = await startTestEngine({ KAFKA_IR_PAYLOAD_KEY: `it-1:${key.toString('base64')}`, KAFKA_IR_API_TOKEN: apiToken, KAFKA_IR_CODEC_CORS_ORIGIN: 'http://localhost:8233' });
   raw = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
 });
 afterAll(async () => {
@@ -118,7 +118,7 @@ describe('with KAFKA_IR_PAYLOAD_KEY set', () => {
     const input = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!.workflowExecutionStartedEventAttributes!.input!.payloads!;
     const decoded = await api('POST', '/v1/codec/decode', { payloads: input.map(asJson) });
     expect(decoded.status).toBe(200);
-    expect(decoded.headers.get('access-control-allow-origin')).toBe('*');
+    expect(decoded.headers.get('access-control-allow-origin')).toBeNull(); // no Origin: not a browser, no CORS headers
     expect(Buffer.from(decoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('json/plain');
     const workflowInput = JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString());
     expect(workflowInput).toMatchObject({ subject: principal, alert: { summary, subject: { principal } } });
@@ -158,7 +158,7 @@ describe('with KAFKA_IR_PAYLOAD_KEY set', () => {
       headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization.*content-type.*x-namespace/);
 

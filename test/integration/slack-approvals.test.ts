@@ -20,7 +20,8 @@ const kafka = admin();
 beforeAll(async () => {
   slack = await startSlackStandIn();
   slack.setUsergroup('S0SECOPS1', [BOB]); // the roster's secops follows this Slack user group
-  engine = await startTestEngine(slackEnv(slack));
+  // Refusals reach the timeline aggregated per interval (src/server/refusal-reports.ts): a short one shows each here.
+  engine = await startTestEngine({ ...slackEnv(slack), KAFKA_IR_REFUSAL_INTERVAL: '0.05' });
 });
 afterAll(async () => { await engine?.close(); await slack?.close(); await kafka.close(); });
 

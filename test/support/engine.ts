@@ -1,6 +1,6 @@
 // Starts the real engine (worker + HTTP server) in the test process against the real infrastructure.
 import { startEngine, type Engine } from '../../src/engine.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { expect } from 'vitest';
 import { testConfig } from './infra.js';
 import { token, type Person } from './people.js';
@@ -20,9 +20,10 @@ export interface TestEngine extends Engine {
   decide(id: string, step: string, who: Person, decision?: 'approve' | 'reject', reason?: string): Promise<void>;
 }
 
-export async function startTestEngine(overrides: Record<string, string> = {}): Promise<TestEngine> {
+/** `log`: where the engine logs (default: stderr at LOG_LEVEL, else warn), for tests that read what it logged. */
+export async function startTestEngine(overrides: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestEngine> {
   const config = testConfig(overrides);
-  const engine = await startEngine(config, createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
+  const engine = await startEngine(config, options.log ?? createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }));
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import type { IncidentView, StepView } from '../../src/model/incident.js';
 import { linkNonce, signLink, type LinkClaims } from '../../adapters/email/approval-link.js';
 import { approvalRoutes } from '../../src/server/approvals.js';
+import { RefusalReports } from '../../src/server/refusal-reports.js';
 import type { IncidentService } from '../../src/temporal/incidents.js';
 
 const SECRET = 'route-link-secret-0123456789abcdef-unit';
@@ -50,7 +51,9 @@ function setup(options: { linkSecret?: string | null; step?: StepView; answer?: 
   const app = Fastify();
   // As another route (Slack interactivity) might: a server-wide parser that keeps the raw body.
   if (options.rootFormParser) app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) => done(null, body));
-  approvalRoutes(app, { incidents, linkSecret: options.linkSecret === null ? undefined : (options.linkSecret ?? SECRET), log: createLogger({ level: 'silent' }) });
+  const log = createLogger({ level: 'silent' });
+  const refusals = new RefusalReports(incidents, 60_000, log);
+  approvalRoutes(app, { incidents, linkSecret: options.linkSecret === null ? undefined : (options.linkSecret ?? SECRET), log, refusals });
   return { app, decided, refused };
 }
 
@@ -153,7 +156,7 @@ describe('links that are not valid', () => {
     expect(res.body).toContain('does not carry a valid signature');
     expect(res.body).not.toContain('<form');
     expect(decided).toEqual([]);
-    expect(refused).toEqual([{ id: INCIDENT, refusal: { channel: 'email', step: 'rotate', person: 'alice', reason: 'tampered email approval link (its claims are unverified)' } }]);
+    expect(refused).toEqual([{ id: INCIDENT, refusal: { channel: 'email', step: 'rotate', person: 'alice', reason: 'tampered email approval link (its claims are unverified)', count: 1, samples: [expect.objectContaining({ reason: 'tampered email approval link (its claims are unverified)' })] } }]);
   });
 
   it('refuses a link signed with another secret', async () => {
@@ -171,7 +174,7 @@ describe('links that are not valid', () => {
     expect(res.body).toContain('This approval link has expired');
     expect(res.body).toContain(`kafka-ir approve ${INCIDENT} --step deny`);
     expect(decided).toEqual([]);
-    expect(refused).toEqual([{ id: INCIDENT, refusal: { channel: 'email', step: 'deny', person: 'alice', reason: 'expired email approval link (it expired at 2020-01-01T00:00:00.000Z)' } }]);
+    expect(refused).toEqual([{ id: INCIDENT, refusal: { channel: 'email', step: 'deny', person: 'alice', reason: 'expired email approval link (it expired at 2020-01-01T00:00:00.000Z)', count: 1, samples: [expect.objectContaining({ reason: 'expired email approval link (it expired at 2020-01-01T00:00:00.000Z)' })] } }]);
   });
 
   it('answers a garbage link with a 400 page and files nothing', async () => {

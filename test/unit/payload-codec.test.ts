@@ -1,9 +1,9 @@
-// The payload codec: AES-256-GCM round trips, key rotation, plain pass-through, tamper detection, and KAFKA_IR_PAYLOAD_KEY validation.
+// The payload codec: AES-256-GCM round trips, key rotation, plaintext refused (Temporal's own passes), tamper detection, and KAFKA_IR_PAYLOAD_KEY validation.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { loadConfig } from '../../src/config.js';
-import { EncryptionCodec } from '../../src/temporal/codec.js';
+import { EncryptionCodec, REFUSED_ENCODING, type UndecodablePayload } from '../../src/temporal/codec.js';
 
 const keyText = () => randomBytes(32).toString('base64');
 const keysOf = (value: string) => loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_IR_PAYLOAD_KEY: value }).payloadKeys!;
@@ -66,19 +66,49 @@ describe('EncryptionCodec', () => {
     expect(defaultPayloadConverter.fromPayload((await after.decode([fresh!]))[0]!)).toEqual(secret);
   });
 
-  it('passes payloads that were never encrypted through decode untouched', async () => {
-    const codec = new EncryptionCodec(keysOf(`k1:${keyText()}`));
+  it('refuses a payload that was never encrypted: its content never reaches the converter, and the refusal names the workflow', async () => {
+    const heard: UndecodablePayload[] = [];
+    const codec = new EncryptionCodec(keysOf(`k1:${keyText()}`), (p) => heard.push(p));
+    const [decoded] = await codec.decode([plain()], { type: 'workflow', namespace: 'default', workflowId: 'ir-x-0123456789abcdef' });
+    expect(meta(decoded!, 'encoding')).toBe(REFUSED_ENCODING);
+    expect(utf8(decoded!.data)).toBe('');
+    expect(() => defaultPayloadConverter.fromPayload(decoded!)).toThrow(/Unknown encoding: binary\/plaintext-refused/);
+    expect(heard).toEqual([expect.objectContaining({ kind: 'plaintext', workflowId: 'ir-x-0123456789abcdef' })]);
+  });
+
+  it("passes Temporal's own plain payloads: typed search attributes and patch marker details", async () => {
+    const heard: UndecodablePayload[] = [];
+    const codec = new EncryptionCodec(keysOf(`k1:${keyText()}`), (p) => heard.push(p));
+    const searchAttribute = { metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('KeywordList') }, data: Buffer.from('["archive-at-close"]') };
+    const patchMarker = defaultPayloadConverter.toPayload({ id: 'archive-at-close', deprecated: false });
+    const lookalike = defaultPayloadConverter.toPayload({ id: 'archive-at-close', deprecated: false, person: 'ana' });
+    const [a, b, c] = await codec.decode([searchAttribute, patchMarker, lookalike]);
+    expect(a).toBe(searchAttribute);
+    expect(b).toBe(patchMarker);
+    expect(meta(c!, 'encoding')).toBe(REFUSED_ENCODING);
+    expect(heard.map((h) => h.kind)).toEqual(['plaintext']);
+  });
+
+  it('without a key passes plain payloads and reports an encrypted one it cannot read', async () => {
+    const heard: UndecodablePayload[] = [];
+    const codec = new EncryptionCodec([], (p) => heard.push(p));
+    expect(codec.encrypts).toBe(false);
     const original = plain();
-    const [decoded] = await codec.decode([original]);
-    expect(decoded).toBe(original);
+    expect(await codec.encode([original])).toEqual([original]);
+    expect((await codec.decode([original]))[0]).toBe(original);
+    const [encrypted] = await new EncryptionCodec(keysOf(`k1:${keyText()}`)).encode([plain()]);
+    await expect(codec.decode([encrypted!], { type: 'workflow', namespace: 'default', workflowId: 'wf-1' })).rejects.toThrow(/encrypted with key id 'k1', and KAFKA_IR_PAYLOAD_KEY is not set/);
+    expect(heard).toEqual([expect.objectContaining({ kind: 'no-key', keyId: 'k1', workflowId: 'wf-1' })]);
   });
 
   it('names an unknown key id, never a key', async () => {
     const retired = keyText();
     const [old] = await new EncryptionCodec(keysOf(`retired:${retired}`)).encode([plain()]);
     const current = keyText();
-    const codec = new EncryptionCodec(keysOf(`current:${current}`));
-    const error = await codec.decode([old!]).then(() => undefined, (err: Error) => err);
+    const heard: UndecodablePayload[] = [];
+    const codec = new EncryptionCodec(keysOf(`current:${current}`), (p) => heard.push(p));
+    const error = await codec.decode([old!], { type: 'workflow', namespace: 'default', workflowId: 'wf-2' }).then(() => undefined, (err: Error) => err);
+    expect(heard).toEqual([expect.objectContaining({ kind: 'unknown-key', keyId: 'retired', workflowId: 'wf-2' })]);
     expect(error?.message).toMatch(/key id 'retired', which KAFKA_IR_PAYLOAD_KEY does not hold/);
     expect(error?.message).not.toContain(current);
     expect(error?.message).not.toContain(retired);

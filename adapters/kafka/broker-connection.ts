@@ -21,7 +21,7 @@ function mapConnectionError(err: unknown, what: string): KafkaIrError {
 }
 
 function newConnection(settings: KafkaSettings): Connection {
-  return new Connection('kafka-ir', {
+  const connection = new Connection('kafka-ir', {
     connectTimeout: 5_000,
     requestTimeout: 10_000,
     sasl: settings.sasl
@@ -29,6 +29,10 @@ function newConnection(settings: KafkaSettings): Connection {
       : undefined,
     tls: tlsOptions(settings),
   });
+  // Failures reach the caller through connect() and each request; a connection that fails during sign-in also
+  // emits 'error' once its connect() has already settled, which without a listener would end the process.
+  connection.on('error', () => {});
+  return connection;
 }
 
 /** Opens an authenticated connection to exactly `broker`, runs `call`, and closes it. */
@@ -47,30 +51,58 @@ export async function withBrokerConnection<T>(
   }
 }
 
+/** How long a broker has to sign in before the next one on the list is tried alongside it. */
+const NEXT_BROKER_AFTER_MS = 2_000;
+
 /**
- * Runs `call` on whichever bootstrap broker signs in first. For requests any broker serves (it forwards writes to
- * the controller, answers reads from its own metadata): a frozen broker accepts TCP and then stays silent, and
- * asking brokers one after another would wait for it every time.
+ * The first bootstrap broker that signs in, trying them in order but starting the next one when a broker fails
+ * or stays silent for a moment: a frozen broker accepts TCP and then says nothing until the request times out.
+ * In order, so that successive reads normally ask the same broker and see its writes in sequence.
+ */
+function firstToSignIn(settings: KafkaSettings, what: string): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    const opened: Connection[] = [];
+    const errors: unknown[] = [];
+    let chosen: Connection | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const start = () => {
+      clearTimeout(timer);
+      const address = settings.brokers[opened.length];
+      if (chosen || address === undefined) return;
+      const [host, port] = address.split(':') as [string, string];
+      const connection = newConnection(settings);
+      opened.push(connection);
+      timer = setTimeout(start, NEXT_BROKER_AFTER_MS);
+      (connection.connect(host, Number(port)) as Promise<void>).then(() => {
+        if (chosen) return void connection.close().catch(() => {});
+        chosen = connection;
+        clearTimeout(timer);
+        resolve(connection);
+      }, (err: unknown) => {
+        void connection.close().catch(() => {});
+        errors.push(err);
+        if (errors.length === settings.brokers.length) {
+          reject(mapConnectionError(errors[0], `${what}: no broker of ${settings.brokers.join(', ')} answered`));
+        } else if (errors.length === opened.length) {
+          start();
+        }
+      });
+    };
+    start();
+  });
+}
+
+/**
+ * Runs `call` on a broker that signs in (firstToSignIn). For requests any broker serves: it forwards writes to
+ * the controller and answers reads from its own metadata image.
  */
 export async function withAnyBroker<T>(settings: KafkaSettings, what: string, call: (c: Connection) => Promise<T>): Promise<T> {
-  const attempts = settings.brokers.map((address) => {
-    const [host, port] = address.split(':') as [string, string];
-    const connection = newConnection(settings);
-    return { connection, ready: (connection.connect(host, Number(port)) as Promise<void>).then(() => connection) };
-  });
-  let chosen: Connection;
+  const connection = await firstToSignIn(settings, what);
   try {
-    chosen = await Promise.any(attempts.map((a) => a.ready));
-  } catch (err) {
-    await Promise.all(attempts.map((a) => a.connection.close().catch(() => {})));
-    throw mapConnectionError((err as AggregateError).errors[0], `${what}: no broker of ${settings.brokers.join(', ')} answered`);
-  }
-  for (const a of attempts) if (a.connection !== chosen) void a.ready.finally(() => a.connection.close()).catch(() => {});
-  try {
-    return await call(chosen);
+    return await call(connection);
   } catch (err) {
     throw mapConnectionError(err, what);
   } finally {
-    await chosen.close().catch(() => {});
+    await connection.close().catch(() => {});
   }
 }

@@ -1,16 +1,14 @@
 // A step whose activity found brokers silent: ask again with a backoff while the view and the thread say who is awaited and since when.
 import { log, sleep } from '@temporalio/workflow';
-import {
-  BROKER_WAIT_DELAYS_MS, BROKER_WAIT_MS, describeWait, unconfirmedOf, type BrokerWait,
-} from '../src/model/broker-wait.js';
+import { BROKER_WAIT_DELAYS_MS, describeWait, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
 import { now, type IncidentState } from './incident-state.js';
 
 /**
- * Re-runs `ask` until no broker is unconfirmed or the wait budget is spent. Each broker is announced once, when it
+ * Re-runs `ask` until no broker is unconfirmed or `budgetMs` is spent. Each broker is announced once, when it
  * first goes silent; `unconfirmed` is what is left when the budget ran out (empty once every broker answered).
  */
 export async function awaitBrokers(
-  state: IncidentState, step: string, first: unknown, ask: () => Promise<unknown>,
+  state: IncidentState, step: string, first: unknown, ask: () => Promise<unknown>, budgetMs: number,
 ): Promise<{ output: unknown; unconfirmed: BrokerWait[] }> {
   const view = state.stepView(step);
   const since = new Map<number, string>();
@@ -33,8 +31,9 @@ export async function awaitBrokers(
       state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: view.action, status: 'waiting', detail: describeWait(fresh) });
       log.warn('step waiting for brokers', { incidentId: state.id, step, brokers: fresh.map((w) => w.id) });
     }
-    if (Date.now() - started >= BROKER_WAIT_MS) return { output, unconfirmed: waits };
-    await sleep(delay);
+    const left = started + budgetMs - Date.now();
+    if (left <= 0) return { output, unconfirmed: waits };
+    await sleep(Math.min(delay, left));
     delay = Math.min(delay * 2, BROKER_WAIT_DELAYS_MS.max);
     output = await ask();
   }

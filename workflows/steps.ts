@@ -4,7 +4,7 @@ import { actionCatalogue } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
-import { describeUnconfirmed, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
+import { brokerWaitMs, describeUnconfirmed, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
 import { awaitBrokers } from './await-brokers.js';
 import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import type { IncidentState } from './incident-state.js';
@@ -70,7 +70,7 @@ export class Steps {
         const output = await ask();
         // Only outputs that name silent brokers take this path, and none did before it existed.
         if (unconfirmedOf(output).length && patched('wait-for-silent-brokers')) {
-          const waited = await awaitBrokers(state, step, output, ask);
+          const waited = await awaitBrokers(state, step, output, ask, brokerWaitMs(request.input));
           return waited.unconfirmed.length ? this.unconfirmed(step, waited.output, waited.unconfirmed) : this.finish(step, waited.output);
         }
         return this.finish(step, output);

@@ -1,5 +1,6 @@
 // Brokers a step is still waiting to hear from: what an action reports, how long the incident waits, and how people read it.
 import { z } from 'zod';
+import { durationMs } from './duration.js';
 
 /** A broker an action could not ask, so what it found is unconfirmed there. */
 export const UnconfirmedBroker = z.object({
@@ -15,12 +16,18 @@ export const BrokerWait = UnconfirmedBroker.extend({ since: z.string() });
 export type BrokerWait = z.infer<typeof BrokerWait>;
 
 /**
- * How long a step waits for silent brokers before leaving the outcome to people. A broker restart takes a
- * minute or two; a broker still silent after this is a problem a person must look at.
+ * How long a step waits for silent brokers before leaving the outcome to people, unless its input says otherwise
+ * (`brokerWait`). A broker restart takes a minute or two; one still silent after this needs a person.
  */
-export const BROKER_WAIT_MS = 10 * 60_000;
+export const BROKER_WAIT = '10m';
 /** Between two asks: doubling from the first, up to the last. */
 export const BROKER_WAIT_DELAYS_MS = { first: 5_000, max: 30_000 } as const;
+
+/** The wait a step's input asks for (`brokerWait`, a duration), else the default. */
+export function brokerWaitMs(input: unknown): number {
+  const asked = (input as { brokerWait?: unknown } | null | undefined)?.brokerWait;
+  return durationMs(typeof asked === 'string' ? asked : BROKER_WAIT);
+}
 
 /** The brokers an action output names as unconfirmed (none for outputs that do not report brokers). */
 export function unconfirmedOf(output: unknown): UnconfirmedBroker[] {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AclBinding, AclResourceType } from '../acl.js';
 import { AccessVerdict } from '../access.js';
 import { Principal } from '../alert.js';
-import { UnconfirmedBroker } from '../broker-wait.js';
+import { BROKER_WAIT, UnconfirmedBroker } from '../broker-wait.js';
+import { Duration } from '../duration.js';
 import { ApplyResult } from '../plan.js';
 import { action } from './define.js';
 
@@ -46,6 +47,8 @@ export const aclActions = {
       expect: AccessVerdict,
       /** Access from this host; "*" means denied from every host. */
       host: z.string().min(1).default('*'),
+      /** How long to wait for brokers that do not answer before leaving the outcome to people (the step ends 'unconfirmed'). */
+      brokerWait: Duration.default(BROKER_WAIT),
     }),
     output: z.object({
       principal: z.string(),

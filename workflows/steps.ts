@@ -1,9 +1,11 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
-import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
 import { actionCatalogue } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
+import { brokerWaitMs, describeUnconfirmed, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
+import { awaitBrokers } from './await-brokers.js';
 import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import type { IncidentState } from './incident-state.js';
 
@@ -63,7 +65,15 @@ export class Steps {
         // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
         if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
-        return this.finish(step, await runnerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) }));
+        const request = { incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) };
+        const ask = () => runnerOf(def.action)(request);
+        const output = await ask();
+        // Only outputs that name silent brokers take this path, and none did before it existed.
+        if (unconfirmedOf(output).length && patched('wait-for-silent-brokers')) {
+          const waited = await awaitBrokers(state, step, output, ask, brokerWaitMs(request.input));
+          return waited.unconfirmed.length ? this.unconfirmed(step, waited.output, waited.unconfirmed) : this.finish(step, waited.output);
+        }
+        return this.finish(step, output);
       }
       const entry = state.undoLog.find((u) => u.step === def.undo);
       if (!entry) {
@@ -120,6 +130,20 @@ export class Steps {
     log.warn('step failed', { incidentId: state.id, step, error: s.error });
     state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'failed', detail: s.error });
     state.events.push({ type: 'step.failed', step });
+  }
+
+  /** Done where brokers answered, silent elsewhere past the wait: over, but verifying nothing; people decide what next. */
+  private unconfirmed(step: string, output: unknown, waits: BrokerWait[]): void {
+    const { state } = this;
+    const s = state.stepView(step);
+    s.status = 'unconfirmed';
+    s.output = output;
+    state.outputs[step] = { output };
+    const detail = describeUnconfirmed(waits);
+    state.record('step.unconfirmed', { step, brokers: waits, detail });
+    log.warn('step unconfirmed', { incidentId: state.id, step, brokers: waits.map((w) => w.id) });
+    state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'unconfirmed', detail });
+    state.events.push({ type: 'step.unconfirmed', step });
   }
 
   private finish(step: string, output: unknown): void {

@@ -2,6 +2,7 @@
 import type { Change } from '../../src/model/plan.js';
 import { applyAclChanges } from './acl.js';
 import { applyScramChanges } from './credentials.js';
+import { applyTokenChanges } from './delegation-tokens.js';
 import { applyQuotaChanges } from './quota.js';
 import { applyReassignments } from '../../adapters/kafka/reassign.js';
 import { applyConfigChanges } from '../../adapters/kafka/broker-config.js';
@@ -25,6 +26,7 @@ const APPLIERS = {
   acl: (deps, changes) => applyAclChanges(deps.kafka, changes),
   quota: (deps, changes) => applyQuotaChanges(deps.kafka.settings, changes),
   scram: (deps, changes, req) => applyScramChanges(deps.kafka.settings, deps.settings, changes, req),
+  token: (deps, changes) => applyTokenChanges(deps.kafka.settings, changes),
   partition: (deps, changes, _req, drain) => applyReassignments(deps.kafka, changes, drain?.onProgress),
   leader: (deps, changes) => electPreferredLeaders(deps.kafka, changes),
   config: (deps, changes) => applyConfigChanges(deps.kafka, changes),

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ActionInput } from '../../src/model/actions.js';
-import type { ScramMechanism } from '../../src/model/credentials.js';
+import { sessionWindow, type ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Settings } from '../../src/model/settings.js';
@@ -12,11 +12,22 @@ import { hashPlan } from './plan-hash.js';
 import { deleteScramCredentials, describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
 import { openSecretSink, secretKey } from '../../adapters/secret-sink.js';
 import { authenticates } from '../../adapters/kafka/user-connection.js';
+import { reauthIntervals } from '../../adapters/kafka/session-lifetime.js';
+import { planTokenExpiry } from './delegation-tokens.js';
 
 type RotateChange = Extract<Change, { op: 'scram.rotate' }>;
 type DeleteChange = Extract<Change, { op: 'scram.delete' }>;
 
-const REAUTH_NOTE = 'Sessions already authenticated stay open until they re-authenticate: brokers force that only when connections.max.reauth.ms is set. Deny the principal first to stop them now.';
+const LATE_TOKENS = 'A session still signed in with the old password can create a delegation token until it must re-authenticate, '
+  + 'and no ACL stops a principal creating its own: deny first, and list its tokens again once that window has passed.';
+
+/** What a credential change leaves open: the tokens it expires first, and the sessions still signed in. */
+async function doorsLeft(client: KafkaClient, user: string) {
+  const [tokens, intervals] = await Promise.all([planTokenExpiry(client.settings, user), reauthIntervals(client)]);
+  const window = sessionWindow(intervals, user);
+  const expiring = tokens.changes.length ? `expire its ${tokens.changes.length} delegation token(s), then ` : '';
+  return { tokens: tokens.changes, expiring, short: window.short, notes: [tokens.note, window.note, LATE_TOKENS] };
+}
 
 /** Describing all users, not one: Kafka answers an unknown user with an error instead of "no credentials". */
 async function mechanismsOf(settings: KafkaSettings, user: string): Promise<ScramMechanism[]> {
@@ -31,18 +42,20 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
   await assertNotProtected(client, input.principal, settings, 'kafka.credentials.rotate');
   const user = input.principal.slice('User:'.length);
   const mechanisms = await mechanismsOf(client.settings, user);
-  const changes: Change[] = mechanisms.length ? [{ op: 'scram.rotate', user, mechanisms }] : [];
+  const doors = await doorsLeft(client, user);
+  const changes: Change[] = [...doors.tokens, ...(mechanisms.length ? [{ op: 'scram.rotate' as const, user, mechanisms }] : [])];
+  const rotate = mechanisms.length
+    ? `replace the ${mechanisms.join(' and ')} secret of ${user} with a new random one, stored in the ${settings.secretSink.type} secret sink`
+    : `${user} has no SCRAM credentials to rotate`;
   return {
     action: 'kafka.credentials.rotate',
-    summary: mechanisms.length
-      ? `replace the ${mechanisms.join(' and ')} secret of ${user} with a new random one, stored in the ${settings.secretSink.type} secret sink`
-      : `${user} has no SCRAM credentials: nothing to rotate`,
+    summary: changes.length ? `${doors.expiring}${rotate}; ${doors.short}` : `${rotate} and no delegation token: nothing to change`,
     changes,
     inverse: [],
     notes: [
       'Irreversible: the old secret cannot be restored; clients of this user need the new secret from the secret sink.',
       'The new secret is written to the secret sink (keyed by incident and step) before the cluster changes; it is never in the plan, results or logs.',
-      REAUTH_NOTE,
+      ...doors.notes,
     ],
     hash: hashPlan('kafka.credentials.rotate', changes),
   };
@@ -51,15 +64,18 @@ export async function planRotate(client: KafkaClient, input: ActionInput<'kafka.
 export async function planRevokeCredentials(client: KafkaClient, input: ActionInput<'kafka.credentials.revoke'>, settings: Settings): Promise<Plan> {
   await assertNotProtected(client, input.principal, settings, 'kafka.credentials.revoke');
   const user = input.principal.slice('User:'.length);
-  const changes: Change[] = (await mechanismsOf(client.settings, user)).map((mechanism) => ({ op: 'scram.delete', user, mechanism }));
+  const deletes: Change[] = (await mechanismsOf(client.settings, user)).map((mechanism) => ({ op: 'scram.delete', user, mechanism }));
+  const doors = await doorsLeft(client, user);
+  const changes = [...doors.tokens, ...deletes];
+  const remove = deletes.length
+    ? `delete the ${deletes.map((c) => (c as DeleteChange).mechanism).join(' and ')} credentials of ${user}`
+    : `${user} has no SCRAM credentials to delete`;
   return {
     action: 'kafka.credentials.revoke',
-    summary: changes.length
-      ? `delete the ${changes.map((c) => (c as DeleteChange).mechanism).join(' and ')} credentials of ${user}`
-      : `${user} has no SCRAM credentials: nothing to delete`,
+    summary: changes.length ? `${doors.expiring}${remove}; ${doors.short}` : `${remove} and no delegation token: nothing to change`,
     changes,
     inverse: [],
-    notes: ['Irreversible: the credentials can only be re-created with a new secret.', REAUTH_NOTE],
+    notes: ['Irreversible: the credentials can only be re-created with a new secret.', ...doors.notes],
     hash: hashPlan('kafka.credentials.revoke', changes),
   };
 }

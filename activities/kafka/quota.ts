@@ -11,33 +11,62 @@ import { hashPlan } from './plan-hash.js';
 import { assertNotProtected } from './protected-principals.js';
 
 type QuotaChange = Extract<Change, { op: 'quota.set' }>;
+type Input = ActionInput<'kafka.quota.throttle'>;
 
-const KEY_OF_INPUT = { producerByteRate: 'producer_byte_rate', consumerByteRate: 'consumer_byte_rate', requestPercentage: 'request_percentage' } as const;
+const CLIENT_KEYS = { producerByteRate: 'producer_byte_rate', consumerByteRate: 'consumer_byte_rate', requestPercentage: 'request_percentage' } as const;
+const IP_KEYS = { connectionCreationRate: 'connection_creation_rate' } as const;
+
+const NOTES = {
+  user: 'A quota on the user holds every client of that principal together, whatever client.id it sends; one on a (user, client id) pair takes precedence over it for that client id (KIP-55).',
+  clientId: 'A quota on a client id alone holds only clients that keep sending that client.id: one that changes it is free again. Throttle the principal to hold it.',
+  ip: 'A connection rate quota on an address slows new connections from it (the broker delays, then closes, those over the rate); connections already open are not affected.',
+  all: 'Quotas apply to the next request of open connections.',
+};
+
+/** The quotas the input sets, one entity at a time: the user and/or client id, and the address. */
+function wanted(input: Input): { entity: QuotaEntity; values: [QuotaKey, number][] }[] {
+  const pick = <K extends string>(keys: Record<K, QuotaKey>) =>
+    (Object.entries(keys) as [K, QuotaKey][]).flatMap(([field, key]) => {
+      const value = (input as Record<string, unknown>)[field];
+      return typeof value === 'number' ? [[key, value] as [QuotaKey, number]] : [];
+    });
+  const client: QuotaEntity = {
+    ...(input.principal ? { user: input.principal.slice('User:'.length) } : {}), ...(input.clientId ? { clientId: input.clientId } : {}),
+  };
+  return [
+    ...(input.principal || input.clientId ? [{ entity: client, values: pick(CLIENT_KEYS) }] : []),
+    ...(input.ip ? [{ entity: { ip: input.ip }, values: pick(IP_KEYS) }] : []),
+  ];
+}
 
 export async function planThrottle(
-  client: KafkaClient, input: ActionInput<'kafka.quota.throttle'>, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
+  client: KafkaClient, input: Input, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
 ): Promise<Plan> {
   if (input.principal) await assertNotProtected(client, input.principal, settings, 'kafka.quota.throttle');
-  const entity: QuotaEntity = { user: input.principal?.slice('User:'.length), clientId: input.clientId };
-  if (entity.user === undefined) delete entity.user;
-  if (entity.clientId === undefined) delete entity.clientId;
-  const current = await describeQuota(client.settings, entity);
   const changes: QuotaChange[] = [];
-  for (const [field, key] of Object.entries(KEY_OF_INPUT) as [keyof typeof KEY_OF_INPUT, QuotaKey][]) {
-    const after = input[field];
-    const before = current[key] ?? null;
-    if (after !== undefined && after !== before) changes.push({ op: 'quota.set', entity, key, before, after });
+  for (const { entity, values } of wanted(input)) {
+    const current = await describeQuota(client.settings, entity);
+    for (const [key, after] of values) {
+      const before = current[key] ?? null;
+      if (after !== before) changes.push({ op: 'quota.set', entity, key, before, after });
+    }
   }
   const show = (v: number | null) => (v === null ? 'unset' : String(v));
+  const described = wanted(input).map(({ entity }) => {
+    const mine = changes.filter((c) => describeQuotaEntity(c.entity) === describeQuotaEntity(entity));
+    return mine.length
+      ? `quotas of ${describeQuotaEntity(entity)}: ${mine.map((c) => `${c.key} ${show(c.before)} → ${show(c.after)}`).join(', ')}`
+      : `quotas of ${describeQuotaEntity(entity)} are already as asked`;
+  });
   return {
     action: 'kafka.quota.throttle',
-    summary: changes.length
-      ? `quotas of ${describeQuotaEntity(entity)}: ${changes.map((c) => `${c.key} ${show(c.before)} → ${show(c.after)}`).join(', ')}`
-      : `quotas of ${describeQuotaEntity(entity)} are already as asked: nothing to change`,
+    summary: `${described.join('; ')}${changes.length ? '' : ': nothing to change'}`,
     changes,
     inverse: changes.map((c) => ({ ...c, before: c.after, after: c.before })),
     notes: [
-      'Quotas apply to the next request of open connections. A quota on a user and client-id pair takes precedence over one on the user alone (Kafka quota precedence, KIP-55).',
+      ...(input.principal ? [NOTES.user] : input.clientId ? [NOTES.clientId] : []),
+      ...(input.ip ? [NOTES.ip] : []),
+      NOTES.all,
     ],
     hash: hashPlan('kafka.quota.throttle', changes),
   };
@@ -48,7 +77,7 @@ export async function applyQuotaChanges(settings: KafkaSettings, changes: Change
   const quotaChanges = changes.filter((c): c is QuotaChange => c.op === 'quota.set');
   const byEntity = new Map<string, QuotaChange[]>();
   for (const c of quotaChanges) {
-    const id = JSON.stringify([c.entity.user ?? null, c.entity.clientId ?? null]);
+    const id = JSON.stringify([c.entity.user ?? null, c.entity.clientId ?? null, c.entity.ip ?? null]);
     byEntity.set(id, [...(byEntity.get(id) ?? []), c]);
   }
   // Read everything first, so a drifted quota stops the whole apply before anything changed.

@@ -1,9 +1,10 @@
 // ACLs on the wire: bindings as kafka-ir records them ↔ the protocol's numbers; described, created and deleted through Kafka.
-import { AclOperations, ResourceTypes, describeAclsV3, type Connection } from '@platformatic/kafka';
+import { AclOperations, ResourceTypes, createAclsV3, deleteAclsV3, describeAclsV3, type Connection } from '@platformatic/kafka';
 import type { AclEntry } from 'kafkajs';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from './kafkajs-enums.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import { KafkaIrError } from '../../src/model/errors.js';
+import { withAnyBroker } from './broker-connection.js';
 import type { KafkaClient } from './client.js';
 
 const RESOURCE = {
@@ -51,15 +52,12 @@ function bindingFromWire(
   return { resourceType, resourceName: r.resourceName, patternType, principal: acl.principal, host: acl.host, operation, permission };
 }
 
-/** Every binding of one principal (or of all principals), as kafka-ir records them. */
-export async function describeBindings(client: KafkaClient, principal?: string): Promise<AclBinding[]> {
-  const res = await client.withAdmin('describing ACLs', (admin) =>
-    admin.describeAcls({
-      resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY,
-      operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY, principal,
-    }),
-  );
-  return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
+/**
+ * Every binding of one principal (or of all principals), as kafka-ir records them, from whichever broker answers
+ * first: each answers DescribeAcls from its own metadata image, a moment behind the controller at most.
+ */
+export async function describeBindings(client: Pick<KafkaClient, 'settings'>, principal?: string): Promise<AclBinding[]> {
+  return withAnyBroker(client.settings, 'describing ACLs', (c) => describeBrokerBindings(c, { principal }));
 }
 
 /**
@@ -78,15 +76,17 @@ export async function describeBrokerBindings(
   return res.resources.flatMap((r) => r.acls.flatMap((acl) => bindingFromWire(r, acl) ?? []));
 }
 
-/** Creates the bindings; creating one that exists is a no-op in Kafka. */
-export async function createAcls(client: KafkaClient, bindings: AclBinding[], what = 'creating ACLs'): Promise<void> {
-  await client.withAdmin(what, (admin) => admin.createAcls({ acl: bindings.map(toAclEntry) }));
+/** Creates the bindings (any broker forwards them to the controller); creating one that exists is a no-op in Kafka. */
+export async function createAcls(client: Pick<KafkaClient, 'settings'>, bindings: AclBinding[], what = 'creating ACLs'): Promise<void> {
+  const res = await withAnyBroker(client.settings, what, (c) => createAclsV3.api.async(c, bindings.map(toAclEntry)));
+  const failed = res.results.find((r) => r.errorCode !== 0);
+  if (failed) throw new KafkaIrError('KAFKA_REJECTED', `${what}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
 }
 
 /** Deletes exactly these bindings (as filters); per binding, how many the controller found and deleted. */
-export async function deleteAcls(client: KafkaClient, bindings: AclBinding[]): Promise<number[]> {
-  const res = await client.withAdmin('deleting ACLs', (admin) => admin.deleteAcls({ filters: bindings.map(toAclEntry) }));
-  const failed = res.filterResponses.find((r) => r.errorCode !== 0);
+export async function deleteAcls(client: Pick<KafkaClient, 'settings'>, bindings: AclBinding[]): Promise<number[]> {
+  const res = await withAnyBroker(client.settings, 'deleting ACLs', (c) => deleteAclsV3.api.async(c, bindings.map(toAclEntry)));
+  const failed = res.filterResults.find((r) => r.errorCode !== 0);
   if (failed) throw new KafkaIrError('KAFKA_REJECTED', `deleting ACLs: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
-  return bindings.map((_, i) => res.filterResponses[i]?.matchingAcls.length ?? 0);
+  return bindings.map((_, i) => res.filterResults[i]?.matchingAcls.length ?? 0);
 }

@@ -8,15 +8,13 @@ import { KafkaIrError } from '../../src/model/errors.js';
 import type { Change } from '../../src/model/plan.js';
 import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
 import type { KafkaClient } from './client.js';
+import { liveBrokers } from './cluster-members.js';
 
 type ConfigChange = Extract<Change, { op: 'config.set' }>;
 export type DescribeConfigsResponseConfig = describeConfigsV4.DescribeConfigsResponseConfig;
 
-/** The live brokers, with the address each advertises to clients. */
-export async function liveBrokers(client: KafkaClient): Promise<BrokerAddress[]> {
-  const { brokers } = await client.withAdmin('describing the cluster', (a) => a.describeCluster());
-  return brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);
-}
+/** Read with the configs by health and isolation; asked of whichever broker answers (cluster-members.ts). */
+export { liveBrokers };
 
 export async function brokerAddress(client: KafkaClient, id: number): Promise<BrokerAddress> {
   const brokers = await liveBrokers(client);

@@ -1,46 +1,17 @@
 // SCRAM credentials (KIP-554), which kafkajs lacks: described and altered through @platformatic/kafka's protocol calls.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { Connection, ScramMechanisms, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
+import { ScramMechanisms, alterUserScramCredentialsV0, describeUserScramCredentialsV0 } from '@platformatic/kafka';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import type { ScramMechanism } from '../../src/model/credentials.js';
 import { KafkaIrError } from '../../src/model/errors.js';
-import { mapKafkaError } from './client.js';
+import { withAnyBroker } from './broker-connection.js';
 
 const ITERATIONS = 8192;
 const DIGEST = { 'SCRAM-SHA-256': { algorithm: 'sha256', bytes: 32 }, 'SCRAM-SHA-512': { algorithm: 'sha512', bytes: 64 } } as const;
 
-/** One short-lived authenticated connection to the first reachable broker (brokers forward these requests to the controller). */
-async function withConnection<T>(settings: KafkaSettings, what: string, call: (c: Connection) => Promise<T>): Promise<T> {
-  let lastError: unknown;
-  for (const broker of settings.brokers) {
-    const [host, port] = broker.split(':') as [string, string];
-    const connection = new Connection('kafka-ir', {
-      connectTimeout: 5_000,
-      requestTimeout: 10_000,
-      sasl: settings.sasl ? { mechanism: settings.sasl.mechanism.toUpperCase() as 'SCRAM-SHA-512', username: settings.sasl.username, password: settings.sasl.password } : undefined,
-      tls: settings.ssl ? {} : undefined,
-    });
-    try {
-      await connection.connect(host, Number(port));
-    } catch (err) {
-      lastError = err;
-      await connection.close().catch(() => {});
-      continue;
-    }
-    try {
-      return await call(connection);
-    } catch (err) {
-      throw mapKafkaError(err, what);
-    } finally {
-      await connection.close().catch(() => {});
-    }
-  }
-  throw mapKafkaError(lastError, `${what}: no broker reachable`);
-}
-
 /** The SCRAM mechanisms each named user has credentials for. */
 export async function describeScramUsers(settings: KafkaSettings, users?: string[]): Promise<Map<string, ScramMechanism[]>> {
-  const res = await withConnection(settings, 'describing SCRAM users', (c) =>
+  const res = await withAnyBroker(settings, 'describing SCRAM users', (c) =>
     describeUserScramCredentialsV0.api.async(c, users?.map((name) => ({ name })) ?? null as never));
   const names = Object.fromEntries(Object.entries(ScramMechanisms).map(([k, v]) => [v, k])) as Record<number, string>;
   return new Map(res.results.filter((r) => r.errorCode === 0).map((r) => [
@@ -54,7 +25,7 @@ export async function upsertScramCredential(settings: KafkaSettings, user: strin
   const { algorithm, bytes } = DIGEST[mechanism];
   const saltedPassword = pbkdf2Sync(password, salt, ITERATIONS, bytes, algorithm);
   const code = mechanism === 'SCRAM-SHA-512' ? ScramMechanisms.SCRAM_SHA_512 : ScramMechanisms.SCRAM_SHA_256;
-  const res = await withConnection(settings, `setting SCRAM credentials of ${user}`, (c) =>
+  const res = await withAnyBroker(settings, `setting SCRAM credentials of ${user}`, (c) =>
     alterUserScramCredentialsV0.api.async(c, [], [{ name: user, mechanism: code, iterations: ITERATIONS, salt, saltedPassword }]));
   const failed = res.results.find((r) => r.errorCode !== 0);
   if (failed) throw new KafkaIrError('KAFKA_REJECTED', `setting SCRAM credentials of ${user}: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
@@ -63,7 +34,7 @@ export async function upsertScramCredential(settings: KafkaSettings, user: strin
 /** Deletes a user's SCRAM credentials for the given mechanisms; a credential already gone is not an error. */
 export async function deleteScramCredentials(settings: KafkaSettings, user: string, mechanisms: ScramMechanism[]): Promise<void> {
   if (!mechanisms.length) return;
-  const res = await withConnection(settings, `deleting SCRAM credentials of ${user}`, (c) =>
+  const res = await withAnyBroker(settings, `deleting SCRAM credentials of ${user}`, (c) =>
     alterUserScramCredentialsV0.api.async(c, mechanisms.map((m) => ({
       name: user, mechanism: m === 'SCRAM-SHA-512' ? ScramMechanisms.SCRAM_SHA_512 : ScramMechanisms.SCRAM_SHA_256,
     })), []));

@@ -19,6 +19,8 @@ export async function connectAs(
   timeouts: { connectTimeout?: number; requestTimeout?: number } = {},
 ): Promise<UserConnection> {
   const connection = new Connection(clientId, { ...timeouts, sasl: user, tls: tlsOptions(settings) });
+  // Failures reach the caller through connect() and requests; a late 'error' event must not end the process.
+  connection.on('error', () => {});
   try {
     await connection.connect(broker.host, broker.port);
   } catch (err) {

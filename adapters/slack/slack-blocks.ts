@@ -84,6 +84,8 @@ function summaryText(i: NoticeIncident, s: IncidentSummary): string {
   ].join('\n');
 }
 
+const STEP_MARK = { done: '✔️', failed: '❌', waiting: '⏳', unconfirmed: '⚠️' } as const;
+
 /** A thread reply for every other notice. */
 export function threadMessage(n: Exclude<Notice, { kind: 'opened' | 'approval' | 'decision' }>, reportUrl: string): { text: string; blocks: KnownBlock[] } {
   switch (n.kind) {
@@ -92,7 +94,7 @@ export function threadMessage(n: Exclude<Notice, { kind: 'opened' | 'approval' |
     case 'step':
       return {
         text: `Step ${n.step} ${n.status}`,
-        blocks: [section(`${n.status === 'done' ? '✔️' : '❌'} \`${esc(n.step)}\` (${esc(n.action)}) ${n.status}: ${esc(n.detail)}`)],
+        blocks: [section(`${STEP_MARK[n.status]} \`${esc(n.step)}\` (${esc(n.action)}) ${n.status}: ${esc(n.detail)}`)],
       };
     case 'escalated':
       return {

@@ -1,10 +1,12 @@
 // `kafka-ir status [id]`: what an incident is doing, what ran and what is waiting, for a person or (--json) a machine.
 import type { ClientConfig } from '../config.js';
+import { describeUnconfirmed, describeWait } from '../model/broker-wait.js';
 import type { IncidentView } from '../model/incident.js';
 import { callApi } from './api.js';
 
 const MARK: Record<string, string> = {
   pending: '·', planned: '◇', awaiting_approval: '?', running: '▶', done: '✓', failed: '✗', skipped: '–', rejected: '✗', undone: '↶',
+  unconfirmed: '!',
 };
 
 export function formatIncident(v: IncidentView): string {
@@ -16,6 +18,8 @@ export function formatIncident(v: IncidentView): string {
     ...v.steps.map((s) => {
       const extra = s.status === 'awaiting_approval' && s.approvals
         ? ` — waiting on ${s.approvals.waitingOn.join(', ') || 'a decision'} (${s.approvals.votes.length}/${s.approvals.quorum})`
+        : s.status === 'unconfirmed' && s.waitingFor ? ` — ${describeUnconfirmed(s.waitingFor)}`
+        : s.waitingFor ? ` — ${describeWait(s.waitingFor)}`
         : s.error ? ` — ${s.error}` : s.plan ? ` — ${s.plan.summary}` : '';
       return `    ${MARK[s.status] ?? ' '} ${s.phase.padEnd(11)} ${s.id} (${s.action}) ${s.status}${extra}`;
     }),

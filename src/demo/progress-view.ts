@@ -12,7 +12,7 @@ export interface ProgressView {
 const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', red: '\x1b[31m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const MARK: Record<StepView['status'], [string, keyof typeof ANSI]> = {
   pending: ['·', 'dim'], planned: ['○', 'cyan'], awaiting_approval: ['?', 'yellow'], running: ['▸', 'cyan'], done: ['✓', 'green'],
-  failed: ['✗', 'red'], skipped: ['-', 'dim'], rejected: ['✗', 'red'], undone: ['↺', 'green'],
+  failed: ['✗', 'red'], skipped: ['-', 'dim'], rejected: ['✗', 'red'], undone: ['↺', 'green'], unconfirmed: ['!', 'yellow'],
 };
 
 const MAX = 150;

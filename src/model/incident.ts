@@ -6,9 +6,12 @@ import { NoticeChannels } from './notice.js';
 import { Roster } from './roster.js';
 import { Plan } from './plan.js';
 import { RefusalSample } from './incident-requests.js';
+import { BrokerWait } from './broker-wait.js';
 
 export const StepStatus = z.enum([
   'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
+  /** Done where brokers answered; some never did within the wait (broker-wait.ts): people decide. */
+  'unconfirmed',
 ]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
@@ -28,6 +31,8 @@ export const StepView = z.object({
   approvals: z.object({ quorum: z.number(), votes: z.array(Vote), waitingOn: z.array(z.string()) }).optional(),
   output: z.unknown().optional(),
   error: z.string().optional(),
+  /** Brokers the step is waiting to hear from, and since when; kept on an unconfirmed step. */
+  waitingFor: z.array(BrokerWait).optional(),
 });
 export type StepView = z.infer<typeof StepView>;
 

@@ -44,7 +44,8 @@ export interface ApprovalNotice {
 export type Notice =
   | { kind: 'opened'; incident: NoticeIncident }
   | { kind: 'phase'; incident: NoticeIncident; phase: string }
-  | { kind: 'step'; incident: NoticeIncident; step: string; action: string; status: 'done' | 'failed'; detail: string }
+  /** `waiting`: a broker is silent and the step waits for it; `unconfirmed`: it stayed silent, people decide. */
+  | { kind: 'step'; incident: NoticeIncident; step: string; action: string; status: 'done' | 'failed' | 'waiting' | 'unconfirmed'; detail: string }
   /** An approval is requested: the Slack card is posted and the approval emails sent. */
   | { kind: 'approval'; incident: NoticeIncident; approval: ApprovalNotice }
   /** A vote, a refusal or the end of the wait: the Slack card is updated (no email). */

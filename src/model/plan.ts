@@ -12,6 +12,8 @@ export const Change = z.discriminatedUnion('op', [
   /** The new secret is not part of the change: it lives only in the secret sink, keyed by incident and step. */
   z.object({ op: z.literal('scram.rotate'), user: z.string(), mechanisms: z.array(ScramMechanism).min(1) }),
   z.object({ op: z.literal('scram.delete'), user: z.string(), mechanism: ScramMechanism }),
+  /** A delegation token of `owner` (a user name), expired now; its HMAC, the token's password, is never recorded. */
+  z.object({ op: z.literal('token.expire'), owner: z.string(), tokenId: z.string() }),
   /** The partition's replica list, in order (the first is the preferred leader). */
   z.object({ op: z.literal('partition.reassign'), topic: z.string(), partition: z.number().int().nonnegative(), before: z.array(z.number().int()), after: z.array(z.number().int()) }),
   /**
@@ -56,6 +58,7 @@ export function describeChange(c: Change): string {
     case 'quota.set': return `quota ${c.key} for ${describeQuotaEntity(c.entity)}: ${c.before ?? 'none'} → ${c.after ?? 'none'}`;
     case 'scram.rotate': return `new SCRAM password for ${c.user} (${c.mechanisms.join(', ')})`;
     case 'scram.delete': return `delete SCRAM credential of ${c.user} (${c.mechanism})`;
+    case 'token.expire': return `expire delegation token ${c.tokenId} of ${c.owner}`;
     case 'partition.reassign': return `move ${c.topic}-${c.partition} replicas [${c.before.join(',')}] → [${c.after.join(',')}]`;
     case 'partition.throttle': return `while partitions move: ${c.resource} ${c.name} ${c.key}=${c.during} (then ${c.before ?? 'unset'} again)`;
     case 'leader.elect': return `elect broker ${c.leader} leader of ${c.topic}-${c.partition} (preferred leader)`;

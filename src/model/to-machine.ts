@@ -17,6 +17,8 @@ export type IncidentEvent =
   | { type: 'step.planned'; step: string; noop: boolean }
   | { type: 'step.done'; step: string }
   | { type: 'step.failed'; step: string }
+  /** A verification done where brokers answered, unconfirmed on others: over, but it verifies nothing. */
+  | { type: 'step.unconfirmed'; step: string }
   | { type: 'step.approved'; step: string }
   | { type: 'step.rejected'; step: string }
   | { type: 'lessons.recorded' }
@@ -68,11 +70,10 @@ function stepState(step: Step, next: string) {
   });
   const isChange = !isUndoStep(step) && actionCatalogue[step.action].kind === 'change';
   const doing = isChange ? 'applying' : 'running';
-  const done = {
-    guard: is,
-    target: next,
-    actions: !isUndoStep(step) && (step.action as string) === 'kafka.access.verify' ? ['markVerified' as const] : [],
-  };
+  const verifies = !isUndoStep(step) && (step.action as string) === 'kafka.access.verify';
+  const done = { guard: is, target: next, actions: verifies ? ['markVerified' as const] : [] };
+  // Only a verification can end unconfirmed (brokers silent past the wait): over, but it verifies nothing.
+  const unconfirmed = verifies ? { 'step.unconfirmed': { guard: is, target: next } } : {};
 
   const states: Record<string, unknown> = {};
   if (isChange) {
@@ -104,7 +105,7 @@ function stepState(step: Step, next: string) {
   }
   states[doing] = {
     entry: { type: isChange ? 'applyStep' : 'runStep', params: p },
-    on: { 'step.done': done, 'step.failed': failed('failed') },
+    on: { 'step.done': done, 'step.failed': failed('failed'), ...unconfirmed },
   };
   return { initial: isChange ? 'planning' : step.approval ? 'awaiting' : doing, states };
 }

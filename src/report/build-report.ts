@@ -1,5 +1,6 @@
 // Builds the post-mortem from the decoded workflow history plus the final view: the history says who did what and when, the view adds the machine's phases.
 import { BlastRadius, EvidenceCapture } from '../model/actions/forensics.js';
+import { describeWait, type BrokerWait } from '../model/broker-wait.js';
 import type { IncidentView, TimelineEntry } from '../model/incident.js';
 import { historyFacts, type HistoryFacts } from './history-facts.js';
 import type { DecodedHistory } from '../model/decoded-history.js';
@@ -10,7 +11,10 @@ import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
-const FROM_VIEW = new Set(['phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed']);
+const FROM_VIEW = new Set([
+  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed',
+  'step.waiting', 'step.confirmed', 'step.unconfirmed',
+]);
 const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
 
 const str = (x: unknown) => (x === undefined || x === null ? '' : String(x));
@@ -30,6 +34,9 @@ function viewEvent(t: TimelineEntry): ReportEvent {
     : t.type === 'note' || t.type === 'lessons' ? str(t.text)
     : t.type === 'abort.requested' ? `abort requested${t.rollback ? ' with rollback' : ''}: ${str(t.reason)}`
     : t.type === 'rollback.failed' ? `rollback failed: ${str(t.error)}`
+    : t.type === 'step.waiting' ? describeWait(t.brokers as BrokerWait[])
+    : t.type === 'step.confirmed' ? `every broker answered, broker(s) ${[t.brokers].flat().join(', ')} too`
+    : t.type === 'step.unconfirmed' ? str(t.detail)
     : t.type;
   return { at: t.at, type: t.type === 'decision' ? 'vote' : t.type, summary, ...step, ...(t.phase && t.type === 'phase' ? { phase: str(t.phase) } : {}), ...person };
 }

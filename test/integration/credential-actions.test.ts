@@ -1,19 +1,23 @@
-// kafka.credentials.rotate / .revoke against the real cluster: who can still authenticate, checked with kcat; the secret stays in the sink.
+// kafka.credentials.rotate / .revoke against the real cluster: who can still sign in (kcat, kafkajs, Kafka's own tools as the attacker); the secret stays in the sink.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
-import { describeScramUsers } from '../../adapters/kafka/scram.js';
+import { KafkaClient, kafkaJsConfig } from '../../adapters/kafka/client.js';
+import { describeScramUsers, upsertScramCredential } from '../../adapters/kafka/scram.js';
 import { openSecretSink, secretKey } from '../../adapters/secret-sink.js';
+import type { KafkaSettings } from '../../src/model/connections.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import { Settings } from '../../src/model/settings.js';
+import { startExtraBroker, type ExtraBroker } from '../../scripts/infra/index.js';
+import { toolsLog4j2Properties, toolsLog4jProperties } from '../../scripts/infra/kafka/log4j-properties.js';
 import { eventually } from '../support/engine.js';
 import { adminSettings, infra, unique } from '../support/infra.js';
-import { admin, createUser as createScramUser } from '../support/kafka.js';
+import { admin, allow, createTopic, createUser as createScramUser } from '../support/kafka.js';
 import { testPki } from '../support/tls-terminator.js';
-import { KafkaClient } from '../../adapters/kafka/client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'credential-actions-'));
 const sinkDir = join(dir, 'secrets');
@@ -27,8 +31,8 @@ const sinkFile = (incidentId: string) => join(sinkDir, encodeURIComponent(secret
 afterAll(async () => { await kafka.close(); rmSync(dir, { recursive: true, force: true }); });
 
 /** kcat (librdkafka) as `user`: whether the brokers accept the password (a metadata request needs no ACL). */
-function kcatAuthenticates(user: string, password: string): { ok: boolean; stderr: string } {
-  const res = spawnSync('kcat', ['-b', infra().KAFKA_BROKERS, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-512',
+function kcatAuthenticates(user: string, password: string, brokers = infra().KAFKA_BROKERS): { ok: boolean; stderr: string } {
+  const res = spawnSync('kcat', ['-b', brokers, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=SCRAM-SHA-512',
     '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`, '-L', '-m', '5'], { encoding: 'utf8', timeout: 20_000 });
   return { ok: res.status === 0, stderr: res.stderr };
 }
@@ -168,4 +172,125 @@ describe('the same protection rules as deny and revoke', () => {
     }
     await client.close();
   });
+});
+
+/** Kafka's own command-line tools against `brokers`, signed in as the properties say (written 0600, never in argv). */
+function javaTool(mainClass: string, args: string[], properties: Record<string, string>, configFlag = '--command-config') {
+  const file = join(dir, `${unique('client')}.properties`);
+  writeFileSync(file, Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n'), { mode: 0o600 });
+  // Warnings and errors on stderr (reload4j for Kafka 3.x, log4j2 for 4.x), so a refused sign-in says so.
+  writeFileSync(join(dir, 'tools-log4j.properties'), toolsLog4jProperties());
+  writeFileSync(join(dir, 'tools-log4j2.properties'), toolsLog4j2Properties());
+  const res = spawnSync('java', [
+    `-Dlog4j.configuration=file:${join(dir, 'tools-log4j.properties')}`, `-Dlog4j2.configurationFile=${join(dir, 'tools-log4j2.properties')}`,
+    '-cp', `${infra().KAFKA_HOME}/lib/*`, mainClass, ...args, configFlag, file,
+  ], { encoding: 'utf8', timeout: 60_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+const scram = (username: string, password: string, token = false) => ({
+  'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'SCRAM-SHA-512',
+  'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}"${token ? ' tokenauth="true"' : ''};`,
+});
+
+describe('rotation closes every door (an extra one-node cluster with delegation tokens and a 15 s re-authentication)', () => {
+  let extra: ExtraBroker;
+  let settings: KafkaSettings;
+  let client: KafkaClient;
+  let ex: ReturnType<typeof kafkaActivities>;
+  beforeAll(async () => {
+    extra = await startExtraBroker({ name: 'credential-tokens', properties: { 'connections.max.reauth.ms': 15_000 } });
+    settings = { brokers: [extra.brokers], sasl: { mechanism: 'scram-sha-512', username: extra.username, password: extra.password }, ssl: false };
+    client = new KafkaClient(settings, undefined, 8);
+    ex = kafkaActivities({
+      kafka: client, evidenceDir: dir,
+      settings: Settings.parse({ secretSink: { type: 'file', dir: sinkDir }, authorizer: { superUsers: ['User:admin'], allowEveryoneIfNoAclFound: false } }),
+    });
+  });
+  afterAll(async () => { await client?.close(); await extra?.stop(); });
+
+  /** The attacker's delegation token, made with the stolen password by Kafka's own DelegationTokenCommand. */
+  function createToken(user: string, password: string): { tokenId: string; hmac: string } {
+    const res = javaTool('org.apache.kafka.tools.DelegationTokenCommand', ['--bootstrap-server', extra.brokers, '--create', '--max-life-time-period', '-1'], scram(user, password));
+    const row = res.stdout.split('\n').find((l) => l.includes(`User:${user}`));
+    expect(row, `${res.stdout}\n${res.stderr}`).toBeDefined();
+    const [tokenId, hmac] = row!.trim().split(/\s+/) as [string, string];
+    return { tokenId, hmac };
+  }
+  /** Kafka's console consumer signed in with the token (SCRAM with tokenauth): did it read the topic's first message? */
+  function tokenReads(token: { tokenId: string; hmac: string }, topic: string) {
+    const res = javaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server', extra.brokers, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', '1', '--timeout-ms', '15000',
+    ], { ...scram(token.tokenId, token.hmac, true), 'enable.auto.commit': 'false' }, '--consumer.config');
+    return { ok: res.status === 0 && res.stdout.includes('msg-1'), output: `${res.stdout}\n${res.stderr}` };
+  }
+  /** A consumer as the attacker with the stolen password, already connected and reading; settles on its crash. */
+  async function connectedConsumer(user: string, password: string, topic: string, groupId: string) {
+    const kafka = new Kafka({ ...kafkaJsConfig({ ...settings, sasl: { mechanism: 'scram-sha-512', username: user, password } }, `attacker-${user}`, undefined, 2), logLevel: logLevel.NOTHING });
+    const consumer: Consumer = kafka.consumer({ groupId, retry: { retries: 2, restartOnFailure: async () => false }, maxWaitTimeInMs: 200 });
+    const received: string[] = [];
+    const crashed = new Promise<string>((resolve) => consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const e = payload.error as { type?: string; name: string; message: string };
+      resolve(`${e.type ?? e.name}: ${e.message}`);
+    }));
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { received.push(message.value?.toString() ?? ''); } });
+    await eventually(async () => (received.length ? true : undefined), 30_000, `${user}'s consumer to read`);
+    return { consumer, received, crashed };
+  }
+  const step = (stepId: string, input: unknown) => ({ incidentId: 'ir-doors', step: stepId, input });
+  const applyStep = (stepId: string, changes: Change[]) => ex.applyChanges({ incidentId: 'ir-doors', step: stepId, changes });
+
+  it('after deny + rotation, a token-authenticated client and an already-connected consumer are both refused, and stay so once the deny is lifted', async () => {
+    const user = unique('stolen');
+    const password = unique('pw');
+    const topic = unique('orders');
+    const group = unique('attacker-group');
+    await upsertScramCredential(settings, user, password);
+    await createTopic(client, topic, ['msg-1']);
+    await allow(client, `User:${user}`, [
+      { resourceType: 'topic', resourceName: topic, patternType: 'literal', operation: 'read' },
+      { resourceType: 'group', resourceName: group, patternType: 'literal', operation: 'read' },
+    ]);
+
+    const token = createToken(user, password);
+    await eventually(async () => (tokenReads(token, topic).ok ? true : undefined), 60_000, 'the token to read the topic');
+    const attacker = await connectedConsumer(user, password, topic, group);
+
+    const deny: Plan = await ex.planDenyPrincipal(step('deny', { principal: `User:${user}` }));
+    await applyStep('deny', deny.changes);
+    expect(await attacker.crashed).toMatch(/Not authorized|AUTHORIZATION_FAILED/);
+
+    const rotate: Plan = await ex.planRotateCredentials(step('rotate', { principal: `User:${user}` }));
+    expect(rotate.changes).toEqual([
+      { op: 'token.expire', owner: user, tokenId: token.tokenId },
+      { op: 'scram.rotate', user, mechanisms: ['SCRAM-SHA-512'] },
+    ]);
+    expect(rotate.summary).toContain('expire its 1 delegation token(s), then replace the SCRAM-SHA-512 secret');
+    expect(rotate.summary).toContain('sessions already signed in stay authenticated for up to 15 s (connections.max.reauth.ms)');
+    const notes = rotate.notes.join('\n');
+    expect(notes).toContain(`${token.tokenId}, requested by User:${user}`);
+    expect(notes).toContain('on broker 1 they must re-authenticate within 15 s (connections.max.reauth.ms 15000) and are then refused');
+    expect(JSON.stringify(rotate).includes(token.hmac)).toBe(false);
+
+    const result = await applyStep('rotate', rotate.changes);
+    expect(result).toEqual({ changed: rotate.changes, alreadyInPlace: 0 });
+    expect(JSON.stringify(result).includes(token.hmac)).toBe(false);
+    const refused = tokenReads(token, topic);
+    expect(refused.ok).toBe(false);
+    expect(refused.output).toMatch(/Authentication failed/i);
+
+    // Recovery lifts the deny: nothing the attacker held works any more, and the new secret does.
+    await applyStep('restore', deny.inverse);
+    await new Promise((r) => setTimeout(r, 15_000)); // past connections.max.reauth.ms: no session of the old password is left
+    await expect((async () => {
+      await attacker.consumer.disconnect();
+      await attacker.consumer.connect();
+    })()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed|authentication failed/i);
+    expect(kcatAuthenticates(user, password, extra.brokers).ok).toBe(false);
+    expect(tokenReads(token, topic).ok).toBe(false);
+    const secret = readFileSync(join(sinkDir, encodeURIComponent(secretKey('ir-doors', 'rotate'))), 'utf8');
+    expect(kcatAuthenticates(user, secret, extra.brokers).ok).toBe(true);
+    expect(await applyStep('rotate', rotate.changes)).toEqual({ changed: [], alreadyInPlace: 2 });
+  }, 300_000);
 });

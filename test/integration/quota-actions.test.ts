@@ -1,5 +1,6 @@
-// kafka.quota.throttle against the real cluster: plan, apply, re-apply, undo and drift, checked with Kafka's ConfigCommand.
+// kafka.quota.throttle against the real cluster: plan, apply, re-apply, undo and drift, checked with Kafka's ConfigCommand; floods measured from the client side.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -11,7 +12,9 @@ import { Settings } from '../../src/model/settings.js';
 import { eventually } from '../support/engine.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { adminSettings, infra, unique } from '../support/infra.js';
-import { admin } from '../support/kafka.js';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaJsConfig } from '../../adapters/kafka/client.js';
+import { admin, allow, createTopic, createUser } from '../support/kafka.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quota-actions-'));
 const kafka = admin();
@@ -27,6 +30,7 @@ function configCommand(args: string[]): string {
 }
 const users = (name: string) => ['--entity-type', 'users', '--entity-name', name];
 const clients = (name: string) => ['--entity-type', 'clients', '--entity-name', name];
+const ips = (address: string) => ['--entity-type', 'ips', '--entity-name', address];
 /** What ConfigCommand describes for an entity, keys sorted, e.g. "consumer_byte_rate=2048.0, producer_byte_rate=1024.0" ('' when none). */
 function describeQuotas(entity: string[]): string {
   const line = configCommand(['--describe', ...entity]).split('\n').find((l) => l.startsWith('Quota configs for'));
@@ -106,3 +110,139 @@ describe('kafka.quota.throttle', () => {
     await expect(plan({ principal: `User:${infra().KAFKA_SASL_USERNAME}`, requestPercentage: 5 })).rejects.toMatchObject({ type: 'PROTECTED_PRINCIPAL' });
   });
 });
+
+const KIB = 1024;
+
+/** A kafkajs client of `user` that introduces itself as `clientId`. */
+const clientAs = (user: string, password: string, clientId: string) => new Kafka({
+  ...kafkaJsConfig({ brokers: infra().KAFKA_BROKERS.split(','), sasl: { mechanism: 'scram-sha-512', username: user, password }, ssl: false }, clientId, undefined, 0),
+  logLevel: logLevel.NOTHING,
+});
+
+/**
+ * A flood as `user`: every second a new producer with a new client.id (`<clientIds>-<second>`) sends 4 KiB batches back to back, up to
+ * `capPerSecond` bytes, and is dropped at the next second (a throttled send is abandoned, not waited for).
+ * Returns the acknowledged payload bytes per second of acknowledgement.
+ */
+async function flood(user: string, password: string, topic: string, clientIds: string, seconds: number, capPerSecond: number): Promise<number[]> {
+  const acked = new Array<number>(seconds).fill(0);
+  const start = Date.now();
+  const messages = Array.from({ length: 4 }, () => ({ value: Buffer.alloc(KIB, 'x') }));
+  const waves = Array.from({ length: seconds }, async (_, i) => {
+    await new Promise((r) => setTimeout(r, start + i * 1000 - Date.now()));
+    const producer = clientAs(user, password, `${clientIds}-${i}`).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+    const stopAt = start + (i + 1) * 1000;
+    let sent = 0;
+    try {
+      await producer.connect();
+      while (Date.now() < stopAt && sent < capPerSecond) {
+        const ack = await Promise.race([
+          producer.send({ topic, acks: -1, messages }).then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), Math.max(0, stopAt - Date.now()))),
+        ]);
+        if (!ack) break;
+        sent += 4 * KIB;
+        const second = Math.floor((Date.now() - start) / 1000);
+        if (second < seconds) acked[second]! += 4 * KIB;
+      }
+    } catch {
+      // A send cut off by the next wave's disconnect is simply not counted.
+    } finally {
+      await producer.disconnect().catch(() => {});
+    }
+  });
+  await Promise.all(waves);
+  return acked;
+}
+
+const rate = (perSecond: number[]) => perSecond.reduce((a, b) => a + b, 0) / perSecond.length;
+
+describe('kafka.quota.throttle by identity', () => {
+  it('a flood that changes client.id every second escapes a client-id throttle but stays under the principal\'s quota; the inverse restores the previous quotas', async () => {
+    const user = unique('flooder');
+    const topic = unique('flooded');
+    const password = await createUser(user);
+    await createTopic(kafka, topic);
+    await allow(kafka, `User:${user}`, [{ resourceType: 'topic', resourceName: topic, patternType: 'literal', operation: 'write' }]);
+    configCommand(['--alter', ...users(user), '--add-config', 'request_percentage=200']);
+    const prior = 'request_percentage=200.0';
+    await expectQuotas(users(user), prior);
+    const quota = 32 * KIB;
+    const cap = 8 * quota;
+
+    // The old way: the flood's first client id is throttled, the next ones are not.
+    const control = unique('flood');
+    const byClient = await plan({ clientId: `${control}-0`, producerByteRate: quota });
+    expect(byClient.notes.join(' ')).toContain('one that changes it is free again');
+    await apply(byClient.changes);
+    await expectQuotas(clients(`${control}-0`), `producer_byte_rate=${quota}.0`);
+    const escaped = rate(await flood(user, password, topic, control, 6, cap));
+    expect(escaped).toBeGreaterThan(2 * quota);
+    await apply(byClient.inverse);
+
+    const p = await plan({ principal: `User:${user}`, producerByteRate: quota, requestPercentage: 50 });
+    expect(p.changes).toEqual([
+      { op: 'quota.set', entity: { user }, key: 'producer_byte_rate', before: null, after: quota },
+      { op: 'quota.set', entity: { user }, key: 'request_percentage', before: 200, after: 50 },
+    ]);
+    expect(await apply(p.changes)).toEqual({ changed: p.changes, alreadyInPlace: 0 });
+    await expectQuotas(users(user), `producer_byte_rate=${quota}.0, request_percentage=50.0`);
+    // Kafka holds the average over its quota window (11 one-second samples) and lets a burst through while the
+    // window fills, so the measure is the whole flood's average, in payload bytes (the broker also counts overhead).
+    const perSecond = await flood(user, password, topic, unique('flood'), 24, cap);
+    expect(rate(perSecond), `acknowledged bytes per second: ${perSecond.join(', ')}`).toBeLessThanOrEqual(quota);
+    expect(perSecond.slice(12).some((b) => b > 0)).toBe(true);
+
+    expect((await apply(p.inverse)).changed).toHaveLength(2);
+    await expectQuotas(users(user), prior);
+    configCommand(['--alter', ...users(user), '--delete-config', 'request_percentage']);
+  }, 120_000);
+
+  it('throttles a source address\'s connection rate: connections from it beyond the rate are dropped, others are not; the inverse lifts it', async () => {
+    // 127.0.0.2 is loopback too, and no other client of the shared cluster connects from it.
+    const ip = '127.0.0.2';
+    const [host, port] = infra().KAFKA_BROKERS.split(',')[0]!.split(':') as [string, string];
+    const answered = async (from: string, n: number) => (await Promise.all(Array.from({ length: n }, () => apiVersionsAnswered(from, host, Number(port))))).filter(Boolean).length;
+    expect(await answered(ip, 10)).toBe(10);
+
+    const p = await plan({ ip, connectionCreationRate: 1 });
+    expect(p.changes).toEqual([{ op: 'quota.set', entity: { ip }, key: 'connection_creation_rate', before: null, after: 1 }]);
+    expect(p.notes.join(' ')).toContain('connections already open are not affected');
+    await apply(p.changes);
+    await expectQuotas(ips(ip), 'connection_creation_rate=1.0');
+    await eventually(async () => ((await answered(ip, 10)) <= 3 ? true : undefined), 20_000, `connections from ${ip} to be throttled`);
+    expect(await answered('127.0.0.1', 10)).toBe(10);
+
+    await apply(p.inverse);
+    await expectQuotas(ips(ip), '');
+    await eventually(async () => ((await answered(ip, 10)) === 10 ? true : undefined), 30_000, `connections from ${ip} to be accepted again`);
+  }, 120_000);
+
+  it('rejects an ip without a connection rate, and a connection rate or byte rate without its entity', async () => {
+    await expect(plan({ ip: '10.0.0.9' })).rejects.toMatchObject({ type: 'INVALID_INPUT', nonRetryable: true });
+    await expect(plan({ principal: 'User:x', connectionCreationRate: 5 })).rejects.toMatchObject({ type: 'INVALID_INPUT' });
+    await expect(plan({ ip: '10.0.0.9', connectionCreationRate: 5, producerByteRate: 1 })).rejects.toMatchObject({ type: 'INVALID_INPUT' });
+  });
+});
+
+/** A bare ApiVersions v0 request from `localAddress` (allowed before SASL): whether the broker answers it within 3 s. */
+function apiVersionsAnswered(localAddress: string, host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const clientId = Buffer.from('quota-probe');
+    const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+    body.writeInt16BE(18, 0);
+    body.writeInt16BE(0, 2);
+    body.writeInt32BE(1, 4);
+    body.writeInt16BE(clientId.length, 8);
+    clientId.copy(body, 10);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(body.length);
+    const socket = connect({ host, port, localAddress });
+    const done = (ok: boolean) => { clearTimeout(timer); socket.destroy(); resolve(ok); };
+    const timer = setTimeout(() => done(false), 3_000);
+    socket.once('connect', () => socket.write(Buffer.concat([size, body])));
+    socket.once('data', () => done(true));
+    socket.once('close', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}

@@ -73,6 +73,9 @@ describe('compromised-credentials', () => {
     const rotate = await engine.stepOf(id, 'rotate');
     expect(rotate.plan.changes).toEqual([{ op: 'scram.rotate', user, mechanisms: ['SCRAM-SHA-512'] }]);
     expect(rotate.plan.inverse).toEqual([]);
+    // Read from the brokers (the dev cluster sets connections.max.reauth.ms=30000; delegation tokens are off there).
+    expect(rotate.plan.summary).toContain('sessions already signed in stay authenticated for up to 30 s (connections.max.reauth.ms)');
+    expect(rotate.plan.notes.join('\n')).toContain('on brokers 1, 2, 3 they must re-authenticate within 30 s');
     expect(await refusal(user, password)).toBeUndefined();
     await engine.decide(id, 'rotate', 'bob');
     await engine.waitForStep(id, 'rotate', 'done');
@@ -102,6 +105,9 @@ describe('compromised-credentials', () => {
       .toEqual(['deny:bob', 'rotate:bob', 'restore-access:alice']);
     expect(closed.timeline.filter((e: { type: string }) => e.type === 'phase').map((e: { phase: string }) => e.phase))
       .toEqual(expect.arrayContaining(['detection', 'containment', 'eradication', 'recovery', 'lessons']));
+    // The post-mortem says how long sessions of the old password could stay signed in.
+    const report = await engine.get(`/v1/incidents/${id}/report?format=json`);
+    expect(JSON.stringify(report.body)).toContain('stay authenticated for up to 30 s (connections.max.reauth.ms)');
   });
 
   it('rehearses in a dry run: plans the deny and the rotation, says why the access check is skipped, and changes nothing', async () => {

@@ -11,7 +11,7 @@ const b = (over: Partial<AclBinding>): AclBinding => ({
 const denyAll = (host = '*') => (['topic', 'group', 'transactional-id', 'cluster'] as const).map((resourceType) =>
   b({ resourceType, resourceName: resourceType === 'cluster' ? 'kafka-cluster' : '*', operation: 'all', permission: 'deny', host }));
 const view = (bindings: AclBinding[], over: Partial<BrokerAclView> = {}): BrokerAclView =>
-  ({ bindings, superUsers: [], allowEveryoneIfNoAclFound: false, wildcardTypesWithAcls: [], ...over });
+  ({ bindings, superUsers: [], allowEveryoneIfNoAclFound: false, ...over });
 
 describe('evaluateAccess', () => {
   it('allowed with an ALLOW, denied once DENY ALL covers every resource type (DENY wins)', () => {
@@ -41,10 +41,37 @@ describe('evaluateAccess', () => {
     expect(evaluateAccess(P, view(denyAll(), { superUsers: [P] })).verdict).toBe('allowed');
   });
 
-  it('with allow-everyone, no ACL means open unless "*" has ACLs of its type', () => {
-    expect(evaluateAccess(P, view([], { allowEveryoneIfNoAclFound: true })).verdict).toBe('allowed');
-    const closed = { allowEveryoneIfNoAclFound: true, wildcardTypesWithAcls: ['topic', 'group', 'transactional-id', 'cluster'] as AclBinding['resourceType'][] };
-    expect(evaluateAccess(P, view([], closed)).verdict).toBe('denied');
+  it('with allow-everyone, a resource no ACL matches is open; any ACL on it (of anyone) closes it', () => {
+    const open = evaluateAccess(P, view([], { allowEveryoneIfNoAclFound: true }));
+    expect(open.verdict).toBe('allowed');
+    expect(open.reason).toContain('any topic no ACL names (read, write, create, describe, delete, alter, describe-configs, alter-configs, as allow.everyone.if.no.acl.found lets anyone)');
+    expect(open.reason).toContain('the cluster (kafka-cluster) (create,');
+    const othersEverywhere = denyAll().map((d) => ({ ...d, principal: 'User:bob', permission: 'allow' as const }));
+    expect(evaluateAccess(P, view(othersEverywhere, { allowEveryoneIfNoAclFound: true })).verdict).toBe('denied');
+  });
+
+  it('a DENY ALL on kafka-cluster closes the cluster, with allow-everyone on or off (the deny kafka.acl.deny plans)', () => {
+    for (const allowEveryoneIfNoAclFound of [true, false]) {
+      const cluster = b({ resourceType: 'cluster', resourceName: 'kafka-cluster', operation: 'alter' });
+      expect(evaluateAccess(P, view([cluster, ...denyAll()], { allowEveryoneIfNoAclFound })).verdict).toBe('denied');
+      const withoutCluster = denyAll().filter((d) => d.resourceType !== 'cluster');
+      const open = evaluateAccess(P, view([cluster, ...withoutCluster], { allowEveryoneIfNoAclFound }));
+      // The ALLOW is itself an ACL on the cluster, so allow-everyone no longer applies to it.
+      expect(open.reason).toBe(`${P} still has access to: the cluster (kafka-cluster) (alter, describe)`);
+    }
+  });
+
+  it('judges operations as the StandardAuthorizer does: an ALLOW READ implies DESCRIBE, a DENY READ does not deny it', () => {
+    const readDenied = evaluateAccess(P, view([b({}), b({ permission: 'deny' })]));
+    expect(readDenied.verdict).toBe('allowed');
+    expect(readDenied.reason).toBe(`${P} still has access to: topic "orders" (describe)`);
+  });
+
+  it('a prefixed DENY under a prefixed ALLOW leaves the rest of the ALLOW open, and names it', () => {
+    const allowOrd = b({ resourceName: 'ord', patternType: 'prefixed' });
+    const denyOrders = b({ resourceName: 'orders', patternType: 'prefixed', operation: 'all', permission: 'deny' });
+    expect(evaluateAccess(P, view([allowOrd, denyOrders])).reason).toBe(`${P} still has access to: topics prefixed "ord" (read, describe)`);
+    expect(evaluateAccess(P, view([allowOrd, { ...denyOrders, resourceName: 'or' }])).verdict).toBe('denied');
   });
 
   it('overall: one verdict when brokers agree, "mixed" when not', () => {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { AclBinding, AclResourceType } from '../acl.js';
 import { AccessVerdict } from '../access.js';
 import { Principal } from '../alert.js';
+import { BROKER_WAIT, UnconfirmedBroker } from '../broker-wait.js';
+import { Duration } from '../duration.js';
 import { ApplyResult } from '../plan.js';
 import { action } from './define.js';
 
@@ -38,19 +40,23 @@ export const aclActions = {
   }),
   'kafka.access.verify': action({
     kind: 'read',
-    summary: "Ask every broker for the principal's ACLs and check it is denied (or allowed) on all of them; retried until they agree.",
+    summary: "Ask every broker for the principal's ACLs and check it is denied (or allowed) on all of them; retried until they agree, waiting for brokers that do not answer.",
     verifiesContainment: { dryRunNote: 'dry run: access is not verified because nothing was applied' },
     input: z.strictObject({
       principal: Principal,
       expect: AccessVerdict,
       /** Access from this host; "*" means denied from every host. */
       host: z.string().min(1).default('*'),
+      /** How long to wait for brokers that do not answer before leaving the outcome to people (the step ends 'unconfirmed'). */
+      brokerWait: Duration.default(BROKER_WAIT),
     }),
     output: z.object({
       principal: z.string(),
       expect: AccessVerdict,
       verdict: z.enum(['denied', 'allowed', 'mixed']),
       brokers: z.array(z.object({ id: z.number().int(), host: z.string(), verdict: AccessVerdict, denyBindings: z.array(AclBinding) })),
+      /** Brokers that did not answer (silent, or fenced for it): the verdict is the others'. Absent when all answered. */
+      unconfirmed: z.array(UnconfirmedBroker).optional(),
     }),
   }),
 };

@@ -18,6 +18,7 @@ import { createWorker } from './temporal/worker.js';
 import { EncryptionCodec } from './temporal/codec.js';
 import { dataConverter as dataConverterFor } from './temporal/data-converter.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
+import { submit } from './intake/submit.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { countedIncidents } from './metrics/counted-incidents.js';
 import { runChainHistory } from './temporal/incident-history.js';
@@ -75,12 +76,21 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   log.info({ accessRecords: accessRecords?.sources ?? 'off (blast radius from group offsets)' }, 'access records');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
+  const incidents = countedIncidents(
+    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      continueAsNewAfter: config.temporal.continueAsNewAfter,
+      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
+      ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
+    }), metrics,
+  );
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem, accessRecords,
+      // The hunt's follow-ups enter by the same path as every other alert: routed, deduplicated, counted.
+      raiseAlert: (alert, { dryRun }) => submit(incidents, { alert }, { dryRun }),
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
       notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret },
     }),
@@ -93,13 +103,6 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   }
   let ready = false;
   const running = worker.run();
-  const incidents = countedIncidents(
-    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
-      continueAsNewAfter: config.temporal.continueAsNewAfter,
-      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
-      ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
-    }), metrics,
-  );
   const intake = config.settings.intake
     ? await startKafkaIntake({ kafka: config.kafka, intake: config.settings.intake, incidents, log }).catch(async (err: unknown) => {
       worker.shutdown();

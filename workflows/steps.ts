@@ -1,6 +1,6 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
 import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
-import { actionCatalogue } from '../src/model/actions.js';
+import { actionCatalogue, timelineAdditions } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
@@ -63,7 +63,10 @@ export class Steps {
         // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
         if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
-        return this.finish(step, await runnerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) }));
+        const output = await runnerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) });
+        // Only the view's timeline grows (no command): histories recorded before any action had additions replay alike.
+        for (const entry of timelineAdditions(def.action, output)) state.record(entry.type, { step, ...entry.fields });
+        return this.finish(step, output);
       }
       const entry = state.undoLog.find((u) => u.step === def.undo);
       if (!entry) {

@@ -16,6 +16,8 @@ export interface CoverageInput {
   probeFailed: { broker: number; error: string }[];
   lines: LineCounts;
   sources: string[];
+  /** The logs the answer rests on (default both): the admin audit reads request logs only. */
+  logs?: readonly AccessLog[];
 }
 
 /**
@@ -28,7 +30,7 @@ export function accessCoverage(input: CoverageInput): Coverage {
   const missing: CoverageGap[] = [];
   const brokers = input.brokers.map((broker) => {
     let covered = true;
-    for (const log of ['request', 'authorizer'] as const) {
+    for (const log of input.logs ?? ['request', 'authorizer'] as const) {
       const span = input.spans.find((s) => s.broker === broker && s.log === log);
       if (!span) {
         covered = false;

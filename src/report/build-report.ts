@@ -10,7 +10,9 @@ import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
-const FROM_VIEW = new Set(['phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed']);
+const FROM_VIEW = new Set([
+  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
+]);
 const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
 
 const str = (x: unknown) => (x === undefined || x === null ? '' : String(x));
@@ -30,6 +32,7 @@ function viewEvent(t: TimelineEntry): ReportEvent {
     : t.type === 'note' || t.type === 'lessons' ? str(t.text)
     : t.type === 'abort.requested' ? `abort requested${t.rollback ? ' with rollback' : ''}: ${str(t.reason)}`
     : t.type === 'rollback.failed' ? `rollback failed: ${str(t.error)}`
+    : t.type === 'followUp' ? `follow-up ${t.incident ? `incident ${str(t.incident)} (${str(t.runbook)}, ${str(t.status)})` : `${str(t.status)}: ${str(t.reason)}`}: ${str(t.kind)} about ${str(t.principal)}`
     : t.type;
   return { at: t.at, type: t.type === 'decision' ? 'vote' : t.type, summary, ...step, ...(t.phase && t.type === 'phase' ? { phase: str(t.phase) } : {}), ...person };
 }

@@ -1,4 +1,5 @@
 // server.properties for one KRaft node (broker+controller) with SASL everywhere and the StandardAuthorizer.
+import { createHash } from 'node:crypto';
 import { HOST } from '../ports.js';
 
 export interface KafkaNodeSpec {
@@ -50,6 +51,9 @@ export function serverProperties(node: KafkaNodeSpec): string {
     'super.users': 'User:admin',
     // Without it, deleted or rotated SCRAM credentials keep working on live connections.
     'connections.max.reauth.ms': 30000,
+    // Enables delegation tokens (off without a key), so tests can make and expire them as an attacker would.
+    // Every node of a cluster needs the same key: derived from the cluster's admin password, not equal to it.
+    'delegation.token.secret.key': createHash('sha256').update(`kafka-ir delegation tokens:${pw}`).digest('hex'),
 
     'log.dirs': node.dataDir,
     'num.partitions': 1,

@@ -33,9 +33,7 @@ function outcomeOf(items: AdminItem[]): AdminRequest['outcome'] {
 }
 
 /** The follow-up a finding about `principal` calls for, or why there is none. */
-function followUpOf(kind: FindingKind, principal: string | undefined, by: string | null, trusted: AuditContext['trusted']): Pick<AdminFinding, 'followUp' | 'why'> {
-  const maker = by === null ? undefined : trusted.get(by);
-  if (maker) return { followUp: null, why: `made by ${by}, ${maker}` };
+function followUpOf(kind: FindingKind, principal: string | undefined, trusted: AuditContext['trusted']): Pick<AdminFinding, 'followUp' | 'why'> {
   if (principal === undefined) return { followUp: null, why: 'who made it is not in the records: no principal to raise it about' };
   if (principal === 'User:*') return { followUp: null, why: 'it names every principal (User:*), which no incident can take as its subject: remove it by hand (kafka-acls --remove)' };
   if (!/^User:.+$/.test(principal)) return { followUp: null, why: `${principal} is not a User principal, which is what the runbooks take as subject` };
@@ -72,10 +70,11 @@ export function adminFindings(records: readonly AdminRecord[], ctx: AuditContext
       at: iso(r.at), broker: r.broker, principal: r.principal, clientId: r.clientId, host: r.host, request: r.request,
       outcome: outcomeOf(r.items), what: r.items.map(itemText), source: r.source, ...(trusted ? { trusted } : {}),
     });
-    const found = (kind: FindingKind, says: string, target: AdminFinding['target'], key: string) => findings.push({
+    // A trusted principal's changes are listed with the requests, not as possible backdoors.
+    const found = (kind: FindingKind, says: string, target: AdminFinding['target'], key: string) => (trusted ? undefined : findings.push({
       kind, says: `${r.principal} ${says}`, by: r.principal, at: iso(r.at), host: r.host, clientId: r.clientId, broker: r.broker, target,
-      source: r.source, fingerprint: `${kind}|${key}`, ...followUpOf(kind, kind === 'topic.created' ? r.principal : target.principal, r.principal, ctx.trusted),
-    });
+      source: r.source, fingerprint: `${kind}|${key}`, ...followUpOf(kind, kind === 'topic.created' ? r.principal : target.principal, ctx.trusted),
+    }));
     for (const item of r.items) {
       if (item.error !== 0) continue;
       switch (item.op) {
@@ -114,6 +113,16 @@ export function adminFindings(records: readonly AdminRecord[], ctx: AuditContext
             { principal: owner, ...(created?.tokenId ? { tokenId: created.tokenId } : {}) }, `${created?.tokenId ?? item.token ?? r.principal}|${item.expiresAt ?? iso(r.at)}`);
           break;
         }
+        case 'token.expire': {
+          const created = item.token ? tokens.get(item.token) : undefined;
+          // An expired token opens nothing any more: its findings stay, their follow-up is not needed.
+          for (const f of findings) {
+            if (created?.tokenId === undefined || f.target.tokenId !== created.tokenId || !f.followUp) continue;
+            f.followUp = null;
+            f.why = `${r.principal} expired it at ${iso(r.at)}`;
+          }
+          break;
+        }
         case 'topic.create':
           explained.topics.add(item.topic);
           found('topic.created', `created topic ${item.topic}`, { topic: item.topic }, item.topic);
@@ -134,7 +143,7 @@ function unexplained(
   const since = `since the baseline of ${diff.baselineTakenAt ?? diff.baseline}, and no request in the records explains it`;
   const found = (kind: FindingKind, says: string, target: AdminFinding['target'], key: string): AdminFinding => ({
     kind, says: `${says} ${since}`, by: null, at: null, host: null, clientId: null, broker: null, target, source: `baseline ${diff.baseline}`,
-    fingerprint: `${kind}|${key}`, ...followUpOf(kind, target.principal, null, trusted),
+    fingerprint: `${kind}|${key}`, ...followUpOf(kind, target.principal, trusted),
   });
   return [
     ...diff.added.scramUsers.filter((u) => !explained.users.has(u.user))

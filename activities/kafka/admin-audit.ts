@@ -109,7 +109,7 @@ export async function auditAdminRequests(deps: AdminAuditDeps, req: AuditRequest
     ...deps.settings.protectedPrincipals.map((p): [string, string] => [p, 'a protected principal (protectedPrincipals)']),
   ]);
   const { requests, findings } = adminFindings(records, {
-    trusted, diff, ...(baseline.found && takenAt !== undefined ? { usersAtBaseline: { at: takenAt, users: new Set(baseline.found.state.scramUsers.map((u) => u.user)) } } : {}),
+    trusted, diff, withRecords: deps.accessRecords !== undefined, ...(baseline.found && takenAt !== undefined ? { usersAtBaseline: { at: takenAt, users: new Set(baseline.found.state.scramUsers.map((u) => u.user)) } } : {}),
   });
   const followUps = req.input.followUp ? await raiseFollowUps(deps.raiseAlert, findings, { incidentId: req.incidentId, step: req.step }) : [];
   return {

@@ -14,6 +14,11 @@ export interface AuditContext {
   usersAtBaseline?: { at: number; users: ReadonlySet<string> };
   /** The diff against that baseline: its changes no request explains are findings too. */
   diff?: BaselineDiff;
+  /**
+   * Records were read: a change they do not explain is listed for people to judge (made before they reach back, or by
+   * a path they miss), not raised. Without records the diff is all there is, and its backdoors are raised.
+   */
+  withRecords?: boolean;
 }
 
 /** The runbook kinds findings are raised as: a new account or grant is unauthorized access, a known password or a token a compromised credential. */
@@ -34,7 +39,7 @@ function outcomeOf(items: AdminItem[]): AdminRequest['outcome'] {
 
 /** The follow-up a finding about `principal` calls for, or why there is none. */
 function followUpOf(kind: FindingKind, principal: string | undefined, trusted: AuditContext['trusted']): Pick<AdminFinding, 'followUp' | 'why'> {
-  if (principal === undefined) return { followUp: null, why: 'who made it is not in the records: no principal to raise it about' };
+  if (principal === undefined) return { followUp: null, why: 'who made it is not known: no principal to raise it about' };
   if (principal === 'User:*') return { followUp: null, why: 'it names every principal (User:*), which no incident can take as its subject: remove it by hand (kafka-acls --remove)' };
   if (!/^User:.+$/.test(principal)) return { followUp: null, why: `${principal} is not a User principal, which is what the runbooks take as subject` };
   const target = trusted.get(principal);
@@ -132,18 +137,19 @@ export function adminFindings(records: readonly AdminRecord[], ctx: AuditContext
       }
     }
   }
-  if (ctx.diff) findings.push(...unexplained(ctx.diff, explained, ctx.trusted));
+  if (ctx.diff) findings.push(...unexplained(ctx.diff, explained, ctx.trusted, ctx.withRecords ?? false));
   return { requests, findings };
 }
 
 /** Additions the baseline diff shows that no request of the records explains: who made them is unknown. */
 function unexplained(
-  diff: BaselineDiff, explained: Record<'users' | 'acls' | 'tokens' | 'renewed' | 'topics', Set<string>>, trusted: AuditContext['trusted'],
+  diff: BaselineDiff, explained: Record<'users' | 'acls' | 'tokens' | 'renewed' | 'topics', Set<string>>, trusted: AuditContext['trusted'], withRecords: boolean,
 ): AdminFinding[] {
-  const since = `since the baseline of ${diff.baselineTakenAt ?? diff.baseline}, and no request in the records explains it`;
+  const since = `since the baseline of ${diff.baselineTakenAt ?? diff.baseline}${withRecords ? ', and no request in the records explains it' : ''}`;
+  const listed = { followUp: null, why: 'no request in the records explains it (made before they reach back, or by a path they miss): who made it is unknown, look at it by hand' };
   const found = (kind: FindingKind, says: string, target: AdminFinding['target'], key: string): AdminFinding => ({
     kind, says: `${says} ${since}`, by: null, at: null, host: null, clientId: null, broker: null, target, source: `baseline ${diff.baseline}`,
-    fingerprint: `${kind}|${key}`, ...followUpOf(kind, target.principal, trusted),
+    fingerprint: `${kind}|${key}`, ...(withRecords ? listed : followUpOf(kind, target.principal, trusted)),
   });
   return [
     ...diff.added.scramUsers.filter((u) => !explained.users.has(u.user))

@@ -98,7 +98,7 @@ describe('the backdoors among them', () => {
     ]);
   });
 
-  it('adds what the baseline diff shows and no request explains, with one fingerprint per backdoor whichever view found it', async () => {
+  it('adds what the baseline diff shows and no request explains: listed for people with records, raised without; one fingerprint per backdoor whichever view found it', async () => {
     const acl = { resourceType: 'topic', resourceName: '*', patternType: 'literal', principal: 'User:alice', host: '*', operation: 'all', permission: 'allow' } as const;
     const before: BaselineState = { takenAt: '2026-12-07T05:00:00.000Z', acls: [], scramUsers: [], quotas: [], configs: [], tokens: [], topics: [], groups: [] };
     const token = { tokenId: 'old-token', owner: 'User:ops', requester: 'User:ops', renewers: [], issuedAt: '2026-12-07T05:10:00.000Z', expiresAt: '2026-12-08T05:10:00.000Z' };
@@ -106,18 +106,23 @@ describe('the backdoors among them', () => {
       ...before, takenAt: '2026-12-07T06:00:00.000Z', acls: [acl], tokens: [token],
       scramUsers: [{ user: 'svc-backup', mechanisms: ['SCRAM-SHA-512'] }, { user: 'ghost', mechanisms: ['SCRAM-SHA-256'] }], topics: [{ name: 'drop', topicId: 'X' }],
     };
-    const { findings } = await audit({ diff: diffBaselines('baselines/b0.json', before, after) });
+    const diff = diffBaselines('baselines/b0.json', before, after);
+    const { findings } = await audit({ diff, withRecords: true });
     const fromDiff = findings.filter((f) => f.by === null);
-    expect(fromDiff.map((f) => `${f.kind} ${f.fingerprint} → ${f.followUp?.principal ?? f.why}`)).toEqual([
-      'scram.created scram.created|ghost → User:ghost',
-      'token.created token.created|old-token → User:ops',
-      'topic.created topic.created|drop → who made it is not in the records: no principal to raise it about',
+    expect(fromDiff.map((f) => `${f.kind} ${f.fingerprint} → ${f.followUp?.principal ?? 'listed'}`)).toEqual([
+      'scram.created scram.created|ghost → listed', 'token.created token.created|old-token → listed', 'topic.created topic.created|drop → listed',
     ]);
-    expect(fromDiff[0]!.says).toBe('SCRAM user ghost (SCRAM-SHA-256) appeared since the baseline of 2026-12-07T05:00:00.000Z, and no request in the records explains it');
-    // Without records the same backdoor has the same fingerprint: the follow-up it raises is the one the records raise.
-    const diffOnly = adminFindings([], { trusted, diff: diffBaselines('baselines/b0.json', before, after) });
-    expect(diffOnly.findings.map((f) => f.fingerprint)).toEqual(expect.arrayContaining(['scram.created|svc-backup', `acl.granted|allow|User:alice|*|all|topic|literal|*`]));
-    expect(findings.map((f) => f.fingerprint)).toEqual(expect.arrayContaining(['scram.created|svc-backup', `acl.granted|allow|User:alice|*|all|topic|literal|*`]));
+    expect(fromDiff[0]).toMatchObject({
+      says: 'SCRAM user ghost (SCRAM-SHA-256) appeared since the baseline of 2026-12-07T05:00:00.000Z, and no request in the records explains it',
+      why: expect.stringMatching(/^no request in the records explains it .*look at it by hand$/),
+    });
+    // Without records the diff is all there is: its backdoors are raised, with the fingerprints the records would give them.
+    const diffOnly = adminFindings([], { trusted, diff });
+    expect(diffOnly.findings.map((f) => `${f.fingerprint} → ${f.followUp?.principal ?? f.why}`)).toEqual([
+      'scram.created|svc-backup → User:svc-backup', 'scram.created|ghost → User:ghost', 'acl.granted|allow|User:alice|*|all|topic|literal|* → User:alice',
+      'token.created|old-token → User:ops', 'topic.created|drop → who made it is not known: no principal to raise it about',
+    ]);
+    expect(findings.map((f) => f.fingerprint)).toEqual(expect.arrayContaining(['scram.created|svc-backup', 'acl.granted|allow|User:alice|*|all|topic|literal|*']));
   });
 
   it('raises no follow-up about User:*, a non-user principal, or a protected one, and says why', () => {

@@ -1,5 +1,5 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
-import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
 import { actionCatalogue, timelineAdditions } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
@@ -64,8 +64,10 @@ export class Steps {
         if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
         const output = await runnerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) });
-        // Only the view's timeline grows (no command): histories recorded before any action had additions replay alike.
-        for (const entry of timelineAdditions(def.action, output)) state.record(entry.type, { step, ...entry.fields });
+        // Only the view's timeline grows; the marker is asked for only when there is something to add, which no history
+        // recorded before the hunt's follow-ups can have.
+        const additions = timelineAdditions(def.action, output);
+        if (additions.length && patched('timeline-additions')) for (const entry of additions) state.record(entry.type, { step, ...entry.fields });
         return this.finish(step, output);
       }
       const entry = state.undoLog.find((u) => u.step === def.undo);

@@ -21,6 +21,7 @@ import { dataConverter as dataConverterFor } from './temporal/data-converter.js'
 import { PayloadHealth } from './temporal/payload-health.js';
 import { checkOpenHistories } from './temporal/history-check.js';
 import { startKafkaIntake } from './intake/kafka-intake.js';
+import { submit } from './intake/submit.js';
 import { createEngineMetrics } from './metrics/engine-metrics.js';
 import { countedIncidents } from './metrics/counted-incidents.js';
 import { runChainHistory } from './temporal/incident-history.js';
@@ -88,12 +89,23 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   log.info({ from: keys.source, ...(keys.file ? { file: keys.file } : {}) }, 'engine seal key');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
+  const incidents = countedIncidents(
+    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+      seal,
+      continueAsNewAfter: config.temporal.continueAsNewAfter,
+      maxOpenPerRunbook: config.edge.maxOpenIncidents,
+      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
+      ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
+    }), metrics,
+  );
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
       kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem, accessRecords,
+      // The hunt's follow-ups enter by the same path as every other alert: routed, deduplicated, counted.
+      raiseAlert: (alert, { dryRun }) => submit(incidents, { alert }, { dryRun }),
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
       notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
     }),
@@ -108,15 +120,6 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const running = worker.run();
   await checkOpenHistories(client, codec, config.temporal.taskQueue, payloadHealth)
     .catch((err: unknown) => log.warn({ err }, 'could not check the open incidents\' histories at start-up'));
-  const incidents = countedIncidents(
-    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
-      seal,
-      continueAsNewAfter: config.temporal.continueAsNewAfter,
-      maxOpenPerRunbook: config.edge.maxOpenIncidents,
-      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
-      ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
-    }), metrics,
-  );
   const intake = config.settings.intake
     ? await startKafkaIntake({ kafka: config.kafka, intake: config.settings.intake, incidents, log }).catch(async (err: unknown) => {
       worker.shutdown();

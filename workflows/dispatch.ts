@@ -57,6 +57,8 @@ export const dispatch = {
   // Scanning a day of access records takes seconds to minutes: heartbeating, like evidence.
   'kafka.blastRadius': { run: longKafka.measureBlastRadius },
   'kafka.evidence.capture': { run: longKafka.captureEvidence },
+  // Reads the request logs like the blast radius, and raises follow-ups through the engine's intake.
+  'kafka.admin.audit': { run: longKafka.auditAdminRequests },
   // Planning only reads metadata and configs; the moves themselves are waited for in applyChanges (the drain proxy).
   'kafka.broker.isolate': { plan: kafka.planIsolateBroker },
   'kafka.health.verify': { run: kafka.verifyHealth },

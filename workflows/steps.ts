@@ -1,6 +1,6 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
 import { ActivityFailure, ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
-import { actionCatalogue } from '../src/model/actions.js';
+import { actionCatalogue, timelineAdditions } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
@@ -68,6 +68,10 @@ export class Steps {
         const request = { incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) };
         const ask = () => runnerOf(def.action)(request);
         const output = await ask();
+        // Only the view's timeline grows; the marker is asked for only when there is something to add, which no history
+        // recorded before the hunt's follow-ups can have.
+        const additions = timelineAdditions(def.action, output);
+        if (additions.length && patched('timeline-additions')) for (const entry of additions) state.record(entry.type, { step, ...entry.fields });
         // Only outputs that name silent brokers take this path, and none did before it existed.
         if (unconfirmedOf(output).length && patched('wait-for-silent-brokers')) {
           const waited = await awaitBrokers(state, step, output, ask, brokerWaitMs(request.input));

@@ -16,6 +16,8 @@ export interface CoverageInput {
   probeFailed: { broker: number; error: string }[];
   lines: LineCounts;
   sources: string[];
+  /** The logs the answer rests on (default both): the admin audit reads request logs only. */
+  logs?: readonly AccessLog[];
   /** Topics the principal can or did read or write, and when the records show each created. */
   reachable?: { topics: string[]; createdAt: ReadonlyMap<string, number> };
 }
@@ -43,7 +45,7 @@ export function accessCoverage(input: CoverageInput): Coverage {
   const waived = new Set<string>();
   const brokers = input.brokers.map((broker) => {
     let covered = true;
-    for (const log of ['request', 'authorizer'] as const) {
+    for (const log of input.logs ?? ['request', 'authorizer'] as const) {
       const span = input.spans.find((s) => s.broker === broker && s.log === log);
       if (!span) {
         covered = false;

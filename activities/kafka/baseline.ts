@@ -11,6 +11,6 @@ export async function snapshotBaseline(client: KafkaClient, evidenceDir: string)
 }
 
 export async function diffBaseline(client: KafkaClient, evidenceDir: string, input: ActionInput<'kafka.baseline.diff'>): Promise<BaselineDiff> {
-  const { ref, state } = await loadBaseline(evidenceDir, input.baseline, input.sha256);
-  return diffBaselines(ref, state, await readBaselineState(client));
+  const { ref, state, notes } = await loadBaseline(evidenceDir, input.baseline, input.sha256, input.before === undefined ? undefined : Date.parse(input.before));
+  return diffBaselines(ref, state, await readBaselineState(client), notes);
 }

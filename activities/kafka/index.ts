@@ -16,6 +16,8 @@ import { activityProgress } from '../activity-progress.js';
 import { planIsolateBroker } from './broker-isolate.js';
 import { verifyHealth } from './health.js';
 import { diffBaseline, snapshotBaseline } from './baseline.js';
+import { auditAdminRequests } from './admin-audit.js';
+import type { RaiseAlert } from '../../src/model/follow-ups.js';
 
 export interface KafkaActivityDeps {
   kafka: KafkaClient;
@@ -24,6 +26,8 @@ export interface KafkaActivityDeps {
   evidenceDir: string;
   /** The brokers' access records (settings.accessLog); absent, kafka.blastRadius falls back to group offsets. */
   accessRecords?: AccessRecordSource;
+  /** The engine's own intake, where kafka.admin.audit raises each finding as a follow-up alert. */
+  raiseAlert?: RaiseAlert;
 }
 
 /** What every plan or run activity receives: the incident, the step, and the step's resolved `with`. */
@@ -41,6 +45,10 @@ export function kafkaActivities(deps: KafkaActivityDeps) {
       return measureBlastRadius(deps.kafka, input('kafka.blastRadius', req), deps.settings, {
         records: deps.accessRecords, onProgress: progress.heartbeat, signal: progress.signal,
       });
+    }),
+    auditAdminRequests: classified((req: StepRequest) => {
+      const progress = activityProgress();
+      return auditAdminRequests(deps, { ...req, input: input('kafka.admin.audit', req) }, { onProgress: progress.heartbeat, signal: progress.signal });
     }),
     captureEvidence: classified((req: StepRequest) => {
       const progress = activityProgress();

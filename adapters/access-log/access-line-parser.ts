@@ -3,11 +3,16 @@ import type { AccessRecord } from '../../src/model/access-records.js';
 import type { LineCounts } from '../../src/model/access-findings.js';
 import { authorizerRecord } from './authorizer-record.js';
 import { requestRecord } from './request-record.js';
+import { withoutSecrets } from './secret-fields.js';
 
 export type AccessLog = 'request' | 'authorizer';
 
-/** What a scan keeps: one principal's lines (all when absent), topic-id lines, and lines holding `marker`. */
-export interface LineFilter { principal?: string; marker?: string }
+/**
+ * What a scan keeps: one principal's lines and/or the request-log lines of some request types (`requests`, Kafka's
+ * API names such as "CREATE_ACLS"), topic-id lines, and lines holding `marker`; every line when neither is given.
+ * Authorizer lines are kept for a principal only.
+ */
+export interface LineFilter { principal?: string; requests?: readonly string[]; marker?: string }
 
 export interface LineSink {
   record(record: AccessRecord): void;
@@ -96,6 +101,7 @@ export class AccessLineParser {
   readonly counts: LineCounts = { records: 0, other: 0, garbage: 0, truncated: 0 };
   private readonly principalRequest?: Needle;
   private readonly principalAuthorizer?: Needle;
+  private readonly requestTypes?: Needle[];
   private readonly marker?: Needle;
   private readonly topicIdApis = TOPIC_ID_APIS.map((t) => new Needle(t));
   /**
@@ -109,7 +115,13 @@ export class AccessLineParser {
       this.principalRequest = new Needle(`"principal":${JSON.stringify(filter.principal)}`);
       this.principalAuthorizer = new Needle(`Principal = ${filter.principal} is `);
     }
+    if (filter.requests) this.requestTypes = filter.requests.map((api) => new Needle(`"requestApiKeyName":"${api}"`));
     if (filter.marker) this.marker = new Needle(filter.marker);
+  }
+
+  /** Every line is kept when the filter names neither a principal nor request types. */
+  private get everything(): boolean {
+    return !this.principalRequest && !this.requestTypes;
   }
 
   /** Every complete line of buf[start, end) (lines end with \n; the last may lack it). `lineNo` is the first line's number. */
@@ -159,13 +171,13 @@ export class AccessLineParser {
     if (endsWith(buf, e, REQUEST_SUFFIX)) {
       if (!startsWith(buf, msg, COMPLETED)) { this.counts.other++; return; }
       this.mark('request', buf, s);
-      const keep = !this.principalRequest || this.principalRequest.within(buf, s, e) || this.marker?.within(buf, s, e)
-        || this.topicIdApis.some((n) => n.within(buf, s, e));
+      const keep = this.everything || this.principalRequest?.within(buf, s, e) || this.requestTypes?.some((n) => n.within(buf, s, e))
+        || this.marker?.within(buf, s, e) || this.topicIdApis.some((n) => n.within(buf, s, e));
       if (!keep) { this.counts.records++; return; }
       const at = timeOf(buf, s, this.localOffsetMs);
       let body: unknown;
       try {
-        body = JSON.parse(buf.toString('utf8', msg + COMPLETED.length, e - REQUEST_SUFFIX.length));
+        body = JSON.parse(withoutSecrets(buf.toString('utf8', msg + COMPLETED.length, e - REQUEST_SUFFIX.length)));
       } catch {
         this.counts.truncated++;
         return;
@@ -176,7 +188,7 @@ export class AccessLineParser {
     }
     if (endsWith(buf, e, AUTHORIZER_SUFFIX)) {
       this.mark('authorizer', buf, s);
-      const keep = !this.principalAuthorizer || this.principalAuthorizer.within(buf, s, e) || this.marker?.within(buf, s, e);
+      const keep = this.everything || this.principalAuthorizer?.within(buf, s, e) || this.marker?.within(buf, s, e);
       if (!keep) { this.counts.records++; return; }
       const at = timeOf(buf, s, this.localOffsetMs);
       const r = authorizerRecord(buf.toString('utf8', msg, e - AUTHORIZER_SUFFIX.length), { at, broker, source: lineNo > 0 ? `${name}:${lineNo}` : name });

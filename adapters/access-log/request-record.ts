@@ -1,7 +1,8 @@
 // A kafka.request.logger "Completed request:{…}" JSON body → an access record (the request types that show access).
-import type {
-  AccessRecord, FetchPartition, FetchRecord, GroupRecord, OffsetCommitRecord, ProduceRecord,
+import {
+  ADMIN_REQUEST_TYPES, type AccessRecord, type FetchPartition, type FetchRecord, type GroupRecord, type OffsetCommitRecord, type ProduceRecord,
 } from '../../src/model/access-records.js';
+import { adminItems } from './admin-record.js';
 
 /** The JSON Kafka's RequestConvertToJson writes: only the fields read here, all optional (any version, any type). */
 interface Json { [key: string]: unknown }
@@ -125,8 +126,10 @@ function groupRecords(api: string, req: Json, res: Json): Pick<GroupRecord, 'req
 }
 
 /**
- * The record a request log body shows, or undefined for requests that are not about access (and followers'
- * fetches). `body` is the parsed JSON after "Completed request:".
+ * The records a request log body shows: none for requests that are neither about access nor administrative, and
+ * for followers' fetches. A controller's copy of an admin request a broker forwarded to it is left out too: the
+ * broker's own line names the client's host. `body` is the parsed JSON after "Completed request:", its secrets
+ * already stripped.
  */
 export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
   const header = (body.requestHeader ?? {}) as Json;
@@ -134,6 +137,7 @@ export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
   const req = (body.request ?? {}) as Json;
   const res = (body.response ?? {}) as Json;
   const connection = str(body.connection) ?? '';
+  const forwarded = body.isForwarded === true;
   const base = {
     at: origin.at, broker: origin.broker, source: origin.source,
     principal: str(body.principal) ?? '', clientId: str(header.clientId) ?? '', host: clientHost(connection), connection,
@@ -163,9 +167,14 @@ export function requestRecord(body: Json, origin: Origin): AccessRecord[] {
         const named = topicId && topicId !== 'AAAAAAAAAAAAAAAAAAAAAA' ? { topicId } : {};
         return name && num(t.errorCode) === 0 ? [{ name, ...named, deleted }] : [];
       });
-      return topics.length ? [{ kind: 'topicIds', ...origin, principal: base.principal, topics }] : [];
+      return [
+        ...(topics.length ? [{ kind: 'topicIds' as const, ...origin, principal: base.principal, topics }] : []),
+        ...(deleted || forwarded ? [] : [{ kind: 'admin' as const, ...base, request: 'CreateTopics', items: adminItems(api, req, res) }]),
+      ];
     }
-    default:
-      return [];
+    default: {
+      const request = (ADMIN_REQUEST_TYPES as Record<string, string>)[api];
+      return request && !forwarded ? [{ kind: 'admin', ...base, request, items: adminItems(api, req, res) }] : [];
+    }
   }
 }

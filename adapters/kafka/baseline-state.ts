@@ -1,11 +1,16 @@
-// Reads the cluster's security state for a baseline: ACLs, SCRAM users (names and mechanisms, never secrets), quotas, dynamic configs.
-import { ConfigSources, describeClientQuotasV0 } from '@platformatic/kafka';
-import type { BaselineState, DynamicConfig, QuotaEntry } from '../../src/model/baseline.js';
+// Reads the cluster's security state for a baseline: ACLs, SCRAM users and tokens (never secrets), quotas, configs, topics, groups.
+import { ConfigSources, describeClientQuotasV0, describeDelegationTokenV3, metadataV12 } from '@platformatic/kafka';
+import type { BaselineState, DynamicConfig, QuotaEntry, TokenEntry, TopicEntry } from '../../src/model/baseline.js';
 import { describeBindings } from './acls.js';
 import { describeBrokerConfigs, describeTopicConfigs, liveBrokers } from './broker-config.js';
 import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
 import type { KafkaClient } from './client.js';
 import { describeScramUsers } from './scram.js';
+import { logTopicId } from './topic-ids.js';
+
+/** Kafka's answer when the brokers have no delegation.token.secret.key: no token can exist. */
+const DELEGATION_TOKEN_AUTH_DISABLED = 61;
+const at = (ms: bigint) => new Date(Number(ms)).toISOString();
 
 async function readQuotas(client: KafkaClient, broker: BrokerAddress): Promise<QuotaEntry[]> {
   // No components and strict=false: every quota entity (KIP-546).
@@ -42,14 +47,42 @@ async function readTopicConfigs(client: KafkaClient, broker: BrokerAddress): Pro
     .map((c): DynamicConfig => ({ resource: 'topic', name, key: c.name, value: c.isSensitive ? null : c.value ?? null })));
 }
 
-export async function readBaselineState(client: KafkaClient): Promise<BaselineState> {
+/** Every delegation token (the engine, a super user, sees all), without its HMAC; none when tokens are off. */
+async function readTokens(client: KafkaClient, broker: BrokerAddress): Promise<TokenEntry[]> {
+  return withBrokerConnection(client.settings, broker, 'describing delegation tokens', async (c) => {
+    let tokens;
+    try {
+      // No owners: every token.
+      ({ tokens } = await describeDelegationTokenV3.api.async(c, null as never));
+    } catch (err) {
+      if ((err as { response?: { errorCode?: number } }).response?.errorCode === DELEGATION_TOKEN_AUTH_DISABLED) return [];
+      throw err;
+    }
+    return tokens.map((t) => ({
+      tokenId: t.tokenId, owner: `${t.principalType}:${t.principalName}`,
+      requester: t.tokenRequesterPrincipalName ? `${t.tokenRequesterPrincipalType}:${t.tokenRequesterPrincipalName}` : `${t.principalType}:${t.principalName}`,
+      renewers: t.renewers.map((r) => `${r.principalType}:${r.principalName}`).sort(), issuedAt: at(t.issueTimestamp), expiresAt: at(t.expiryTimestamp),
+    })).sort((a, b) => a.tokenId.localeCompare(b.tokenId));
+  });
+}
+
+/** Every topic, internal ones included, with its id as the logs write it. */
+async function readTopics(client: KafkaClient, broker: BrokerAddress): Promise<TopicEntry[]> {
+  const meta = await withBrokerConnection(client.settings, broker, 'reading topics', (c) => metadataV12.api.async(c, null, false, false));
+  return meta.topics.flatMap((t) => (t.name ? [{ name: t.name, topicId: logTopicId(t.topicId) }] : [])).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function readBaselineState(client: KafkaClient): Promise<Omit<BaselineState, 'previous'>> {
   const brokers = await liveBrokers(client);
-  const [acls, users, quotas, brokerConfigs, topicConfigs] = await Promise.all([
+  const [acls, users, quotas, brokerConfigs, topicConfigs, tokens, topics, groups] = await Promise.all([
     describeBindings(client),
     describeScramUsers(client.settings),
     readQuotas(client, brokers[0]!),
     readBrokerConfigs(client, brokers),
     readTopicConfigs(client, brokers[0]!),
+    readTokens(client, brokers[0]!),
+    readTopics(client, brokers[0]!),
+    client.withAdmin('listing consumer groups', (a) => a.listGroups()),
   ]);
   return {
     takenAt: new Date().toISOString(),
@@ -57,5 +90,8 @@ export async function readBaselineState(client: KafkaClient): Promise<BaselineSt
     scramUsers: [...users].map(([user, mechanisms]) => ({ user, mechanisms: [...mechanisms].sort() })).sort((a, b) => a.user.localeCompare(b.user)),
     quotas,
     configs: [...brokerConfigs, ...topicConfigs],
+    tokens,
+    topics,
+    groups: groups.groups.map((g) => g.groupId).sort(),
   };
 }

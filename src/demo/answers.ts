@@ -1,7 +1,6 @@
 // The questions people ask after the 3 a.m. call, answered from the incidents' views: what was read, what was planted, how fast.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backdoorFindings, type BaselineDiff } from '../model/baseline.js';
 import type { IncidentView } from '../model/incident.js';
 import { classifiedText, coverageText, messagesText, rangesText } from '../report/answer-lines.js';
 import { buildReport } from '../report/build-report.js';
@@ -17,7 +16,7 @@ export interface DemoAnswers {
   coverage: ReportAnswers['coverage'];
   /** yes (which topics), not seen (with the coverage behind it), at risk (readable, no record of a read). */
   classifiedDataTouched: ReportAnswers['classified'];
-  /** The SCRAM user the baseline diff found, or null. */
+  /** The SCRAM user the hunt found the attacker made (and raised as its own incident), or null. */
   backdoor: string | null;
   /** Opened → DENY applied, in seconds (the workflow's clock; the post-mortem's time to contain). */
   timeToContainSeconds: number | null;
@@ -27,11 +26,6 @@ export interface DemoAnswers {
   reports: { exfiltration: string; backdoor: string | null };
   /** The folder holding the rotated password (a 0600 file); the password itself is never printed. */
   newCredential: string;
-}
-
-/** The new SCRAM users the diff found that also gained grants: the backdoor candidates. */
-export function backdoorsIn(diff: BaselineDiff | undefined): string[] {
-  return diff ? backdoorFindings(diff).users.filter((u) => u.grants.length > 0).map((u) => u.user) : [];
 }
 
 /**
@@ -74,7 +68,7 @@ export function renderAnswers(a: DemoAnswers, principal: string): string {
     ['Topics read', read.length ? `${read.join(`\n${INDENT}`)}\n${INDENT}— by ${principal}` : `nothing seen — by ${principal}`],
     ['Coverage', `${coverageText({ ...a.coverage, missing: a.coverage.missing.slice(0, 1) })}${a.coverage.missing.length > 1 ? `; and ${a.coverage.missing.length - 1} more (in the report)` : ''}`],
     ['Classified data touched', classifiedText(a.classifiedDataTouched)],
-    ['Backdoor found', a.backdoor ? `${a.backdoor} (a SCRAM user added since the baseline; incident ${a.incidents.backdoor ?? 'not raised'})` : 'none'],
+    ['Backdoor found', a.backdoor ? `${a.backdoor} (a SCRAM user made with the stolen password; the engine's follow-up incident ${a.incidents.backdoor ?? 'was not raised'})` : 'none'],
     ['Time to contain', a.timeToContainSeconds === null ? 'not contained' : `${a.timeToContainSeconds.toFixed(1)} s (incident opened → DENY applied)`],
     ['Evidence', a.evidence ?? 'none captured'],
     ['Report', [a.reports.exfiltration, a.reports.backdoor].filter(Boolean).map((f) => `${f} (and .html, with pictures)`).join(`\n${INDENT}`)],

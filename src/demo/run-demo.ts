@@ -7,10 +7,10 @@ import { KafkaClient } from '../../adapters/kafka/client.js';
 import { saveBaseline } from '../../adapters/evidence/baseline-store.js';
 import { readBaselineState } from '../../adapters/kafka/baseline-state.js';
 import { secretKey } from '../../adapters/secret-sink.js';
-import type { BaselineDiff } from '../model/baseline.js';
+import { AdminAudit } from '../model/admin-audit.js';
 import { parseIncidentId } from '../model/incident.js';
 import { createLogger } from '../logger.js';
-import { answersOf, backdoorsIn, renderAnswers, saveReport, type DemoAnswers } from './answers.js';
+import { answersOf, renderAnswers, saveReport, type DemoAnswers } from './answers.js';
 import { approvers } from './approvers.js';
 import { startDemoEngine, type DemoEngine } from './demo-engine.js';
 import { progressView } from './progress-view.js';
@@ -49,12 +49,12 @@ async function raise(demo: DemoEngine, kind: string, principal: string, summary:
   return id;
 }
 
-/** Aborts (with rollback, as the incident commander) what the demo left open, so the cluster keeps no half-done change. */
-async function abortOpen(demo: DemoEngine, ids: string[], reason: string): Promise<void> {
+/** Aborts (as the incident commander, with rollback unless told not to) what the demo left open, so the cluster keeps no half-done change. */
+async function abortOpen(demo: DemoEngine, ids: string[], reason: string, rollback = true): Promise<void> {
   for (const id of ids) {
     const v = await demo.view(id).catch(() => undefined);
     if (v?.status !== 'open') continue;
-    await demo.api('POST', `/v1/incidents/${id}/decisions`, { decision: 'abort', reason, rollback: true }, 'ic').catch(() => undefined);
+    await demo.api('POST', `/v1/incidents/${id}/decisions`, { decision: 'abort', reason, rollback }, 'ic').catch(() => undefined);
     await waitFor((i) => demo.view(i), id, 'the rollback', (x) => (x.status !== 'open' ? true : undefined), 60_000).catch(() => undefined);
   }
 }
@@ -105,7 +105,7 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
     progress.say(`03:02 — with ${story.sergei}'s leaked password an attacker reads ${story.topics[THROUGH_GROUP]} through consumer group ${story.attackerGroup}, `
       + `and ${story.topics[WITHOUT_GROUP]} by assignment: no group, nothing committed, invisible to group offsets`);
     await plantBackdoor(kafka, story);
-    progress.say(`03:04 — the attacker plants a backdoor: SCRAM user ${story.backdoor} with ALLOW ALL on every topic`);
+    progress.say(`03:04 — with the same password the attacker plants a backdoor: SCRAM user ${story.backdoor} with ALLOW ALL on every topic`);
 
     const principal = `User:${story.sergei}`;
     const id = await raise(demo, 'data-exfiltration', principal, `${story.sergei} reads purchasing and supply data from an unknown host`);
@@ -118,16 +118,25 @@ export async function runDemo(env: NodeJS.ProcessEnv, options: DemoOptions = {})
     const rejected = await (async () => {
       if (await people.decide(id, 'deny') === 'rejected') return true;
       if (await people.decide(id, 'rotate') === 'rejected') return true;
-      const diff = (await waitForStep(view, id, 'backdoors', ['done', 'failed'])).output as BaselineDiff | undefined;
-      // The dev cluster may be shared (tests, a second demo): only this run's accounts are the story's.
-      const found = backdoorsIn(diff);
-      backdoor = found.find((u) => u.endsWith(`-${run}`)) ?? null;
-      if (found.length > (backdoor ? 1 : 0)) progress.say(`${found.length - (backdoor ? 1 : 0)} other new account(s) with grants appeared since the baseline (not this demo's)`);
-      if (backdoor) {
-        backdoorIncident = await raise(demo, 'unauthorized-access', `User:${backdoor}`, `${backdoor} appeared since the baseline with ALLOW ALL on topics`);
+      // The engine hunts and raises each backdoor as its own incident; the demo only follows the one its story planted.
+      const hunt = AdminAudit.safeParse((await waitForStep(view, id, 'hunt', ['done', 'failed'])).output);
+      const followUps = hunt.success ? hunt.data.followUps : [];
+      const planted = followUps.find((f) => f.principal === `User:${story.backdoor}` && f.incident);
+      if (planted) {
+        backdoor = story.backdoor;
+        backdoorIncident = planted.incident!;
         opened.push(backdoorIncident);
-        progress.say(`the hunt found ${backdoor}: unauthorized-access raised for it, incident ${backdoorIncident}`);
+        const how = hunt.success ? hunt.data.findings.find((f) => f.target.principal === planted.principal && f.by) : undefined;
+        progress.say(`the hunt found ${story.backdoor}${how ? ` (${how.says} at ${how.at})` : ''}: the engine raised ${planted.runbook} for it, incident ${backdoorIncident}`);
         progress.watch(backdoorIncident, 'backdoor');
+      }
+      // The dev cluster may be shared (tests, a second demo): follow-ups about others' changes are not this story's.
+      const others = followUps.filter((f) => f.incident && f.incident !== backdoorIncident && f.incident !== id && f.status === 'started');
+      if (others.length) {
+        progress.say(`${others.length} other follow-up incident(s) about changes that are not this demo's: the incident commander ends them`);
+        await abortOpen(demo, others.map((f) => f.incident!), 'not part of the demo story', false);
+      }
+      if (backdoorIncident) {
         if (await people.decide(backdoorIncident, 'revoke') === 'rejected') return true;
         if (await people.decide(backdoorIncident, 'delete-credentials') === 'rejected') return true;
         await waitForStep(view, backdoorIncident, 'baseline', ['done', 'failed']);

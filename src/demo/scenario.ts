@@ -1,8 +1,8 @@
-// The demo's story on the cluster: a company's topics and accounts, a stolen password used to read two topics, a planted backdoor.
+// The demo's story on the cluster: a company's topics and accounts, a stolen password used to read two topics and plant a backdoor.
 import { randomBytes } from 'node:crypto';
 import { createAcls } from '../../adapters/kafka/acls.js';
 import { produceAs, signInRefusal as refusalOf } from '../../adapters/kafka/as-user.js';
-import type { KafkaClient } from '../../adapters/kafka/client.js';
+import { KafkaClient } from '../../adapters/kafka/client.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import { readThroughGroup, readWithoutGroup, type TopicReader } from '../../adapters/kafka/topic-readers.js';
 import type { KafkaSettings } from '../model/connections.js';
@@ -24,7 +24,7 @@ export interface Scenario {
   run: string;
   /** The ERP service account that writes the business messages. */
   erp: string;
-  /** The developer whose password leaked. */
+  /** The developer whose password leaked; he also manages the dev cluster's users and ACLs (ALTER on the cluster). */
   sergei: string;
   /** The account the attacker plants. */
   backdoor: string;
@@ -66,7 +66,7 @@ export async function retrying<T>(what: string, attempt: () => Promise<T>, timeo
   }
 }
 
-const grant = (principal: string, resourceType: 'topic' | 'group', resourceName: string, operation: AclOperation, patternType: 'literal' | 'prefixed' = 'literal'): AclBinding =>
+const grant = (principal: string, resourceType: 'topic' | 'group' | 'cluster', resourceName: string, operation: AclOperation, patternType: 'literal' | 'prefixed' = 'literal'): AclBinding =>
   ({ principal, host: '*', permission: 'allow', resourceType, resourceName, patternType, operation });
 
 /** Users, topics, grants, and the ERP writing the business messages as itself. */
@@ -79,6 +79,8 @@ export async function setUpCompany(kafka: KafkaClient, s: Scenario): Promise<voi
     grant(`User:${s.erp}`, 'topic', t, 'write'), grant(`User:${s.erp}`, 'topic', t, 'read'), grant(`User:${s.sergei}`, 'topic', t, 'read'),
   ]);
   bindings.push(grant(`User:${s.sergei}`, 'group', `${s.sergei}-`, 'read', 'prefixed'));
+  // What makes his password worth stealing: he may create users and ACLs.
+  bindings.push(grant(`User:${s.sergei}`, 'cluster', 'kafka-cluster', 'alter'));
   await createAcls(kafka, bindings, 'granting access');
   const erp = userSettings(kafka.settings, s.erp, s.passwords.erp);
   // KRaft brokers learn of new topics and grants asynchronously: the first sends may be refused. Each topic is
@@ -130,10 +132,17 @@ export async function attack(kafka: KafkaClient, s: Scenario): Promise<Attacker>
   }, 45_000);
 }
 
-/** The attacker's way back in: its own SCRAM user with ALLOW ALL on every topic. */
+/** The attacker's way back in, made with sergei's stolen password: its own SCRAM user with ALLOW ALL on every topic. */
 export async function plantBackdoor(kafka: KafkaClient, s: Scenario): Promise<void> {
-  await upsertScramCredential(kafka.settings, s.backdoor, s.passwords.backdoor);
-  await createAcls(kafka, [grant(`User:${s.backdoor}`, 'topic', '*', 'all')], 'planting the backdoor');
+  const stolen = userSettings(kafka.settings, s.sergei, s.passwords.sergei);
+  const asSergei = new KafkaClient(stolen, undefined, 8);
+  try {
+    // Brokers learn of sergei's cluster grant a moment apart: retry until every one has.
+    await retrying('the attacker creating a user', () => upsertScramCredential(stolen, s.backdoor, s.passwords.backdoor));
+    await retrying('the attacker granting it', () => createAcls(asSergei, [grant(`User:${s.backdoor}`, 'topic', '*', 'all')], 'planting the backdoor'));
+  } finally {
+    await asSergei.close();
+  }
 }
 
 /** Undefined once `user` signs in and sees `topic`'s metadata; otherwise the broker's refusal. */

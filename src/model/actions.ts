@@ -7,6 +7,7 @@ import { forensicsActions } from './actions/forensics.js';
 import { clusterActions } from './actions/cluster.js';
 import { siemActions } from './actions/siem.js';
 import { notifyActions } from './actions/notify.js';
+import type { TimelineAddition } from './actions/define.js';
 
 export const actionCatalogue = {
   ...aclActions,
@@ -24,3 +25,9 @@ export const ActionName = z.enum(Object.keys(actionCatalogue) as [ActionName, ..
 });
 export type ActionInput<A extends ActionName> = z.output<(typeof actionCatalogue)[A]['input']>;
 export type ActionOutput<A extends ActionName> = z.output<(typeof actionCatalogue)[A]['output']>;
+
+/** What a finished read step adds to the timeline beyond "done", from its output (nothing for most actions). */
+export function timelineAdditions(action: ActionName, output: unknown): TimelineAddition[] {
+  const spec = actionCatalogue[action] as { timelineOf?: (output: unknown) => TimelineAddition[] };
+  return spec.timelineOf?.(output) ?? [];
+}

@@ -147,6 +147,25 @@ export const ReportAnswers = z.object({
   sharedGroups: z.array(z.object({ group: z.string(), sharedWith: z.array(z.string()) })),
   /** From the step that ran kafka.baseline.diff; null when none ran to the end. */
   backdoors: BackdoorFindings.extend({ step: z.string(), baseline: z.string() }).nullable(),
+  /** From the step that ran kafka.admin.audit (what was done, by whom, and the follow-ups raised); null when none ran to the end. */
+  hunt: z.object({
+    step: z.string(),
+    window: z.object({ from: At, to: At }),
+    /** How completely the request logs cover the window; "none" when no records were read (the baseline diff only). */
+    coverage: z.enum(['exact', 'estimate', 'none']),
+    requests: z.number().int().nonnegative().describe('administrative requests in the window'),
+    refused: z.number().int().nonnegative().describe('of which the brokers refused every item'),
+    findings: z.array(z.object({
+      kind: z.string(),
+      says: z.string(),
+      by: z.string().nullable(),
+      at: At.nullable(),
+      host: z.string().nullable(),
+      /** The incident the follow-up started or joined (its id), or why there is none. */
+      followUp: z.object({ status: z.string(), incident: z.string().nullable(), runbook: z.string().nullable(), reason: z.string().nullable() }).nullable(),
+      why: z.string().nullable(),
+    })),
+  }).nullable().default(null),
   timeToContainMs: Ms.describe('as metrics.timeToContainMs'),
 });
 export type ReportAnswers = z.infer<typeof ReportAnswers>;

@@ -30,14 +30,35 @@ export function classifiedText(c: ReportAnswers['classified']): string {
   return `${c.answer}${topics ? `: ${topics}` : ''} (${c.because})`;
 }
 
+type HuntFinding = NonNullable<ReportAnswers['hunt']>['findings'][number];
+
+/** A finding with who made it, when and from where, and the follow-up incident it raised (or why none). */
+function findingText(f: HuntFinding): string {
+  const when = f.at ? ` at ${f.at}${f.host ? ` from ${f.host}` : ''}` : '';
+  const follow = f.followUp?.incident ? ` → follow-up incident ${f.followUp.incident} (${f.followUp.runbook ?? 'runbook'}, ${f.followUp.status})`
+    : f.followUp ? ` → follow-up ${f.followUp.status}${f.followUp.reason ? `: ${f.followUp.reason}` : ''}`
+    : f.why ? ` (no follow-up: ${f.why})` : '';
+  return `${f.says}${when}${follow}`;
+}
+
+/** The hunt's findings (what was done, by whom, with their follow-up incidents), then the baseline diff's. */
 export function backdoorsText(a: ReportAnswers): string {
+  const parts: string[] = [];
+  if (a.hunt) {
+    const h = a.hunt;
+    const basis = h.coverage === 'none' ? 'the baseline diff only, no records' : `${h.requests} administrative request(s) in the records, ${h.coverage}`;
+    parts.push(`${h.findings.length ? h.findings.map(findingText).join('; ') : 'none'} (hunt ${h.window.from} → ${h.window.to}: ${basis})`);
+  }
   const b = a.backdoors;
-  if (!b) return 'not looked for: no baseline diff ran to the end';
-  const users = b.users.map((u) => `${u.user} (new SCRAM user${u.grants.length ? `, ${u.grants.length} ALLOW grant(s)` : ', no grants'})`);
-  const allows = b.allows.map((g) => `ALLOW ${g.principal} ${g.operation} on ${g.resourceType} ${g.resourceName}${g.patternType === 'prefixed' ? '*' : ''}`);
-  const found = [...users, ...allows];
-  const other = b.otherChanges ? `; ${b.otherChanges} other change(s) since the baseline` : '';
-  return `${found.length ? found.join('; ') : 'none'}${other} (against ${b.baseline})`;
+  if (b) {
+    const users = b.users.map((u) => `${u.user} (new SCRAM user${u.grants.length ? `, ${u.grants.length} ALLOW grant(s)` : ', no grants'})`);
+    const allows = b.allows.map((g) => `ALLOW ${g.principal} ${g.operation} on ${g.resourceType} ${g.resourceName}${g.patternType === 'prefixed' ? '*' : ''}`);
+    const tokens = b.tokens.map((t) => `delegation token ${t.tokenId} of ${t.owner}`);
+    const found = [...users, ...allows, ...tokens];
+    const other = b.otherChanges ? `; ${b.otherChanges} other change(s) since the baseline` : '';
+    parts.push(`${a.hunt ? 'baseline diff: ' : ''}${found.length ? found.join('; ') : 'none'}${other} (against ${b.baseline})`);
+  }
+  return parts.length ? parts.join(' — ') : 'not looked for: no hunt or baseline diff ran to the end';
 }
 
 /** The topics-read table: offsets, who (client ids and hosts) and through which groups; offsets alone name neither. */

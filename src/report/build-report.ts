@@ -12,7 +12,7 @@ import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
 const FROM_VIEW = new Set([
-  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed',
+  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
   'step.waiting', 'step.confirmed', 'step.unconfirmed',
 ]);
 const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
@@ -37,6 +37,7 @@ function viewEvent(t: TimelineEntry): ReportEvent {
     : t.type === 'step.waiting' ? describeWait(t.brokers as BrokerWait[])
     : t.type === 'step.confirmed' ? `every broker answered, broker(s) ${[t.brokers].flat().join(', ')} too`
     : t.type === 'step.unconfirmed' ? str(t.detail)
+    : t.type === 'followUp' ? `follow-up ${t.incident ? `incident ${str(t.incident)} (${str(t.runbook)}, ${str(t.status)})` : `${str(t.status)}: ${str(t.reason)}`}: ${str(t.kind)} about ${str(t.principal)}`
     : t.type;
   return { at: t.at, type: t.type === 'decision' ? 'vote' : t.type, summary, ...step, ...(t.phase && t.type === 'phase' ? { phase: str(t.phase) } : {}), ...person };
 }

@@ -1,5 +1,6 @@
 // The answers a post-mortem opens with, read from the steps that ran the forensic actions (found by action, not by step id).
 import { BlastRadius } from '../model/actions/forensics.js';
+import { AdminAudit } from '../model/admin-audit.js';
 import { BaselineDiff, backdoorFindings } from '../model/baseline.js';
 import type { IncidentView } from '../model/incident.js';
 import type { AnsweredRead, ReportAnswers, ReportMetrics } from '../model/incident-report.js';
@@ -43,9 +44,26 @@ function classified(b: BlastRadius | undefined): ReportAnswers['classified'] {
   return { answer: 'not seen', topics: [], because: 'it can read no classified topic' };
 }
 
+/** The hunt's findings, each with the follow-up incident it raised (matched by fingerprint) or why none. */
+function hunt(step: string, a: AdminAudit): NonNullable<ReportAnswers['hunt']> {
+  const followUps = new Map(a.followUps.map((f) => [f.fingerprint, f]));
+  return {
+    step, window: a.window, coverage: a.coverage?.answer ?? 'none', requests: a.requests.length + a.requestsLeftOut,
+    refused: a.requests.filter((r) => r.outcome === 'refused').length,
+    findings: a.findings.map((f) => {
+      const raised = followUps.get(f.fingerprint);
+      return {
+        kind: f.kind, says: f.says, by: f.by, at: f.at, host: f.host, why: f.why ?? null,
+        followUp: raised ? { status: raised.status, incident: raised.incident ?? null, runbook: raised.runbook ?? null, reason: raised.reason ?? null } : null,
+      };
+    }),
+  };
+}
+
 export function reportAnswers(view: IncidentView, metrics: ReportMetrics): ReportAnswers {
   const blast = lastOutput(view, 'kafka.blastRadius', (x) => BlastRadius.safeParse(x));
   const diff = lastOutput(view, 'kafka.baseline.diff', (x) => BaselineDiff.safeParse(x));
+  const audit = lastOutput(view, 'kafka.admin.audit', (x) => AdminAudit.safeParse(x));
   const b = blast?.data;
   return {
     blastRadius: blast ? { step: blast.step, principal: blast.data.principal } : null,
@@ -56,6 +74,7 @@ export function reportAnswers(view: IncidentView, metrics: ReportMetrics): Repor
     denied: (b?.denied ?? []).map(({ operation, resource, request, count }) => ({ operation, resource, request, count })),
     sharedGroups: (b?.sharedGroups ?? []).map(({ group, sharedWith }) => ({ group, sharedWith })),
     backdoors: diff ? { step: diff.step, baseline: diff.data.baseline, ...backdoorFindings(diff.data) } : null,
+    hunt: audit ? hunt(audit.step, audit.data) : null,
     timeToContainMs: metrics.timeToContainMs,
   };
 }

@@ -66,6 +66,11 @@ describe('kafka-ir demo', () => {
     // The post-mortem opens with the same answers, and its HTML draws the offsets read.
     const md = readFileSync(answers.reports.exfiltration, 'utf8');
     expect(md.indexOf('## The answers')).toBeLessThan(md.indexOf('## Metrics'));
+    // The engine found the backdoor in the brokers' records (who made it with the stolen password) and raised its incident;
+    // each post-mortem names the other.
+    expect(stderr.text()).toMatch(new RegExp(`the hunt found ${story.backdoor} \\(User:${story.sergei} created SCRAM user ${story.backdoor} .*\\): the engine raised unauthorized-access for it, incident ${answers.incidents.backdoor}`));
+    expect(md).toContain(`follow-up incident ${answers.incidents.backdoor} (unauthorized-access, started)`);
+    expect(readFileSync(answers.reports.backdoor!, 'utf8')).toContain(`kafka-ir incident ${answers.incidents.exfiltration}`);
     expect(md).toContain(`| ${story.topics.supply} | ${BUSINESS.supply.length} | p0 0–${BUSINESS.supply.length - 1} |`);
     const page = answers.reports.exfiltration.replace(/\.md$/, '.html');
     const dom = await renderedDom(page);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaActivities } from '../../activities/kafka/index.js';
 import { KafkaClient } from '../../adapters/kafka/client.js';
@@ -117,6 +117,42 @@ describe('kafka.baseline.snapshot and kafka.baseline.diff', () => {
     }
     await eventually(async () => (JSON.stringify(mine(await acts.diffBaseline(req({ baseline: snap.ref })))) === JSON.stringify(none) ? true : undefined),
       15_000, 'the diff to be empty again');
+  });
+
+  it('finds a backdoor made before an intervening refresh by comparing with the last baseline before the window; each baseline vouches for the one before', async () => {
+    const before = await acts.snapshotBaseline(req({}));
+    await new Promise((r) => setTimeout(r, 20));
+    const since = new Date().toISOString();
+    const user = unique('bd-user');
+    const staging = unique('bd-staging');
+    const grant: AclBinding = { principal: `User:${user}`, host: '*', permission: 'allow', resourceType: 'topic', resourceName: '*', patternType: 'literal', operation: 'read' };
+    await createUser(user);
+    await setup.withAdmin('creating ACLs', (a) => a.createAcls({ acl: [toAclEntry(grant)] }));
+    await createTopic(setup, staging);
+    try {
+      const planted = (d: BaselineDiff) => d.added.scramUsers.some((u) => u.user === user) && d.added.acls.some((b) => b.principal === grant.principal)
+        && d.added.topics.some((t) => t.name === staging);
+      await eventually(async () => (planted(await acts.diffBaseline(req({ baseline: before.ref }))) ? true : undefined), 15_000, 'the backdoor to be in the state');
+      const refresh = await acts.snapshotBaseline(req({}));
+      expect(JSON.parse(readFileSync(refresh.ref, 'utf8')).previous).toEqual({ ref: basename(before.ref), sha256: before.sha256 });
+
+      // The latest baseline already holds the backdoor: against it, nothing is new.
+      expect(planted(await acts.diffBaseline(req({ baseline: 'latest' })))).toBe(false);
+      const windowed = await acts.diffBaseline(req({ before: since }));
+      expect(windowed).toMatchObject({ baseline: before.ref, notes: [`compared with the last baseline taken before ${since}`] });
+      expect(planted(windowed)).toBe(true);
+      expect(windowed.added.topics).toEqual(expect.arrayContaining([{ name: staging, topicId: expect.stringMatching(/^[\w-]{22}$/) }]));
+
+      // A baseline changed after the next one recorded its hash is refused.
+      appendFileSync(before.ref, ' ');
+      await expect(acts.diffBaseline(req({ before: since }))).rejects.toMatchObject({
+        type: 'BASELINE_UNUSABLE', nonRetryable: true, message: expect.stringContaining(`differs from the SHA-256 the next baseline (${basename(refresh.ref)}) recorded for it`),
+      });
+    } finally {
+      await setup.withAdmin('deleting ACLs', (a) => a.deleteAcls({ filters: [toAclEntry(grant)] }));
+      await deleteScramCredentials(adminSettings(), user, ['SCRAM-SHA-512']);
+      await setup.withAdmin('deleting topics', (a) => a.deleteTopics({ topics: [staging] })).catch(() => {});
+    }
   });
 
   it('refuses a baseline that was modified or lies outside the baselines directory', async () => {

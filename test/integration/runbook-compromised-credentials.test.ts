@@ -89,6 +89,14 @@ describe('compromised-credentials', () => {
     expect(await refusal(user, newPassword)).toBeUndefined();
     expect(kcatConsume(user, newPassword, topic).status).not.toBe(0);
 
+    // The hunt reads the rotation as kafka-ir's own request: listed with who made it, never a backdoor to follow up.
+    await engine.waitForStep(id, 'hunt', 'done');
+    const hunt = (await engine.stepOf(id, 'hunt')).output;
+    expect(hunt.requests).toContainEqual(expect.objectContaining({
+      principal: 'User:admin', request: 'AlterUserScramCredentials', outcome: 'ok', trusted: "kafka-ir's own principal", what: [expect.stringContaining(`credential of ${user} `)],
+    }));
+    expect(hunt.findings.filter((f: { target: { principal?: string } }) => f.target.principal === principal)).toEqual([]);
+
     await engine.waitForStep(id, 'restore-access', 'awaiting_approval');
     await engine.decide(id, 'restore-access', 'alice');
     await engine.waitForStep(id, 'health', 'done');
@@ -99,7 +107,7 @@ describe('compromised-credentials', () => {
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'billing password lived in a chat channel; moved to the vault', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
     const closed = await engine.closed(id);
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'restore-access:done', 'health:done',
+      'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'hunt:done', 'restore-access:done', 'health:done',
     ]);
     expect(closed.timeline.filter((e: { type: string }) => e.type === 'decision').map((e: { step: string; person: string }) => `${e.step}:${e.person}`))
       .toEqual(['deny:bob', 'rotate:bob', 'restore-access:alice']);
@@ -126,7 +134,8 @@ describe('compromised-credentials', () => {
     // No decision is needed in a dry run: the incident walks to the lessons record by itself.
     const view = await eventually(async () => { const v = await engine.view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
     expect(view.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'deny:planned', 'verify:done', 'rotate:planned', 'restore-access:done', 'health:done',
+      // It read nothing, so there is nothing to capture (the step fails and the incident goes on).
+      'blast-radius:done', 'evidence:failed', 'deny:planned', 'verify:done', 'rotate:planned', 'hunt:done', 'restore-access:done', 'health:done',
     ]);
     const steps = Object.fromEntries(view.steps.map((s: { id: string }) => [s.id, s]));
     // Nothing was applied, so the check that the deny holds would fail by construction: the step says so instead.

@@ -81,8 +81,10 @@ describe('data-exfiltration', () => {
     expect((await engine.post(`/v1/incidents/${id}/notes`, { text: 'ERP password was in a public repo', lessons: true }, token('carol'))).body).toEqual({ accepted: true });
     const closed = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' ? v : undefined; }, 15_000, 'close');
     expect(closed.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'backdoors:failed', 'restore-access:done', 'health:done',
+      'blast-radius:done', 'evidence:done', 'deny:undone', 'verify:done', 'rotate:done', 'hunt:failed', 'backdoors:failed', 'restore-access:done', 'health:done',
     ]);
+    // Neither access records nor a baseline: the hunt says what to configure, and the incident goes on.
+    expect(closed.steps.find((s: { id: string }) => s.id === 'hunt').error).toMatch(/^nothing to hunt with: no access records are configured .* configure accessLog/);
   });
 });
 

@@ -14,7 +14,8 @@ import { token } from '../support/people.js';
 
 let engine: Awaited<ReturnType<typeof startBuiltinEngine>>;
 const kafka = admin();
-beforeAll(async () => { engine = await startBuiltinEngine(); });
+// With the brokers' records: the hunt names who made each change (here the test's admin, kafka-ir's own principal).
+beforeAll(async () => { engine = await startBuiltinEngine({ accessLog: true }); });
 const opened: string[] = [];
 afterAll(async () => { if (engine) await abortLeftovers(engine, opened); await engine?.close(); await kafka.close(); });
 
@@ -123,7 +124,7 @@ describe('unauthorized-access', () => {
 
     const closed = await closeWithLessons(id, 'the grant came from a copy-pasted ACL script; grants now need a ticket');
     expect(statuses(closed)).toEqual([
-      'acls:done', 'blast-radius:done', 'revoke:done', 'verify:done', 'changes:failed', 'delete-credentials:rejected', 'health:done', 'baseline:done',
+      'acls:done', 'blast-radius:done', 'revoke:done', 'verify:done', 'hunt:done', 'changes:failed', 'delete-credentials:rejected', 'health:done', 'baseline:done',
     ]);
     expect(decisions(closed)).toEqual(['revoke:alice:approve', 'delete-credentials:bob:reject']);
     await aclCommandShows('', principal, []);
@@ -133,7 +134,15 @@ describe('unauthorized-access', () => {
   it('finds an intruder account against that baseline, revokes its ALLOWs, deletes its credential and closes', async () => {
     expect(firstBaseline, 'needs the baseline the previous incident recorded').not.toBe('');
     const { id, user, principal, password, bystander, bystanderBindings } = await containedIncident('mallory');
-    // The backdoor hunt: the account did not exist at the last baseline.
+    // The backdoor hunt: the records say who created the account and granted it (the test's admin: kafka-ir's own
+    // principal, so no follow-up), and the account did not exist at the last baseline.
+    const hunt = (await engine.stepOf(id, 'hunt')).output;
+    expect(hunt.baseline.ref).toBe(firstBaseline);
+    const made = hunt.requests.filter((r: { what: string[] }) => r.what.some((w) => w.includes(user)));
+    expect(made.map((r: { principal: string; request: string; trusted: string }) => `${r.principal} ${r.request} ${r.trusted}`)).toEqual(expect.arrayContaining([
+      "User:admin AlterUserScramCredentials kafka-ir's own principal", "User:admin CreateAcls kafka-ir's own principal",
+    ]));
+    expect(hunt.findings.filter((f: { target: { principal?: string } }) => f.target.principal === principal)).toEqual([]);
     const changes = await engine.stepOf(id, 'changes');
     expect(changes.status).toBe('done');
     expect(changes.output.baseline).toBe(firstBaseline);
@@ -153,7 +162,7 @@ describe('unauthorized-access', () => {
 
     const closed = await closeWithLessons(id, 'account created with a leaked admin script; review who can create users');
     expect(statuses(closed)).toEqual([
-      'acls:done', 'blast-radius:done', 'revoke:done', 'verify:done', 'changes:done', 'delete-credentials:done', 'health:done', 'baseline:done',
+      'acls:done', 'blast-radius:done', 'revoke:done', 'verify:done', 'hunt:done', 'changes:done', 'delete-credentials:done', 'health:done', 'baseline:done',
     ]);
     expect(decisions(closed)).toEqual(['revoke:alice:approve', 'delete-credentials:bob:approve']);
     // After close: the principal's bindings are gone (Kafka's own AclCommand), the bystander's remain.

@@ -5,25 +5,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { infra } from './infra.js';
 
-let commandConfig: string | undefined;
+/** Who a tool signs in as: a SCRAM user, or a delegation token (its id and HMAC, `tokenauth`). */
+export interface ToolLogin { username: string; password: string; tokenauth?: boolean }
 
-/** The admin's SASL settings in a 0600 file, written once per test process (the password never reaches argv or output). */
-function adminProperties(): string {
-  if (commandConfig) return commandConfig;
-  const env = infra();
-  commandConfig = join(mkdtempSync(join(tmpdir(), 'kafka-tools-')), 'admin.properties');
-  writeFileSync(commandConfig, [
-    'security.protocol=SASL_PLAINTEXT', `sasl.mechanism=${env.KAFKA_SASL_MECHANISM.toUpperCase()}`,
-    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";`,
+const configs = new Map<string, string>();
+
+/** The login's SASL settings in a 0600 file, written once per login and process (the password never reaches argv or output). */
+function commandConfig(login: ToolLogin): string {
+  const key = `${login.username}\n${login.password}\n${login.tokenauth ?? false}`;
+  let file = configs.get(key);
+  if (file) return file;
+  const mechanism = login.tokenauth ? 'SCRAM-SHA-512' : infra().KAFKA_SASL_MECHANISM.toUpperCase();
+  file = join(mkdtempSync(join(tmpdir(), 'kafka-tools-')), 'client.properties');
+  writeFileSync(file, [
+    'security.protocol=SASL_PLAINTEXT', `sasl.mechanism=${mechanism}`,
+    `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${login.username}" password="${login.password}"${login.tokenauth ? ' tokenauth="true"' : ''};`,
   ].join('\n'), { mode: 0o600 });
-  return commandConfig;
+  configs.set(key, file);
+  return file;
+}
+
+/** A Kafka tool signed in as `login` against `brokers` (default: the dev cluster); its result, whether it failed or not. */
+export function kafkaToolAs(login: ToolLogin, mainClass: string, args: string[], brokers = infra().KAFKA_BROKERS): { status: number | null; stdout: string; stderr: string } {
+  const res = spawnSync('java', ['-cp', `${infra().KAFKA_HOME}/lib/*`, mainClass,
+    '--bootstrap-server', brokers, '--command-config', commandConfig(login), ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr.split('\n').filter((l) => !l.startsWith('log4j:')).join('\n') };
 }
 
 export function kafkaTool(mainClass: string, args: string[]): string {
   const env = infra();
-  const res = spawnSync('java', ['-cp', `${env.KAFKA_HOME}/lib/*`, mainClass,
-    '--bootstrap-server', env.KAFKA_BROKERS, '--command-config', adminProperties(), ...args], { encoding: 'utf8', timeout: 60_000 });
-  if (res.status !== 0) throw new Error(`${mainClass} ${args.join(' ')} failed (${res.status}): ${res.stderr.split('\n').filter((l) => !l.startsWith('log4j:')).join('\n')}`);
+  const res = kafkaToolAs({ username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }, mainClass, args);
+  if (res.status !== 0) throw new Error(`${mainClass} ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
   return res.stdout;
 }
 

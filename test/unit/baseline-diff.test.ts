@@ -19,9 +19,11 @@ describe('diffBaselines', () => {
     };
     expect(diffBaselines('ref', base, same)).toEqual({
       baseline: 'ref',
-      added: { acls: [], scramUsers: [], quotas: [], configs: [] },
-      removed: { acls: [], scramUsers: [], quotas: [], configs: [] },
-      changed: { scramUsers: [], quotas: [], configs: [] },
+      baselineTakenAt: base.takenAt,
+      added: { acls: [], scramUsers: [], quotas: [], configs: [], tokens: [], topics: [], groups: [] },
+      removed: { acls: [], scramUsers: [], quotas: [], configs: [], tokens: [], topics: [], groups: [] },
+      changed: { scramUsers: [], quotas: [], configs: [], tokens: [], topics: [] },
+      notes: ['the baseline predates recording delegation tokens, topics, consumer groups: not compared'],
     });
   });
 
@@ -35,10 +37,34 @@ describe('diffBaselines', () => {
       configs: [{ resource: 'broker', name: '1', key: 'max.connections', value: '100' }, { resource: 'topic', name: 'orders', key: 'retention.ms', value: '1' }],
     };
     const d = diffBaselines('ref', base, now);
-    expect(d.added).toEqual({ acls: [backdoor], scramUsers: [{ user: 'eve', mechanisms: ['SCRAM-SHA-512'] }], quotas: [], configs: [now.configs[1]] });
-    expect(d.removed).toEqual({ acls: base.acls, scramUsers: [], quotas: [], configs: [] });
+    const unrecorded = { tokens: [], topics: [], groups: [] };
+    expect(d.added).toEqual({ acls: [backdoor], scramUsers: [{ user: 'eve', mechanisms: ['SCRAM-SHA-512'] }], quotas: [], configs: [now.configs[1]], ...unrecorded });
+    expect(d.removed).toEqual({ acls: base.acls, scramUsers: [], quotas: [], configs: [], ...unrecorded });
     expect(d.changed.scramUsers).toEqual([{ before: base.scramUsers[0], after: now.scramUsers[0] }]);
     expect(d.changed.quotas).toEqual([{ before: base.quotas[0], after: now.quotas[0] }]);
     expect(d.changed.configs).toEqual([]);
+  });
+});
+
+describe('diffBaselines on delegation tokens, topics and groups', () => {
+  const token = { tokenId: 'uuqsDP6DT_iFA3-WjMiTtQ', owner: 'User:mallet', requester: 'User:mallet', renewers: ['User:mallet'], issuedAt: '2026-01-02T00:00:00.000Z', expiresAt: '2026-01-03T00:00:00.000Z' };
+  const before: BaselineState = { ...base, tokens: [], topics: [{ name: 'orders', topicId: 'A1' }, { name: 'ledger', topicId: 'B1' }], groups: ['app'] };
+
+  it('lists a new token, a renewed one, a new topic, a topic made again under its name, and new or gone groups', () => {
+    const later: BaselineState = { ...before, takenAt: '2026-01-02T00:00:00.000Z', tokens: [token], topics: [{ name: 'orders', topicId: 'A1' }, { name: 'ledger', topicId: 'B2' }, { name: 'staging', topicId: 'C1' }], groups: ['thief'] };
+    const d = diffBaselines('ref', before, later, ['compared with the last baseline taken before 2026-01-01T12:00:00.000Z']);
+    expect(d.added).toMatchObject({ tokens: [token], topics: [{ name: 'staging', topicId: 'C1' }], groups: ['thief'] });
+    expect(d.removed).toMatchObject({ tokens: [], topics: [], groups: ['app'] });
+    expect(d.changed.topics).toEqual([{ before: { name: 'ledger', topicId: 'B1' }, after: { name: 'ledger', topicId: 'B2' } }]);
+    expect(d.notes).toEqual(['compared with the last baseline taken before 2026-01-01T12:00:00.000Z']);
+
+    const renewed = { ...later, tokens: [{ ...token, expiresAt: '2026-01-04T00:00:00.000Z' }] };
+    expect(diffBaselines('ref2', later, renewed).changed.tokens).toEqual([{ before: token, after: renewed.tokens[0] }]);
+  });
+
+  it('says what it cannot compare against a baseline recorded before tokens, topics and groups were, rather than calling all of them new', () => {
+    const d = diffBaselines('ref', base, { ...before, tokens: [token] });
+    expect(d.added).toMatchObject({ tokens: [], topics: [], groups: [] });
+    expect(d.notes).toEqual(['the baseline predates recording delegation tokens, topics, consumer groups: not compared']);
   });
 });

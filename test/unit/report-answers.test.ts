@@ -126,6 +126,51 @@ describe('the answers come first', () => {
   });
 });
 
+describe('the hunt in the answers', () => {
+  const finding = (kind: string, says: string, principal: string, fingerprint: string) => ({
+    kind, says, by: 'User:sergei', at: at(8), host: '10.0.0.9', clientId: 'adminclient-1', broker: 2, target: { principal },
+    source: 'kafka-request.log:7', fingerprint, followUp: { kind: 'unauthorized-access', principal },
+  });
+  const audit = {
+    window: { from: at(-86_400), to: at(30) }, since: at(-86_400), baseline: null, requestsLeftOut: 0, coverage: null, notes: [],
+    requests: [
+      { at: at(8), broker: 2, principal: 'User:sergei', clientId: 'adminclient-1', host: '10.0.0.9', request: 'AlterUserScramCredentials', outcome: 'ok', what: ['x'], source: 's' },
+      { at: at(9), broker: 2, principal: 'User:sergei', clientId: 'adminclient-1', host: '10.0.0.9', request: 'CreateAcls', outcome: 'refused', what: ['y'], source: 's' },
+    ],
+    findings: [
+      finding('scram.created', 'User:sergei created SCRAM user svc-backup (SCRAM-SHA-512)', 'User:svc-backup', 'scram.created|svc-backup'),
+      { ...finding('acl.granted', 'User:sergei granted ALLOW User:* read on topic x', 'User:*', 'acl.granted|k'), followUp: null, why: 'it names every principal (User:*)' },
+    ],
+    followUps: [{ fingerprint: 'scram.created|svc-backup', kind: 'unauthorized-access', principal: 'User:svc-backup', status: 'started', incident: 'ir-unauthorized-access-00000000000000aa-0000000b', runbook: 'unauthorized-access' }],
+  };
+  const view = incident();
+  view.steps.splice(2, 0, { id: 'audit', phase: 'eradication', action: 'kafka.admin.audit', status: 'done', output: audit });
+  view.timeline.splice(7, 0, { at: at(21), type: 'followUp', step: 'audit', kind: 'unauthorized-access', principal: 'User:svc-backup', status: 'started', incident: 'ir-unauthorized-access-00000000000000aa-0000000b', runbook: 'unauthorized-access' });
+  const report = buildReport(view, undefined, new Date(at(50)));
+
+  it('name who did what, when and from where, and the follow-up incident each finding raised, or why none', () => {
+    expect(report.answers.hunt).toMatchObject({
+      step: 'audit', coverage: 'none', requests: 2, refused: 1,
+      findings: [
+        { kind: 'scram.created', by: 'User:sergei', at: at(8), followUp: { status: 'started', incident: 'ir-unauthorized-access-00000000000000aa-0000000b', runbook: 'unauthorized-access', reason: null }, why: null },
+        { kind: 'acl.granted', followUp: null, why: 'it names every principal (User:*)' },
+      ],
+    });
+    const md = renderMarkdown(report);
+    const answer = md.split('\n').find((l) => l.startsWith('| Backdoors found |'))!;
+    expect(answer).toContain(`User:sergei created SCRAM user svc-backup (SCRAM-SHA-512) at ${at(8)} from 10.0.0.9 → follow-up incident ir-unauthorized-access-00000000000000aa-0000000b (unauthorized-access, started)`);
+    expect(answer).toContain('(no follow-up: it names every principal (User:\\*))');
+    // The diff stays as the second view.
+    expect(answer).toContain('baseline diff: svc-backup (new SCRAM user, 1 ALLOW grant(s))');
+  });
+
+  it('and the timeline names each follow-up incident', () => {
+    expect(report.timeline).toContainEqual(expect.objectContaining({
+      type: 'followUp', step: 'audit', summary: 'follow-up incident ir-unauthorized-access-00000000000000aa-0000000b (unauthorized-access, started): unauthorized-access about User:svc-backup',
+    }));
+  });
+});
+
 describe('Markdown keeps free text inert', () => {
   const md = renderMarkdown(buildReport(incident(), undefined, new Date(at(50))));
 

@@ -1,4 +1,5 @@
 // Logging configs in both dialects (reload4j for Kafka 3.x, log4j2 for 4.x): brokers log to files, access records to their own, tools warn on stderr.
+import { ADMIN_APIS } from '../../../src/model/access-records.js';
 
 const PATTERN = '[%d] %p %m (%c)%n';
 /** Access records carry the UTC offset: brokers in any time zone give unambiguous times. */
@@ -8,6 +9,12 @@ const ACCESS_PATTERN = '[%d{yyyy-MM-dd HH:mm:ss,SSSZ}] %p %m (%c)%n';
 export const ACCESS_REQUESTS = [
   'FETCH', 'LIST_OFFSETS', 'OFFSET_COMMIT', 'OFFSET_FETCH', 'JOIN_GROUP', 'SYNC_GROUP', 'PRODUCE', 'CREATE_TOPICS', 'DELETE_TOPICS',
 ] as const;
+
+/**
+ * Every request type the request log keeps: those that show access, and the administrative ones the backdoor hunt
+ * reads (kafka.admin.audit), whose lines hold secrets — hence the files' permissions (docs/access-records.md).
+ */
+export const LOGGED_REQUESTS = [...new Set([...ACCESS_REQUESTS, ...ADMIN_APIS])];
 
 export const REQUEST_LOG = 'kafka-request.log';
 export const AUTHORIZER_LOG = 'kafka-authorizer.log';
@@ -25,6 +32,8 @@ export interface BrokerLogFiles {
 const ACCESS_ROLL = { size: '100MB', keep: 10 };
 /** A follower's fetches (Fetch v15+ names the replica in replicaState) are replication, not reads. */
 const FOLLOWER_FETCH = '"replicaState":{';
+/** A KRaft controller logs each admin request a broker forwards to it again: the broker's own line names the client. */
+const FORWARDED = '"isForwarded":true';
 
 /** Broker logs in reload4j syntax: server.log, and the request and authorizer access records in their own files. */
 export function brokerLog4jProperties(files: BrokerLogFiles): string {
@@ -50,7 +59,8 @@ export function brokerLog4jProperties(files: BrokerLogFiles): string {
 
     ...appender('requests', `${accessDir}/${REQUEST_LOG}`, ACCESS_ROLL.size, ACCESS_ROLL.keep, ACCESS_PATTERN),
     ...filter('requests', 1, FOLLOWER_FETCH, false),
-    ...ACCESS_REQUESTS.flatMap((api, i) => filter('requests', i + 2, `"requestApiKeyName":"${api}"`, true)),
+    ...filter('requests', 2, FORWARDED, false),
+    ...LOGGED_REQUESTS.flatMap((api, i) => filter('requests', i + 3, `"requestApiKeyName":"${api}"`, true)),
     'log4j.appender.requests.filter.99=org.apache.log4j.varia.DenyAllFilter',
     'log4j.logger.kafka.request.logger=DEBUG, requests',
     'log4j.additivity.kafka.request.logger=false',
@@ -83,8 +93,8 @@ export function brokerLog4j2Properties(files: BrokerLogFiles): string {
     `appender.${name}.strategy.max=${keep}`,
   ];
   const logger = (id: string, name: string, level: string) => [`logger.${id}.name=${name}`, `logger.${id}.level=${level}`];
-  // One regex, so no filter order to rely on: a listed request type, and not a follower's fetch.
-  const requests = `^(?!.*"replicaState":[{]).*"requestApiKeyName":"(?:${ACCESS_REQUESTS.join('|')})".*$`;
+  // One regex, so no filter order to rely on: a listed request type, neither a follower's fetch nor a forwarded copy.
+  const requests = `^(?!.*(?:"replicaState":[{]|"isForwarded":true)).*"requestApiKeyName":"(?:${LOGGED_REQUESTS.join('|')})".*$`;
   const brokerLines = files.brokerPrincipal ? `Principal = ${files.brokerPrincipal} is Allowed operation = CLUSTER_ACTION` : undefined;
   return [
     'status=warn',

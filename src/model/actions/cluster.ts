@@ -71,16 +71,18 @@ export const clusterActions = {
   }),
   'kafka.baseline.snapshot': action({
     kind: 'read',
-    summary: 'Record the security state (ACLs, SCRAM users, quotas, dynamic configs) to the evidence store.',
+    summary: 'Record the security state (ACLs, SCRAM users, delegation tokens, quotas, dynamic configs, topics, groups) to the evidence store.',
     input: z.strictObject({}),
     output: BaselineRef,
   }),
   'kafka.baseline.diff': action({
     kind: 'read',
-    summary: 'What changed in the security state since a baseline: the backdoor hunt.',
+    summary: 'What changed in the security state since a baseline (the last one before a time, the latest, or a ref): a second view for the backdoor hunt.',
     input: z.strictObject({
       /** A snapshot's ref, or 'latest'. */
       baseline: z.string().min(1).default('latest'),
+      /** With 'latest': the last baseline taken at or before this time (the window's start), else the earliest after it. */
+      before: z.iso.datetime({ offset: true }).optional(),
       /** When given, the baseline file must still have this SHA-256. */
       sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     }),

@@ -15,7 +15,11 @@ export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O 
   verifiesContainment?: { dryRunNote: string };
   /** The action is one of the incident's own notices on this channel, sent in order with its others, not by an activity. */
   notice?: ChannelName;
+  /** Entries the step adds to the incident's timeline from its output (the hunt names each follow-up incident it raised). */
+  timelineOf?: (output: z.output<O>) => TimelineAddition[];
 }
+
+export interface TimelineAddition { type: string; fields: Record<string, unknown> }
 
 export function action<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType>(spec: ActionSpec<K, I, O>) {
   return spec;

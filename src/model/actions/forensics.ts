@@ -5,6 +5,7 @@ import { ByteSize } from '../byte-size.js';
 import {
   ClassifiedTouched, Coverage, DeniedAttempt, GroupUse, OffsetRange, SharedGroup, TopicRead, TopicWrite, UnnamedTopicRead,
 } from '../access-findings.js';
+import { AdminAudit } from '../admin-audit.js';
 import { action } from './define.js';
 
 export const BlastRadius = z.strictObject({
@@ -76,6 +77,25 @@ export const forensicsActions = {
       + '(offset ranges delivered, writes, groups, denials, coverage), else from its own groups\' committed offsets (a lower bound).',
     input: z.strictObject({ principal: Principal, since: z.iso.datetime({ offset: true }) }),
     output: BlastRadius,
+  }),
+  'kafka.admin.audit': action({
+    kind: 'read',
+    summary: 'What was done: every administrative request since a time (ACLs, SCRAM credentials, delegation tokens, topics, configs, quotas, '
+      + 'reassignments) from the brokers\' request logs, with who, from where, when and the answer; the backdoors among them, and the '
+      + 'changes since the last baseline before the window that no request explains. Each backdoor is raised as its own follow-up incident.',
+    input: z.strictObject({
+      since: z.iso.datetime({ offset: true }),
+      /** Raise each finding as an alert into the engine's intake (deduplicated by its fingerprint); false only lists them. */
+      followUp: z.boolean().default(true),
+    }),
+    output: AdminAudit,
+    timelineOf: (audit) => audit.followUps.map((f) => ({
+      type: 'followUp',
+      fields: {
+        kind: f.kind, principal: f.principal, status: f.status, fingerprint: f.fingerprint,
+        ...(f.incident ? { incident: f.incident, runbook: f.runbook } : {}), ...(f.reason ? { reason: f.reason } : {}),
+      },
+    })),
   }),
   'kafka.evidence.capture': action({
     kind: 'read',

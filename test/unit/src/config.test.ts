@@ -1,0 +1,68 @@
+// Configuration errors name each bad variable and what to do, and never echo a value.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+
+describe('loadConfig', () => {
+  it('lists every bad variable without its value', () => {
+    let message = '';
+    try {
+      loadConfig({ KAFKA_BROKERS: 'kafka-1', KAFKA_SASL_MECHANISM: 'scram-sha-1', KAFKA_SASL_PASSWORD: 'hunter2-secret', KAFKA_IR_PORT: 'http' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('KAFKA_BROKERS: expected host:port');
+    expect(message).toContain('KAFKA_SASL_MECHANISM');
+    expect(message).toContain('KAFKA_IR_PORT');
+    expect(message).not.toContain('hunter2-secret');
+    expect(message).not.toContain('kafka-1');
+  });
+
+  it('explains a missing KAFKA_BROKERS', () => {
+    expect(() => loadConfig({})).toThrow(/KAFKA_BROKERS: is not set: the Kafka bootstrap brokers/);
+  });
+
+  it('reads a valid environment with its defaults', () => {
+    const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093', KAFKA_IR_RUNBOOKS: 'a:b' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093']);
+    expect(config.runbookDirs).toEqual(['a', 'b']);
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'kafka-ir', cachedIncidents: 500 });
+    expect(config.port).toBe(8080);
+  });
+
+  it('bounds the worker cache: at least 2 incidents', () => {
+    expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_CACHED_INCIDENTS: '50' }).temporal.cachedIncidents).toBe(50);
+    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_CACHED_INCIDENTS: '1' })).toThrow(/KAFKA_IR_CACHED_INCIDENTS: must be at least 2/);
+  });
+
+  it('reads Temporal TLS: files mean mTLS with them, TEMPORAL_TLS or an API key alone means the system CAs', () => {
+    const file = fileURLToPath(import.meta.url); // any existing file stands in for a PEM path
+    const base = { KAFKA_BROKERS: '127.0.0.1:19092', TEMPORAL_ADDRESS: 'temporal.example:7233' };
+    expect(loadConfig(base).temporal).toMatchObject({ tls: false, allowPlaintext: false });
+    expect(loadConfig({ ...base, TEMPORAL_TLS: 'true' }).temporal.tls).toBe(true);
+    expect(loadConfig({ ...base, TEMPORAL_API_KEY: 'cloud-key' }).temporal).toMatchObject({ tls: true, apiKey: 'cloud-key' });
+    expect(loadConfig({ ...base, TEMPORAL_TLS_CA: file, TEMPORAL_TLS_CERT: file, TEMPORAL_TLS_KEY: file, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }).temporal.tls)
+      .toEqual({ ca: file, cert: file, key: file, serverName: 'temporal.internal' });
+  });
+
+  it('names Temporal TLS mistakes: a missing file, half a client pair, TLS switched off under an API key, TLS without an address', () => {
+    const file = fileURLToPath(import.meta.url);
+    const message = (env: Record<string, string>) => { try { loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', ...env }); } catch (err) { return (err as Error).message; } return ''; };
+    expect(message({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS_CA: '/no/such/ca.pem' })).toContain('TEMPORAL_TLS_CA: names no file');
+    expect(message({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS_CERT: file })).toContain('TEMPORAL_TLS_KEY: mTLS needs both');
+    const off = message({ TEMPORAL_ADDRESS: 't:7233', TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'secret-cloud-key' });
+    expect(off).toContain('TEMPORAL_TLS: is false, but TEMPORAL_API_KEY is set');
+    expect(off).not.toContain('secret-cloud-key');
+    expect(message({ TEMPORAL_TLS: 'true' })).toContain('TEMPORAL_ADDRESS: is unset');
+  });
+
+  it('serves loopback names, the public URL\'s host and a specific listening address; reads the codec origin and the limits', () => {
+    const base = { KAFKA_BROKERS: '127.0.0.1:19092' };
+    expect(loadConfig(base).edge).toMatchObject({ allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 200, maxOpenIncidents: 1000, refusalIntervalMs: 30_000 });
+    const behindIngress = loadConfig({ ...base, KAFKA_IR_HOST: '0.0.0.0', KAFKA_IR_PUBLIC_URL: 'https://IR.example.com/', KAFKA_IR_CODEC_CORS_ORIGIN: 'http://localhost:8233/' }).edge;
+    expect(behindIngress.allowedHosts).toEqual(['localhost', '127.0.0.1', '::1', 'ir.example.com']);
+    expect(behindIngress.codecCorsOrigin).toBe('http://localhost:8233');
+    expect(loadConfig({ ...base, KAFKA_IR_ALLOWED_HOSTS: 'ir.internal, *' }).edge.allowedHosts).toEqual(['ir.internal', '*']);
+    expect(() => loadConfig({ ...base, KAFKA_IR_MAX_ALERTS_PER_REQUEST: '100', KAFKA_IR_INTAKE_BURST: '10' })).toThrow(/KAFKA_IR_MAX_ALERTS_PER_REQUEST: is larger than KAFKA_IR_INTAKE_BURST/);
+  });
+});

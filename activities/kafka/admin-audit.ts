@@ -57,9 +57,14 @@ async function readRecords(client: KafkaClient, source: AccessRecordSource, wind
 }
 
 /** Each finding that calls for one raised once, as the alert `followUpAlert` makes; the intake routes and deduplicates it. */
-async function raiseFollowUps(raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string }): Promise<FollowUp[]> {
+async function raiseFollowUps(
+  raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string }, progress: Progress,
+): Promise<FollowUp[]> {
   const raised = new Map<string, FollowUp>();
   for (const f of findings) {
+    // Each raise is an update to another incident: many findings take longer than one heartbeat interval.
+    progress.signal?.throwIfAborted();
+    progress.onProgress?.({ bytes: 0 });
     const { followUp } = f;
     if (!followUp || raised.has(f.fingerprint)) continue;
     const base = { fingerprint: f.fingerprint, kind: followUp.kind, principal: followUp.principal };
@@ -111,7 +116,7 @@ export async function auditAdminRequests(deps: AdminAuditDeps, req: AuditRequest
   const { requests, findings } = adminFindings(records, {
     trusted, diff, withRecords: deps.accessRecords !== undefined, ...(baseline.found && takenAt !== undefined ? { usersAtBaseline: { at: takenAt, users: new Set(baseline.found.state.scramUsers.map((u) => u.user)) } } : {}),
   });
-  const followUps = req.input.followUp ? await raiseFollowUps(deps.raiseAlert, findings, { incidentId: req.incidentId, step: req.step }) : [];
+  const followUps = req.input.followUp ? await raiseFollowUps(deps.raiseAlert, findings, { incidentId: req.incidentId, step: req.step }, progress) : [];
   return {
     window: { from: new Date(window.from).toISOString(), to: new Date(to).toISOString() },
     since: new Date(since).toISOString(),

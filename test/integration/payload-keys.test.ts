@@ -71,7 +71,7 @@ describe('a payload key that does not match the history', () => {
     const { workflowId } = parseIncidentId(id)!;
     expect(wrong.lines.some((l) => l.includes(workflowId) && l.includes("'k1'"))).toBe(true);
     // Not spawnSync: the engine answering it runs in this process.
-    const status = await run(process.execPath, ['bin/kafka-ir.js', 'status'], { env: { ...process.env, KAFKA_IR_PUBLIC_URL: wrong.engine.url } })
+    const status = await run(process.execPath, ['scripts/kafka-ir-from-sources.js', 'status'], { env: { ...process.env, KAFKA_IR_PUBLIC_URL: wrong.engine.url } })
       .then(() => ({ code: 0, stderr: '' }), (err: { code: number; stderr: string }) => err);
     expect(status.code).toBe(1);
     expect(status.stderr).toContain("kafka-ir is degraded: incident histories are encrypted with key id 'k1'");

@@ -90,7 +90,7 @@ describe('compromised-credentials', () => {
     expect(kcatConsume(user, newPassword, topic).status).not.toBe(0);
 
     // The hunt reads the rotation as kafka-ir's own request: listed with who made it, never a backdoor to follow up.
-    await engine.waitForStep(id, 'hunt', 'done');
+    await engine.waitForStep(id, 'hunt', 'done', 240_000);
     const hunt = (await engine.stepOf(id, 'hunt')).output;
     expect(hunt.requests).toContainEqual(expect.objectContaining({
       principal: 'User:admin', request: 'AlterUserScramCredentials', outcome: 'ok', trusted: "kafka-ir's own principal", what: [expect.stringContaining(`credential of ${user} `)],
@@ -116,7 +116,7 @@ describe('compromised-credentials', () => {
     // The post-mortem says how long sessions of the old password could stay signed in.
     const report = await engine.get(`/v1/incidents/${id}/report?format=json`);
     expect(JSON.stringify(report.body)).toContain('stay authenticated for up to 30 s (connections.max.reauth.ms)');
-  });
+  }, 300_000); // the hunt reads and raises what the whole suite did on the shared cluster in the last 24 h
 
   it('rehearses in a dry run: plans the deny and the rotation, says why the access check is skipped, and changes nothing', async () => {
     const user = unique('billing-dry');

@@ -57,6 +57,19 @@ async function readRecords(client: KafkaClient, source: AccessRecordSource, wind
 }
 
 /** Each finding that calls for one raised once, as the alert `followUpAlert` makes; the intake routes and deduplicates it. */
+/** One follow-up may wait on a busy incident; the hunt's answer must not wait on it for ever. */
+const RAISE_WAIT_MS = 20_000;
+
+async function withinRaiseTime<T>(raising: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), RAISE_WAIT_MS); });
+  try {
+    return await Promise.race([raising, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function raiseFollowUps(
   raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string }, progress: Progress,
 ): Promise<FollowUp[]> {
@@ -72,7 +85,11 @@ async function raiseFollowUps(
       raised.set(f.fingerprint, { ...base, status: 'not raised', reason: 'this engine has no intake to raise it into' });
       continue;
     }
-    const outcome = await raise(followUpAlert({ ...f, followUp }, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) });
+    const outcome = await withinRaiseTime(raise(followUpAlert({ ...f, followUp }, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) }));
+    if (!outcome) {
+      raised.set(f.fingerprint, { ...base, status: 'not raised', reason: `the engine's intake did not answer within ${RAISE_WAIT_MS / 1000} s: raise it by hand` });
+      continue;
+    }
     raised.set(f.fingerprint, outcome.matched
       ? { ...base, status: outcome.status, incident: outcome.id, runbook: outcome.runbook }
       : { ...base, status: 'unmatched', reason: outcome.reason });

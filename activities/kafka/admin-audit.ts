@@ -58,7 +58,7 @@ async function readRecords(client: KafkaClient, source: AccessRecordSource, wind
 
 /** Each finding that calls for one raised once, as the alert `followUpAlert` makes; the intake routes and deduplicates it. */
 /** One follow-up may wait on a busy incident; the hunt's answer must not wait on it for ever. */
-const RAISE_WAIT_MS = 20_000;
+const RAISE_WAIT_MS = 10_000;
 
 async function withinRaiseTime<T>(raising: Promise<T>): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -73,28 +73,20 @@ async function withinRaiseTime<T>(raising: Promise<T>): Promise<T | undefined> {
 async function raiseFollowUps(
   raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string }, progress: Progress,
 ): Promise<FollowUp[]> {
-  const raised = new Map<string, FollowUp>();
-  for (const f of findings) {
-    // Each raise is an update to another incident: many findings take longer than one heartbeat interval.
-    progress.signal?.throwIfAborted();
-    progress.onProgress?.({ bytes: 0 });
-    const { followUp } = f;
-    if (!followUp || raised.has(f.fingerprint)) continue;
-    const base = { fingerprint: f.fingerprint, kind: followUp.kind, principal: followUp.principal };
-    if (!raise) {
-      raised.set(f.fingerprint, { ...base, status: 'not raised', reason: 'this engine has no intake to raise it into' });
-      continue;
-    }
-    const outcome = await withinRaiseTime(raise(followUpAlert({ ...f, followUp }, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) }));
-    if (!outcome) {
-      raised.set(f.fingerprint, { ...base, status: 'not raised', reason: `the engine's intake did not answer within ${RAISE_WAIT_MS / 1000} s: raise it by hand` });
-      continue;
-    }
-    raised.set(f.fingerprint, outcome.matched
+  const once = new Map<string, AdminFinding & { followUp: NonNullable<AdminFinding['followUp']> }>();
+  for (const f of findings) if (f.followUp && !once.has(f.fingerprint)) once.set(f.fingerprint, { ...f, followUp: f.followUp });
+  progress.signal?.throwIfAborted();
+  progress.onProgress?.({ bytes: 0 });
+  // All at once: each is an update to another incident, and one that does not answer must not hold the others.
+  return Promise.all([...once.values()].map(async (f): Promise<FollowUp> => {
+    const base = { fingerprint: f.fingerprint, kind: f.followUp.kind, principal: f.followUp.principal };
+    if (!raise) return { ...base, status: 'not raised', reason: 'this engine has no intake to raise it into' };
+    const outcome = await withinRaiseTime(raise(followUpAlert(f, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) }));
+    if (!outcome) return { ...base, status: 'not raised', reason: `the engine's intake did not answer within ${RAISE_WAIT_MS / 1000} s: raise it by hand` };
+    return outcome.matched
       ? { ...base, status: outcome.status, incident: outcome.id, runbook: outcome.runbook }
-      : { ...base, status: 'unmatched', reason: outcome.reason });
-  }
-  return [...raised.values()];
+      : { ...base, status: 'unmatched', reason: outcome.reason };
+  }));
 }
 
 export async function auditAdminRequests(deps: AdminAuditDeps, req: AuditRequest, progress: Progress = {}): Promise<AdminAudit> {

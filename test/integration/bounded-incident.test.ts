@@ -1,28 +1,25 @@
 // An incident stays within Temporal's limits whatever it is sent: 20,000 alerts about one subject, texts of hundreds
 // of kilobytes, floods of refused requests. It keeps answering its view, continues as new, and reports at close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { EngineSeal, sealKeys } from '../../adapters/engine-seal.js';
+import type { Client } from '@temporalio/client';
 import type { Alert } from '../../src/model/alert.js';
 import { INCIDENT_LIMITS } from '../../src/model/incident-limits.js';
-import { loadRunbookSet } from '../../src/runbooks/load.js';
-import { createIncidentService, type IncidentService } from '../../src/temporal/incidents.js';
+import type { IncidentService } from '../../src/temporal/incidents.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
-import { infra, testConfig, unique } from '../support/infra.js';
+import { incidentFunnel, type IncidentFunnel } from '../support/incident-funnel.js';
+import { unique } from '../support/infra.js';
 import { token } from '../support/people.js';
 
 let engine: TestEngine;
+let funnel: IncidentFunnel;
 let client: Client;
 let incidents: IncidentService;
 beforeAll(async () => {
   engine = await startTestEngine();
-  client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
-  // The engine's own funnel, sealing with the engine's key: quicker than 20,000 HTTP requests, and the same updates.
-  const set = loadRunbookSet(['test/fixtures/runbooks']);
-  const catalog = { runbooks: set.runbooks.map((r) => r.runbook), roster: set.roster };
-  incidents = createIncidentService(client, engine.taskQueue, () => catalog, { seal: new EngineSeal(sealKeys({ dataDir: testConfig().temporal.dataDir }).keys) });
+  funnel = await incidentFunnel(engine);
+  ({ client, incidents } = funnel);
 });
-afterAll(async () => { await engine?.close(); await client?.connection.close(); });
+afterAll(async () => { await engine?.close(); await funnel?.close(); });
 
 const alert = (principal: string, fingerprint: string, summary = `alert about ${principal}`): Alert => ({
   kind: 'test.hold', severity: 'high', summary, source: 'integration-test', observedAt: new Date().toISOString(), subject: { principal }, fingerprint,

@@ -1,29 +1,24 @@
 // The quorum-completing approve and a reject sent at the same moment, 200 times on real Temporal: exactly one of the
 // two is accepted, and the step, the incident and the post-mortem all say what that one decided.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { EngineSeal, sealKeys } from '../../adapters/engine-seal.js';
-import { loadRunbookSet } from '../../src/runbooks/load.js';
-import { createIncidentService, type IncidentService } from '../../src/temporal/incidents.js';
+import type { IncidentService } from '../../src/temporal/incidents.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
-import { infra, testConfig, unique } from '../support/infra.js';
+import { incidentFunnel, type IncidentFunnel } from '../support/incident-funnel.js';
+import { unique } from '../support/infra.js';
 import { token } from '../support/people.js';
 
 const TRIALS = 200;
 const AT_ONCE = 10;
 
 let engine: TestEngine;
-let client: Client;
+let funnel: IncidentFunnel;
 let incidents: IncidentService;
 beforeAll(async () => {
   engine = await startTestEngine();
-  client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
-  // The engine's own funnel, sealing with the engine's key (the key file every engine of this machine shares).
-  const set = loadRunbookSet(['test/fixtures/runbooks']);
-  const catalog = { runbooks: set.runbooks.map((r) => r.runbook), roster: set.roster };
-  incidents = createIncidentService(client, engine.taskQueue, () => catalog, { seal: new EngineSeal(sealKeys({ dataDir: testConfig().temporal.dataDir }).keys) });
+  funnel = await incidentFunnel(engine);
+  ({ incidents } = funnel);
 });
-afterAll(async () => { await engine?.close(); await client?.connection.close(); });
+afterAll(async () => { await engine?.close(); await funnel?.close(); });
 
 const vote = (person: string, decision: 'approve' | 'reject') => ({ person, channel: 'api', step: 'tell', decision });
 

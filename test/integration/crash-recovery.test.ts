@@ -63,7 +63,7 @@ describe('an engine killed at five points', () => {
     expect(doneC.timeline.filter((t: { type: string }) => t.type === 'approval.escalated')).toHaveLength(1);
     expect(doneC.steps.map((s: { status: string }) => s.status)).toEqual(['skipped', 'skipped']);
     for (const v of [doneA, doneB, doneC]) expect(v.timeline.filter((t: { type: string }) => t.type === 'alert')).toHaveLength(1);
-  });
+  }, 240_000); // five engine restarts, each waiting for the worker to come back
 });
 
 describe('a Temporal dev server restarted mid-incident', () => {

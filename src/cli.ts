@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { loadClientConfig, loadConfig } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import { createLogger } from './logger.js';
-import { abortCommand, decideCommand, noteCommand } from './cli/incident-actions.js';
+import { abortCommand, answerCommand, decideCommand, drillCommand, noteCommand, type DrillOptions } from './cli/incident-actions.js';
 import { listCommand, validateCommand } from './cli/runbooks.js';
 import { statusCommand } from './cli/status.js';
 import { evidenceVerifyCommand } from './cli/evidence.js';
@@ -56,6 +56,15 @@ function program(): Command {
     .option('--json', 'machine-readable output')
     .action(async (opts: TriggerOptions) => { process.exitCode = await triggerCommand(loadClientConfig(), opts); });
 
+  cli.command('drill')
+    .argument('<runbook>', 'the id of the runbook to rehearse')
+    .option('--principal <principal>', 'the synthetic alert\'s principal (default User:kafka-ir-drill)')
+    .option('--client-id <id>', 'its client id (default kafka-ir-drill)')
+    .option('--host <host>', 'its host (default 192.0.2.1)')
+    .option('--broker-id <id>', 'its broker (needed by runbooks about a broker)')
+    .description('rehearse a runbook: the real people, channels and timers; plans shown, never applied; reads run for real')
+    .action(async (runbook: string, opts: DrillOptions) => { process.exitCode = await drillCommand(loadClientConfig(), runbook, opts); });
+
   cli.command('note')
     .argument('<id>', 'incident id').argument('<text>', 'the note')
     .option('--lessons', 'this is the lessons-learned record (lets the incident close)')
@@ -79,6 +88,16 @@ function program(): Command {
     .description('reject a step: any reject vetoes it (needs your personal token in KAFKA_IR_TOKEN)')
     .action(async (id: string, opts: { step: string; reason: string }) => {
       process.exitCode = await decideCommand(loadClientConfig(), id, opts.step, 'reject', opts.reason);
+    });
+
+  cli.command('answer')
+    .argument('<id>', 'incident id')
+    .argument('<choice>', 'retry | skip | abort')
+    .requiredOption('--step <step-id>', 'the failed step that asks what to do (onFailure: ask)')
+    .option('--reason <text>', 'why (shown in the timeline)')
+    .description("answer a failed step's question: retry it, skip it, or abort the incident (needs your personal token in KAFKA_IR_TOKEN)")
+    .action(async (id: string, choice: string, opts: { step: string; reason?: string }) => {
+      process.exitCode = await answerCommand(loadClientConfig(), id, opts.step, choice, opts.reason);
     });
 
   cli.command('abort')

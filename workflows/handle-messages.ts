@@ -6,7 +6,7 @@ import {
   AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
 } from '../src/model/incident-requests.js';
 import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
-import { COMMANDERS, judge, pendingOutcome, waitingOn } from './decision-policy.js';
+import { COMMANDERS, isAnswer, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
 import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
 
@@ -155,19 +155,29 @@ export function handleMessages(state: IncidentState): void {
         : judge(request, s, def?.approval, input.roster, input.requestedBy, pendingOutcome(events, request.step));
       if (!verdict.accepted) {
         state.record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
-        if (s?.approvals) state.refreshCard(request.step);
+        if (s?.approvals || s?.ask) state.refreshCard(request.step);
         return { accepted: false, reason: verdict.reason };
       }
       if (request.nonce !== undefined) usedNonces.add(request.nonce);
+      const { decision } = request;
+      if (isAnswer(decision)) {
+        // One answer decides a failed step's question: recorded on the step, then the machine retries, skips or aborts.
+        s!.ask!.answer = { person: request.person, channel: request.channel, decision, at: now() };
+        s!.ask!.waitingOn = [];
+        state.record('decision', { step: request.step, person: request.person, channel: request.channel, decision, reason: request.reason });
+        events.push({ type: 'step.answered', step: request.step, answer: decision });
+        state.refreshCard(request.step);
+        return { accepted: true };
+      }
       const approvals = s!.approvals!;
-      approvals.votes.push({ person: request.person, channel: request.channel, decision: request.decision, at: now() });
-      approvals.waitingOn = waitingOn(def!.approval!, input.roster, approvals.votes, input.requestedBy);
-      state.record('decision', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: request.reason });
+      approvals.votes.push({ person: request.person, channel: request.channel, decision, at: now() });
+      approvals.waitingOn = waitingOn(def!.approval!, input.roster, approvals.votes, input.requestedBy, approvals.escalatedTo);
+      state.record('decision', { step: request.step, person: request.person, channel: request.channel, decision, reason: request.reason });
       if (verdict.outcome === 'approved') events.push({ type: 'step.approved', step: request.step });
       if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });
-      state.refreshCard(request.step, verdict.outcome === 'counted' ? undefined : verdict.outcome);
+      state.refreshCard(request.step, verdict.outcome === 'approved' || verdict.outcome === 'rejected' ? verdict.outcome : undefined);
       return { accepted: true };
     }),
-    { validator: fits(DecisionRequest, 'a decision needs { person, channel, step, decision: approve | reject }') },
+    { validator: fits(DecisionRequest, 'a decision needs { person, channel, step, decision: approve | reject | retry | skip | abort }') },
   );
 }

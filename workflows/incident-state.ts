@@ -9,7 +9,8 @@ import type { Change } from '../src/model/plan.js';
 import { isUndoStep, stepsOf, type Step } from '../src/model/runbook.js';
 import type { TemplateScope } from '../src/model/template.js';
 import type { IncidentContext, IncidentEvent } from '../src/model/to-machine.js';
-import { approvalNotice, noticeIncident } from '../src/model/notices.js';
+import { approvalNotice, askNotice, noticeIncident } from '../src/model/notices.js';
+import { askedOf } from '../src/model/approval-seats.js';
 import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/notice.js';
 import { Notifier } from './notify.js';
 import type { SealChecker } from './seal-check.js';
@@ -53,6 +54,7 @@ function newView(input: IncidentInput, id: string): IncidentView {
     status: 'open',
     phase: 'preparation',
     dryRun: input.dryRun,
+    ...(input.drill ? { drill: true } : {}),
     openedAt: now(),
     alerts: 1,
     steps: stepsOf(input.runbook).map(({ phase, step }) => ({
@@ -177,13 +179,20 @@ export class IncidentState {
     return noticeIncident(this.view, this.input.alert);
   }
 
-  /** The approval card now; `state` says the outcome of a vote whose event the machine has not processed yet. */
+  /**
+   * The step's card now: its failure's question while it has one and waits for no approval, else its approval;
+   * `state` says the outcome of a vote whose event the machine has not processed yet.
+   */
   approvalCard(step: string, state?: ApprovalNotice['state']): ApprovalNotice {
-    return approvalNotice(this.view, this.stepView(step), this.defs.get(step)!.approval!, this.input.roster, this.input.alert, state);
+    const s = this.stepView(step);
+    const approval = this.defs.get(step)!.approval;
+    if (s.ask && s.status !== 'awaiting_approval') return askNotice(this.view, s, askedOf(approval, this.input.roster), this.input.roster, this.input.alert);
+    return approvalNotice(this.view, s, approval!, this.input.roster, this.input.alert, state);
   }
 
   refreshCard(step: string, state?: ApprovalNotice['state']): void {
-    if (this.notifier.enabled && this.defs.get(step)?.approval && this.stepView(step).approvals) {
+    const s = this.stepView(step);
+    if (this.notifier.enabled && ((this.defs.get(step)?.approval && s.approvals) || s.ask)) {
       this.notifier.send({ kind: 'decision', incident: this.incidentNotice(), approval: this.approvalCard(step, state) });
     }
   }

@@ -3,6 +3,7 @@ import { log } from '@temporalio/workflow';
 import { peopleOf } from '../src/model/roster.js';
 import { noticePeople } from '../src/model/notices.js';
 import type { IncidentEvent, MachineCommand } from '../src/model/to-machine.js';
+import { askedOf, askTimeoutMs, describeFrom, quorumOf } from '../src/model/approval-seats.js';
 import { waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
 import type { Steps } from './steps.js';
@@ -28,24 +29,45 @@ export function perform(state: IncidentState, steps: Steps, commands: readonly {
         const approval = state.defs.get(step)!.approval!;
         const s = state.stepView(step);
         s.status = 'awaiting_approval';
-        s.approvals = { quorum: approval.quorum, votes: [], waitingOn: waitingOn(approval, input.roster, [], input.requestedBy) };
-        state.record('approval.requested', { step, from: approval.from, quorum: approval.quorum, timeout: approval.timeout, planHash: s.plan?.hash });
-        if (input.dryRun) state.events.push({ type: 'step.approved', step });
+        s.approvals = { quorum: quorumOf(approval), votes: [], waitingOn: waitingOn(approval, input.roster, [], input.requestedBy) };
+        state.record('approval.requested', { step, from: describeFrom(approval), quorum: quorumOf(approval), timeout: approval.timeout, planHash: s.plan?.hash, people: s.approvals.waitingOn });
+        // A dry run approves itself; a drill asks the real people.
+        if (input.dryRun && !input.drill) state.events.push({ type: 'step.approved', step });
         else notifier.send({ kind: 'approval', incident: state.incidentNotice(), approval: state.approvalCard(step) });
         break;
       }
       case 'escalate': {
         const { step } = command.params;
-        const to = state.defs.get(step)!.approval!.escalate!.to;
-        state.record('approval.escalated', { step, to, people: peopleOf(input.roster, to) });
+        const approval = state.defs.get(step)!.approval!;
+        const { to, canDecide } = approval.escalate!;
+        const people = peopleOf(input.roster, to);
+        const approvals = state.stepView(step).approvals;
+        if (canDecide && approvals) {
+          approvals.escalatedTo = people;
+          approvals.waitingOn = waitingOn(approval, input.roster, approvals.votes, input.requestedBy, people);
+        }
+        state.record('approval.escalated', { step, to, people, ...(canDecide ? { canDecide: true } : {}) });
         notifier.send({ kind: 'escalated', incident: state.incidentNotice(), approval: state.approvalCard(step), to, people: noticePeople(input.roster, peopleOf(input.roster, to)) });
         log.warn('approval escalated', { incidentId: state.id, step, to });
         break;
       }
+      case 'askOnFailure': {
+        const { step } = command.params;
+        const s = state.stepView(step);
+        const def = state.defs.get(step)!;
+        const waiting = askedOf(def.approval, input.roster);
+        s.status = 'awaiting_answer';
+        s.ask = { error: s.error ?? 'failed', waitingOn: waiting };
+        state.record('failure.asked', { step, error: s.ask.error, waitingOn: waiting, timeoutMs: askTimeoutMs(def.approval) });
+        notifier.send({ kind: 'approval', incident: state.incidentNotice(), approval: state.approvalCard(step) });
+        break;
+      }
       case 'endStep': {
         const { step, status } = command.params;
-        const waited = state.stepView(step).status === 'awaiting_approval';
+        const was = state.stepView(step).status;
+        const waited = was === 'awaiting_approval' || was === 'awaiting_answer';
         if (status !== 'failed') state.stepView(step).status = status === 'rejected' ? 'rejected' : 'skipped';
+        else if (was === 'awaiting_answer') state.stepView(step).status = 'failed';
         state.record('step.ended', { step, status });
         if (waited) state.refreshCard(step);
         break;

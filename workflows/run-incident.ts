@@ -77,7 +77,7 @@ export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise
     state.admission = undefined;
   }
 
-  const machine = toMachine(input.runbook);
+  const machine = toMachine(input.runbook, input.alert.severity);
   let snapshot: SnapshotFrom<typeof machine>;
   if (input.carried) {
     snapshot = machine.resolveState(input.carried.machine);

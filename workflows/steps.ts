@@ -44,6 +44,9 @@ export class Steps {
       return this.finish(step, { changed: [], alreadyInPlace: 0 });
     }
     s.status = 'running';
+    // A retried apply (`onFailure: ask`) records its inverse once.
+    const recorded = state.undoLog.findIndex((u) => u.step === step);
+    if (recorded >= 0) state.undoLog.splice(recorded, 1);
     state.undoLog.push({ step, inverse: plan.inverse });
     state.record('step.applying', { step, hash: plan.hash });
     try {
@@ -155,6 +158,8 @@ export class Steps {
     const s = state.stepView(step);
     s.status = state.input.dryRun && s.plan ? 'planned' : 'done';
     s.output = output;
+    // A step retried after a failure (`onFailure: ask`) that now succeeded carries no error.
+    if (s.error !== undefined) delete s.error;
     state.outputs[step] = { output };
     state.record('step.done', { step, status: s.status });
     state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'done', detail: s.plan?.summary ?? 'done' });

@@ -36,27 +36,41 @@ export function noticeMails(notice: Notice, settings: NoticeMailSettings): Notic
 
   /** The blocks that let one person decide: their own signed link, or the CLI when links are off. */
   function decideBlocks(incident: NoticeIncident, approval: ApprovalNotice, person: NoticePerson): MailBlock[] {
-    const cli = `kafka-ir approve ${incident.id} --step ${approval.step}`;
+    const { ask } = approval;
+    const cli = ask ? `kafka-ir answer ${incident.id} retry|skip|abort --step ${approval.step}` : `kafka-ir approve ${incident.id} --step ${approval.step}`;
     if (!settings.linkSecret) {
-      return [{ p: `Email approval links are off on this engine, so decide with the CLI: ${cli} (or kafka-ir reject ${incident.id} --step ${approval.step} --reason "…"), with your personal token in KAFKA_IR_TOKEN.` }];
+      return [{ p: `Email approval links are off on this engine, so decide with the CLI: ${cli}${ask ? '' : ` (or kafka-ir reject ${incident.id} --step ${approval.step} --reason "…")`}, with your personal token in KAFKA_IR_TOKEN.` }];
     }
-    const planHash = approval.plan?.hash ?? '';
+    // A question's link carries no plan hash, and its nonce differs from the approval's and from an earlier question's.
+    const planHash = ask ? '' : approval.plan?.hash ?? '';
     const expires = approval.deadline ?? new Date(Date.now() + (settings.linkTtlMs ?? DAY_MS)).toISOString();
     const token = signLink(settings.linkSecret, {
       incident: incident.id, step: approval.step, planHash, person: person.handle, expires,
-      nonce: linkNonce(settings.linkSecret, incident.id, approval.step, planHash, person.handle),
+      nonce: linkNonce(settings.linkSecret, incident.id, approval.step, ask ? `failure ${expires}` : planHash, person.handle),
     });
+    const buttons = ask ? 'Retry, Skip or Abort' : 'Approve or Reject';
     return [
-      { link: 'Review the plan and approve or reject', url: `${publicUrl}/v1/approvals/${token}` },
-      { p: `This link is yours (${person.handle}): it works once, until ${expires}. Opening it only shows the plan; nothing is decided until you press Approve or Reject. You can also decide with the CLI: ${cli}` },
+      { link: ask ? 'See the failure and retry, skip or abort' : 'Review the plan and approve or reject', url: `${publicUrl}/v1/approvals/${token}` },
+      { p: `This link is yours (${person.handle}): it works once, until ${expires}. Opening it only shows the step; nothing is decided until you press ${buttons}. You can also decide with the CLI: ${cli}` },
     ];
   }
 
   const { incident } = notice;
-  const subject = (what: string) => `[kafka-ir] ${incident.severity} ${incident.id}${incident.dryRun ? ' (dry run)' : ''}: ${what}`;
+  const subject = (what: string) => `[kafka-ir] ${incident.drill ? 'DRILL ' : ''}${incident.severity} ${incident.id}${incident.dryRun && !incident.drill ? ' (dry run)' : ''}: ${what}`;
   switch (notice.kind) {
     case 'approval': {
       const a = notice.approval;
+      if (a.ask) {
+        return a.waitingOn.filter((p) => p.email).map((person) => ({
+          to: [person.email!], subject: subject(`step "${a.step}" failed: retry, skip or abort?`), messageId: messageId(incident.id, 'failure', a.step, person.handle, a.deadline),
+          blocks: [
+            { p: `Step "${a.step}" (${a.action}) failed and the runbook asks what to do${person.name ? `, ${person.name}` : ''}: ${a.ask!.error}` },
+            ...incidentBlocks(incident),
+            { p: 'Retry runs the step again; Skip goes on without it; Abort ends the incident, keeping what was done so far. Without an answer by the deadline the incident aborts.' },
+            ...decideBlocks(incident, a, person),
+          ],
+        }));
+      }
       return a.waitingOn.filter((p) => p.email).map((person) => ({
         to: [person.email!], subject: subject(`approve step "${a.step}" (${a.action})`), messageId: messageId(incident.id, 'approval', a.step, person.handle, a.plan?.hash),
         blocks: [{ p: `Step "${a.step}" (${a.action}) needs your decision${person.name ? `, ${person.name}` : ''}.` }, ...incidentBlocks(incident), ...approvalBlocks(a), ...decideBlocks(incident, a, person)],
@@ -108,7 +122,8 @@ function incidentBlocks(i: NoticeIncident): MailBlock[] {
     facts: [
       ['Incident', i.id], ['Runbook', `${i.runbook.id} v${i.runbook.version}`], ['Severity', i.severity], ['Subject', i.subject],
       ['Phase', i.phase], ['Alert', `${i.alert.summary} (${i.alert.kind}${i.alert.source ? `, from ${i.alert.source}` : ''})`],
-      ...(i.dryRun ? [['Dry run', 'yes: Kafka actions stop at their plans'] as [string, string]] : []),
+      ...(i.drill ? [['DRILL', 'a rehearsal: real people, channels and timers; Kafka actions stop at their plans'] as [string, string]]
+        : i.dryRun ? [['Dry run', 'yes: Kafka actions stop at their plans'] as [string, string]] : []),
     ],
   }];
 }

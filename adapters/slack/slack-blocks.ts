@@ -18,14 +18,17 @@ const who = (handle: string, people: readonly NoticePerson[]) => {
 };
 
 function headline(i: NoticeIncident, url: string): string {
-  return `*<${url}|${esc(i.id)}>* · ${esc(i.severity)} · runbook \`${esc(i.runbook.id)}\` v${i.runbook.version}${i.dryRun ? ' · *dry run*' : ''}`;
+  const mode = i.drill ? ' · *DRILL: no Kafka change is made*' : i.dryRun ? ' · *dry run*' : '';
+  return `*<${url}|${esc(i.id)}>* · ${esc(i.severity)} · runbook \`${esc(i.runbook.id)}\` v${i.runbook.version}${mode}`;
 }
+
+const drillMark = (i: NoticeIncident) => (i.drill ? 'DRILL · ' : '');
 
 export function openedMessage(i: NoticeIncident, url: string): { text: string; blocks: KnownBlock[] } {
   return {
-    text: `Incident ${i.id} opened (${i.severity}): ${i.alert.summary}`,
+    text: `${drillMark(i)}Incident ${i.id} opened (${i.severity}): ${i.alert.summary}`,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(`🚨 ${i.severity.toUpperCase()}: ${i.alert.summary}`, 150) } },
+      { type: 'header', text: { type: 'plain_text', text: clip(`${i.drill ? '🎯 DRILL' : '🚨'} ${i.severity.toUpperCase()}: ${i.alert.summary}`, 150) } },
       section(headline(i, url)),
       section(`*Subject:* \`${esc(i.subject)}\`\n*Alert:* ${esc(i.alert.kind)}${i.alert.source ? ` from ${esc(i.alert.source)}` : ''}`),
       context('Phase changes, action results and escalations follow in this thread.'),
@@ -33,8 +36,40 @@ export function openedMessage(i: NoticeIncident, url: string): { text: string; b
   };
 }
 
+/** A failed step's question (`onFailure: ask`): the error, what the step would do, and retry / skip / abort. */
+function askCard(i: NoticeIncident, a: ApprovalNotice, url: string): { text: string; blocks: KnownBlock[] } {
+  const answer = a.votes[0];
+  const state = a.state === 'waiting' ? '❓ Failed: retry, skip or abort?' : answer ? `Answered: ${answer.decision}` : '⌛ No longer waiting';
+  const people = a.deciders;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(`${drillMark(i)}${state}: ${a.step}`, 150) } },
+    section(`${headline(i, url)}\n*Step* \`${esc(a.step)}\` (${esc(a.action)}, ${esc(a.phase)}) *failed:* ${esc(a.ask!.error)}`),
+    ...(a.plan ? [section(`*Its plan:* ${esc(a.plan.summary)}`)] : []),
+    section([
+      '*Retry* runs the step again · *Skip* goes on without it · *Abort* ends the incident, keeping what was done so far.',
+      ...(a.deadline ? [`*Deadline:* ${slackTime(a.deadline)} (then the incident aborts)`] : []),
+      ...(a.waitingOn.length ? [`*Who answers:* ${a.waitingOn.map((p) => who(p.handle, people)).join(', ')}`] : []),
+    ].join('\n')),
+  ];
+  if (answer) blocks.push(section(`${who(answer.person, people)} answered *${esc(answer.decision)}* via ${esc(answer.channel)} at ${slackTime(answer.at)}`));
+  if (a.state === 'waiting') {
+    const value = JSON.stringify({ i: i.id, s: a.step });
+    blocks.push({
+      type: 'actions',
+      block_id: 'kafka-ir.answer',
+      elements: [
+        { type: 'button', action_id: 'retry', style: 'primary', text: { type: 'plain_text', text: 'Retry' }, value },
+        { type: 'button', action_id: 'skip', text: { type: 'plain_text', text: 'Skip' }, value },
+        { type: 'button', action_id: 'abort', style: 'danger', text: { type: 'plain_text', text: 'Abort' }, value },
+      ],
+    });
+  }
+  return { text: `${drillMark(i)}${state}: step ${a.step} of incident ${i.id}`, blocks };
+}
+
 /** The approval card: what will change, why, whether it can be undone, who decides, by when; then the votes. */
 export function approvalCard(i: NoticeIncident, a: ApprovalNotice, url: string): { text: string; blocks: KnownBlock[] } {
+  if (a.ask) return askCard(i, a, url);
   const changes = a.plan?.changes ?? [];
   const shown = changes.slice(0, 15).map((c) => `• ${esc(describeChange(c))}`);
   if (changes.length > shown.length) shown.push(`… and ${changes.length - shown.length} more (full plan: <${url}|incident>)`);
@@ -42,7 +77,7 @@ export function approvalCard(i: NoticeIncident, a: ApprovalNotice, url: string):
   const people = a.deciders;
   const approvals = a.votes.filter((v) => v.decision === 'approve').length;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${state}: ${a.step}`, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: clip(`${drillMark(i)}${state}: ${a.step}`, 150) } },
     section(`${headline(i, url)}\n*Step* \`${esc(a.step)}\` (${esc(a.action)}, ${esc(a.phase)})`),
     section(`*Plan:* ${esc(a.plan?.summary ?? 'no plan')}\n${shown.join('\n') || '_no changes_'}`),
     ...(a.plan?.notes.length ? [section(`*Read before approving:*\n${a.plan.notes.map((n) => `• ${esc(n)}`).join('\n')}`)] : []),
@@ -73,14 +108,16 @@ export function approvalCard(i: NoticeIncident, a: ApprovalNotice, url: string):
     blocks.push(context(a.refusals.map((r) => `⚠️ Refused ${r.person ? `${who(r.person, people)} ` : ''}via ${esc(r.channel)} at ${slackTime(r.at)}: ${esc(r.reason)}`).join('\n')));
   }
   if (a.plan) blocks.push(context(`Plan hash \`${a.plan.hash.slice(0, 16)}…\`: an approval binds to exactly this plan.`));
-  return { text: `${state}: step ${a.step} of incident ${i.id}`, blocks };
+  return { text: `${drillMark(i)}${state}: step ${a.step} of incident ${i.id}`, blocks };
 }
+
+const DECIDED: Record<string, string> = { approve: 'approved', reject: 'rejected', retry: 'answered retry on', skip: 'answered skip on', abort: 'answered abort on' };
 
 function summaryText(i: NoticeIncident, s: IncidentSummary): string {
   return [
-    `*Incident ${i.status}.*${s.timeToContainMs !== undefined ? ` Time to contain: ${durationText(s.timeToContainMs)}.` : ''}`,
+    `*${i.drill ? 'DRILL ' : ''}Incident ${i.status}.*${s.timeToContainMs !== undefined ? ` Time to contain: ${durationText(s.timeToContainMs)}.` : ''}`,
     ...s.steps.map((x) => `• \`${esc(x.id)}\` ${esc(x.status)}${x.summary ? `: ${esc(x.summary)}` : ''}`),
-    ...s.decisions.map((d) => `• ${esc(d.person)} ${d.decision === 'approve' ? 'approved' : 'rejected'} \`${esc(d.step)}\` via ${esc(d.channel)}`),
+    ...s.decisions.map((d) => `• ${esc(d.person)} ${DECIDED[d.decision] ?? esc(d.decision)} \`${esc(d.step)}\` via ${esc(d.channel)}`),
   ].join('\n');
 }
 

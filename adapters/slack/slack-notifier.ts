@@ -69,13 +69,15 @@ export function slackNotifier(settings: SlackNotifierSettings, publicUrl: string
         case 'approval':
         case 'decision': {
           const card = approvalCard(notice.incident, notice.approval, url);
-          const existing = refs.cards[notice.approval.step];
+          // A failed step's question is a card of its own, beside the step's approval card.
+          const key = notice.approval.ask ? `${notice.approval.step}:failure` : notice.approval.step;
+          const existing = refs.cards[key];
           if (existing) {
             await call('chat.update', (c) => c.chat.update({ channel: existing.channel, ts: existing.ts, text: card.text, blocks: card.blocks }));
             return refs;
           }
           if (notice.kind === 'decision') return refs;
-          return { ...refs, cards: { ...refs.cards, [notice.approval.step]: await post(card, attempt) } };
+          return { ...refs, cards: { ...refs.cards, [key]: await post(card, attempt) } };
         }
         default: {
           const message = threadMessage(notice, `${url}/report?format=html`);

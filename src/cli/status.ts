@@ -6,18 +6,19 @@ import { callApi } from './api.js';
 
 const MARK: Record<string, string> = {
   pending: '·', planned: '◇', awaiting_approval: '?', running: '▶', done: '✓', failed: '✗', skipped: '–', rejected: '✗', undone: '↶',
-  unconfirmed: '!',
+  unconfirmed: '!', awaiting_answer: '?',
 };
 
 export function formatIncident(v: IncidentView): string {
   const lines = [
-    `${v.id}  ${v.status.toUpperCase()}${v.dryRun ? ' (dry run)' : ''}  phase: ${v.phase}`,
+    `${v.drill ? 'DRILL  ' : ''}${v.id}  ${v.status.toUpperCase()}${v.drill ? ' (drill: no Kafka change)' : v.dryRun ? ' (dry run)' : ''}  phase: ${v.phase}`,
     `  runbook ${v.runbook.id} v${v.runbook.version} · subject ${v.subject} · severity ${v.severity} · ${v.alerts} alert(s)`,
     `  opened ${v.openedAt}${v.closedAt ? ` · ended ${v.closedAt}` : ''}`,
     '  steps:',
     ...v.steps.map((s) => {
       const extra = s.status === 'awaiting_approval' && s.approvals
         ? ` — waiting on ${s.approvals.waitingOn.join(', ') || 'a decision'} (${s.approvals.votes.length}/${s.approvals.quorum})`
+        : s.status === 'awaiting_answer' && s.ask ? ` — ${s.ask.error}; answer: kafka-ir answer ${v.id} retry|skip|abort --step ${s.id} (${s.ask.waitingOn.join(', ')})`
         : s.status === 'unconfirmed' && s.waitingFor ? ` — ${describeUnconfirmed(s.waitingFor)}`
         : s.waitingFor ? ` — ${describeWait(s.waitingFor)}`
         : s.error ? ` — ${s.error}` : s.plan ? ` — ${s.plan.summary}` : '';

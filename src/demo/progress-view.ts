@@ -13,6 +13,7 @@ const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', red: '\x
 const MARK: Record<StepView['status'], [string, keyof typeof ANSI]> = {
   pending: ['·', 'dim'], planned: ['○', 'cyan'], awaiting_approval: ['?', 'yellow'], running: ['▸', 'cyan'], done: ['✓', 'green'],
   failed: ['✗', 'red'], skipped: ['-', 'dim'], rejected: ['✗', 'red'], undone: ['↺', 'green'], unconfirmed: ['!', 'yellow'],
+  awaiting_answer: ['?', 'red'],
 };
 
 const MAX = 150;

@@ -12,8 +12,8 @@ export type RaiseAlert = (alert: Alert, options: { dryRun: boolean }) => Promise
 /** Labels a follow-up's alert carries: the incident and step that found it, and what it found. */
 export const FOLLOW_UP_OF = 'kafka-ir.follow-up-of';
 
-/** A dry run's id ends its workflow id with "-dry" (docs/design.md §4): its follow-ups are dry runs too. */
-export const isDryRunIncident = (incidentId: string): boolean => parseIncidentId(incidentId)?.workflowId.endsWith('-dry') ?? false;
+/** A dry run's workflow id ends with "-dry", a drill's with "-drill" (docs/design.md §4): their follow-ups are dry runs. */
+export const isDryRunIncident = (incidentId: string): boolean => /-dry(?:ill)?$/.test(parseIncidentId(incidentId)?.workflowId ?? '');
 
 /** The alert a finding raises; its source names the incident that found it, so the follow-up's timeline links back. */
 export function followUpAlert(finding: AdminFinding & { followUp: NonNullable<AdminFinding['followUp']> }, from: { incidentId: string; step: string }, observedAt: string): Alert {

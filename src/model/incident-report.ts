@@ -172,6 +172,26 @@ export type ReportAnswers = z.infer<typeof ReportAnswers>;
 
 export const Note = z.object({ at: At, person: z.string(), channel: z.string(), text: z.string() });
 
+/** How a drill went: each decision asked for, how fast and by whom it came, who was reached and stayed silent, and what a real incident would have changed. */
+export const DrillScore = z.object({
+  decisions: z.array(z.object({
+    step: z.string(),
+    /** approval: a gated step; failure: a failed step's question (`onFailure: ask`). */
+    kind: z.enum(['approval', 'failure']),
+    requestedAt: At,
+    /** approved, rejected, retry, skip, abort, timed_out, skipped (by the timeout), or waiting. */
+    outcome: z.string(),
+    timeToDecisionMs: Ms.describe('from the request to the decision that settled it; null when people did not settle it'),
+    answeredBy: z.array(z.object({ person: z.string(), channel: z.string(), decision: z.string(), at: At, afterMs: z.number() })),
+    /** People the request or its escalation reached who did not answer. */
+    silent: z.array(z.string()),
+    escalatedTo: z.array(z.string()),
+  })),
+  /** The plans a real incident would have applied, which the drill only showed. */
+  wouldHaveChanged: z.array(z.object({ step: z.string(), action: z.string(), summary: z.string(), changes: z.array(z.string()) })),
+});
+export type DrillScore = z.infer<typeof DrillScore>;
+
 export const IncidentReport = z.object({
   reportVersion: z.literal(2),
   generatedAt: At,
@@ -185,6 +205,8 @@ export const IncidentReport = z.object({
     status: IncidentStatus,
     phase: z.string(),
     dryRun: z.boolean(),
+    /** A rehearsal (`kafka-ir drill`): the report is marked DRILL and scores it under `drill`. */
+    drill: z.boolean().default(false),
     openedAt: At,
     closedAt: At.optional(),
     alerts: z.number().int().nonnegative(),
@@ -199,6 +221,8 @@ export const IncidentReport = z.object({
   evidence: z.array(EvidenceRecord),
   lessons: z.array(Note),
   notes: z.array(Note),
+  /** Only for a drill. */
+  drill: DrillScore.nullable().default(null),
 });
 export type IncidentReport = z.infer<typeof IncidentReport>;
 

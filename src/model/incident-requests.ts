@@ -21,7 +21,8 @@ export type ForceAdvanceRequest = z.infer<typeof ForceAdvanceRequest>;
 export const DecisionRequest = z.object({
   ...asker,
   step: z.string(),
-  decision: z.enum(['approve', 'reject']),
+  /** approve / reject a step waiting for approval; retry / skip / abort a failed step that asks (`onFailure: ask`). */
+  decision: z.enum(['approve', 'reject', 'retry', 'skip', 'abort']),
   reason: z.string().optional(),
   /** The plan the person saw: a decision on a stale plan is refused. */
   planHash: z.string().optional(),

@@ -12,6 +12,8 @@ export const StepStatus = z.enum([
   'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
   /** Done where brokers answered; some never did within the wait (broker-wait.ts): people decide. */
   'unconfirmed',
+  /** Failed, with `onFailure: ask`: waits for someone to answer retry, skip or abort. */
+  'awaiting_answer',
 ]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
@@ -28,7 +30,17 @@ export const StepView = z.object({
   action: z.string(),
   status: StepStatus,
   plan: Plan.optional(),
-  approvals: z.object({ quorum: z.number(), votes: z.array(Vote), waitingOn: z.array(z.string()) }).optional(),
+  approvals: z.object({
+    quorum: z.number(), votes: z.array(Vote), waitingOn: z.array(z.string()),
+    /** The escalation's people, once escalated, when the runbook lets them decide (`canDecide`). */
+    escalatedTo: z.array(z.string()).optional(),
+  }).optional(),
+  /** The question a failed step asks (`onFailure: ask`): who may answer, and the answer once given. */
+  ask: z.object({
+    error: z.string(),
+    waitingOn: z.array(z.string()),
+    answer: z.object({ person: z.string(), channel: z.string(), decision: z.enum(['retry', 'skip', 'abort']), at: z.string() }).optional(),
+  }).optional(),
   output: z.unknown().optional(),
   error: z.string().optional(),
   /** Brokers the step is waiting to hear from, and since when; kept on an unconfirmed step. */
@@ -53,6 +65,8 @@ export const IncidentView = z.object({
   status: IncidentStatus,
   phase: z.union([Phase, z.enum(['closed', 'aborted'])]),
   dryRun: z.boolean(),
+  /** A rehearsal (`kafka-ir drill`): real people, channels and timers; no Kafka change. */
+  drill: z.boolean().optional(),
   openedAt: z.string(),
   closedAt: z.string().optional(),
   /** Alerts received about the subject, the first included; the first few are in the timeline. */
@@ -73,6 +87,8 @@ export const IncidentInput = z.object({
   alertKey: z.string(),
   subject: z.string(),
   dryRun: z.boolean().default(false),
+  /** A drill: a dry run whose approvals go to the real people instead of granting themselves (implies dryRun). */
+  drill: z.boolean().optional(),
   /** The roster as it was when the incident opened: who may decide is pinned like the runbook. */
   roster: Roster,
   /** The authenticated person who raised the alert, if any: four-eyes keeps them from approving. */
@@ -99,6 +115,6 @@ export function runTag(runId: string): string {
 }
 
 export function parseIncidentId(id: string): { workflowId: string; runTag: string } | undefined {
-  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry)?)-([0-9a-f]{8})$/.exec(id);
+  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry|-drill)?)-([0-9a-f]{8})$/.exec(id);
   return m ? { workflowId: m[1]!, runTag: m[2]! } : undefined;
 }

@@ -12,6 +12,8 @@ export interface NoticeIncident {
   phase: string;
   alert: { kind: string; summary: string; source?: string };
   dryRun: boolean;
+  /** A rehearsal: every notice says DRILL. */
+  drill?: boolean;
 }
 
 /** A person an approval is put in front of, with the identities the roster gives them. */
@@ -31,7 +33,9 @@ export interface ApprovalNotice {
   quorum: number;
   /** When the approval times out, if it does. */
   deadline?: string;
-  votes: { person: string; channel: string; decision: 'approve' | 'reject'; at: string; reason?: string }[];
+  votes: { person: string; channel: string; decision: 'approve' | 'reject' | 'retry' | 'skip' | 'abort'; at: string; reason?: string }[];
+  /** Present when the step failed and asks what to do (`onFailure: ask`): the card offers retry, skip and abort. */
+  ask?: { error: string };
   /** Everyone who may decide or has voted, with their identities (for mentions). */
   deciders: NoticePerson[];
   /** People who may still decide; the approval email goes to these. */

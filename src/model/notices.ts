@@ -3,13 +3,15 @@ import type { Alert } from './alert.js';
 import { durationMs } from './duration.js';
 import type { IncidentView, StepView } from './incident.js';
 import type { ApprovalNotice, IncidentSummary, NoticeIncident, NoticePerson } from './notice.js';
-import { peopleOf, type Roster } from './roster.js';
+import { describeFrom, fillSeats, quorumOf, seatsOf, votersOf } from './approval-seats.js';
+import type { Roster } from './roster.js';
 import type { Approval } from './runbook.js';
 
 export function noticeIncident(view: IncidentView, alert: Alert): NoticeIncident {
   return {
     id: view.id, runbook: view.runbook, subject: view.subject, severity: view.severity, status: view.status, phase: view.phase,
     alert: { kind: alert.kind, summary: alert.summary, ...(alert.source ? { source: alert.source } : {}) }, dryRun: view.dryRun,
+    ...(view.drill ? { drill: true } : {}),
   };
 }
 
@@ -46,16 +48,17 @@ function undoOf(step: StepView): string {
 }
 
 /** Where a gated step's approval stands, from the step itself. */
-function approvalState(step: StepView, approval: Approval): ApprovalNotice['state'] {
+function approvalState(step: StepView, approval: Approval, roster: Roster): ApprovalNotice['state'] {
   const votes = step.approvals?.votes ?? [];
   if (step.status === 'awaiting_approval') return 'waiting';
   if (votes.some((v) => v.decision === 'reject')) return 'rejected';
-  return votes.filter((v) => v.decision === 'approve').length >= approval.quorum ? 'approved' : 'ended';
+  const approvers = votes.filter((v) => v.decision === 'approve').map((v) => v.person);
+  return fillSeats(approval, roster, approvers, step.approvals?.escalatedTo).size >= seatsOf(approval).length ? 'approved' : 'ended';
 }
 
 /** The card and emails of a gated step; `state` overrides the step's own when a vote just decided it. */
 export function approvalNotice(
-  view: IncidentView, step: StepView, approval: Approval, roster: Roster, alert: Alert, state = approvalState(step, approval),
+  view: IncidentView, step: StepView, approval: Approval, roster: Roster, alert: Alert, state = approvalState(step, approval, roster),
 ): ApprovalNotice {
   const requested = view.timeline.filter((t) => t.type === 'approval.requested' && t.step === step.id).at(-1);
   const reasons = new Map(view.timeline.filter((t) => t.type === 'decision' && t.step === step.id).map((t) => [String(t.person), t.reason as string | undefined]));
@@ -66,17 +69,42 @@ export function approvalNotice(
     ...(step.plan ? { plan: { summary: step.plan.summary, hash: step.plan.hash, changes: step.plan.changes, notes: step.plan.notes } } : {}),
     why: [`Alert: ${alert.summary}`, ...findings(view)],
     undo: undoOf(step),
-    from: approval.from,
-    quorum: approval.quorum,
+    from: describeFrom(approval),
+    quorum: quorumOf(approval),
     ...(requested ? { deadline: new Date(Date.parse(requested.at) + durationMs(approval.timeout)).toISOString() } : {}),
     votes: (step.approvals?.votes ?? []).map((v) => ({ ...v, ...(reasons.get(v.person) ? { reason: reasons.get(v.person) } : {}) })),
-    deciders: noticePeople(roster, [...new Set([...peopleOf(roster, approval.from), ...(step.approvals?.votes ?? []).map((v) => v.person)])]),
-    waitingOn: state === 'waiting' ? noticePeople(roster, step.approvals?.waitingOn ?? peopleOf(roster, approval.from)) : [],
+    deciders: noticePeople(roster, [...new Set([...votersOf(approval, roster, step.approvals?.escalatedTo), ...(step.approvals?.votes ?? []).map((v) => v.person)])]),
+    waitingOn: state === 'waiting' ? noticePeople(roster, step.approvals?.waitingOn ?? votersOf(approval, roster)) : [],
     state,
     refusals: view.timeline
       .filter((t) => t.type === 'decision.refused' && t.step === step.id)
       .slice(-5)
       .map((t) => ({ at: t.at, channel: String(t.channel), reason: String(t.reason), ...(t.person ? { person: String(t.person) } : {}) })),
+  };
+}
+
+/** The card and emails of a failed step that asks what to do (`onFailure: ask`): retry, skip or abort. */
+export function askNotice(view: IncidentView, step: StepView, asked: readonly string[], roster: Roster, alert: Alert): ApprovalNotice {
+  const ask = step.ask!;
+  const requested = view.timeline.filter((t) => t.type === 'failure.asked' && t.step === step.id).at(-1);
+  const timeout = requested?.timeoutMs;
+  const waiting = step.status === 'awaiting_answer' && !ask.answer;
+  return {
+    step: step.id,
+    action: step.action,
+    phase: step.phase,
+    ...(step.plan ? { plan: { summary: step.plan.summary, hash: step.plan.hash, changes: step.plan.changes, notes: step.plan.notes } } : {}),
+    why: [`Alert: ${alert.summary}`, `Step ${step.id} failed: ${ask.error}`],
+    undo: undoOf(step),
+    from: ['those who approve this step', 'incident-commanders'],
+    quorum: 1,
+    ...(requested && typeof timeout === 'number' ? { deadline: new Date(Date.parse(requested.at) + timeout).toISOString() } : {}),
+    votes: ask.answer ? [ask.answer] : [],
+    deciders: noticePeople(roster, asked),
+    waitingOn: waiting ? noticePeople(roster, ask.waitingOn) : [],
+    state: waiting ? 'waiting' : ask.answer ? (ask.answer.decision === 'abort' ? 'rejected' : 'approved') : 'ended',
+    refusals: [],
+    ask: { error: ask.error },
   };
 }
 
@@ -87,6 +115,7 @@ export function incidentSummary(view: IncidentView): IncidentSummary {
     ...(view.closedAt ? { closedAt: view.closedAt } : {}),
     ...(contained ? { timeToContainMs: Math.max(0, Date.parse(contained.at) - Date.parse(view.openedAt)) } : {}),
     steps: view.steps.map((s) => ({ id: s.id, action: s.action, status: s.status, ...(s.plan ? { summary: s.plan.summary } : {}) })),
-    decisions: view.steps.flatMap((s) => (s.approvals?.votes ?? []).map((v) => ({ step: s.id, person: v.person, channel: v.channel, decision: v.decision, at: v.at }))),
+    decisions: view.steps.flatMap((s) => [...(s.approvals?.votes ?? []), ...(s.ask?.answer ? [s.ask.answer] : [])]
+      .map((v) => ({ step: s.id, person: v.person, channel: v.channel, decision: v.decision, at: v.at }))),
   };
 }

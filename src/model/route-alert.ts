@@ -9,19 +9,23 @@ export type Routed =
 const SUBJECT_FIELD = { principal: 'principal', clientId: 'clientId', brokerId: 'brokerId', host: 'host' } as const;
 
 /** Exactly one runbook handles an alert: the matching one of highest priority (ties are refused at load time). */
-export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string, dryRun = false): Routed {
-  const matching = runbooks
-    .filter((r) => r.match.kind.includes(alert.kind) && r.match.severity.includes(alert.severity))
-    .sort((a, b) => b.priority - a.priority);
+/**
+ * `drill`: the alert is a drill's synthetic one, for the runbook of that id whatever others match (its own incident,
+ * like a dry run's).
+ */
+export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string, dryRun = false, drill?: string): Routed {
+  const matching = drill === undefined
+    ? runbooks.filter((r) => r.match.kind.includes(alert.kind) && r.match.severity.includes(alert.severity)).sort((a, b) => b.priority - a.priority)
+    : runbooks.filter((r) => r.id === drill);
   const runbook = matching[0];
-  if (!runbook) return { ok: false, reason: `no runbook matches kind "${alert.kind}" with severity ${alert.severity}` };
+  if (!runbook) return { ok: false, reason: drill === undefined ? `no runbook matches kind "${alert.kind}" with severity ${alert.severity}` : `no runbook "${drill}" is loaded` };
   const value = alert.subject[SUBJECT_FIELD[runbook.subject]];
   if (value === undefined) {
     return { ok: false, reason: `runbook ${runbook.id} identifies incidents by subject.${runbook.subject}, which the alert lacks` };
   }
   const subject = String(value);
   // A dry run is its own incident: it must never attach to (or be mistaken for) the real one.
-  const workflowId = `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}${dryRun ? '-dry' : ''}`;
+  const workflowId = `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}${drill !== undefined ? '-drill' : dryRun ? '-dry' : ''}`;
   return { ok: true, runbook, subject, workflowId };
 }
 

@@ -10,15 +10,28 @@ export type Phase = z.infer<typeof Phase>;
 
 const StepId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a step id is lower-case letters, digits and dashes, starting with a letter');
 
+/** A team's seats on an approval: `count` approvals must come from members of `group` (a person fills one seat only). */
+export const GroupSeats = z.strictObject({
+  group: z.string().min(1),
+  count: z.number().int().min(1).default(1),
+});
+export type GroupSeats = z.infer<typeof GroupSeats>;
+
 export const Approval = z.strictObject({
-  from: z.array(z.string().min(1)).min(1),
-  quorum: z.number().int().min(1).default(1),
+  /** Groups whose members may vote: a name (no seat of its own), or `{ group, count }` (that many approvals from it). */
+  from: z.array(z.union([z.string().min(1), GroupSeats])).min(1),
+  /** Distinct approvals in all; default: the sum of the groups' counts, or 1. */
+  quorum: z.number().int().min(1).optional(),
   timeout: Duration,
-  escalate: z.strictObject({ after: Duration, to: z.array(z.string().min(1)).min(1) }).optional(),
+  escalate: z.strictObject({
+    after: Duration,
+    to: z.array(z.string().min(1)).min(1),
+    /** Once escalated, the people of `to` may vote too, each filling any seat still open. */
+    canDecide: z.boolean().optional(),
+  }).optional(),
   onTimeout: z.enum(['abort', 'skip', 'proceed']).default('abort'),
 });
 export type Approval = z.infer<typeof Approval>;
-
 const StepCommon = {
   id: StepId,
   approval: Approval.optional(),
@@ -64,6 +77,11 @@ export const Runbook = z.strictObject({
     severity: z.array(Severity).min(1).default([...Severity.options]),
   }),
   priority: z.number().int().default(0),
+  /**
+   * The severities at which a step whose approval times out may go ahead unanswered (`onTimeout: proceed`); at any
+   * other severity such a timeout aborts. A runbook with a `proceed` step must say.
+   */
+  unattended: z.strictObject({ severity: z.array(Severity).min(1) }).optional(),
   subject: z.enum(['principal', 'clientId', 'brokerId', 'host']),
   phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(PhaseItem).optional()])) as {
     [P in Phase]: z.ZodOptional<z.ZodArray<typeof PhaseItem>>;

@@ -7,6 +7,7 @@ import type { DecodedHistory } from '../model/decoded-history.js';
 import { IncidentReport, type ReportAction, type ReportEvent } from '../model/incident-report.js';
 import { reportActions, reportApprovals } from './report-actions.js';
 import { lastOutput, reportAnswers } from './report-answers.js';
+import { drillScore } from './report-drill.js';
 import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
@@ -109,7 +110,7 @@ export function buildReport(view: IncidentView, history: DecodedHistory | undefi
     builtFrom: facts ? 'history' : 'view',
     incident: {
       id: view.id, runbook: view.runbook, subject: view.subject, severity: view.severity, status: view.status, phase: view.phase,
-      dryRun: view.dryRun, openedAt: view.openedAt, ...(view.closedAt ? { closedAt: view.closedAt } : {}), alerts: view.alerts,
+      dryRun: view.dryRun, drill: view.drill ?? false, openedAt: view.openedAt, ...(view.closedAt ? { closedAt: view.closedAt } : {}), alerts: view.alerts,
     },
     answers: reportAnswers(view, metrics),
     flow: reportFlow(view, facts?.input),
@@ -121,5 +122,6 @@ export function buildReport(view: IncidentView, history: DecodedHistory | undefi
     evidence,
     lessons: notesOf(view, facts, true),
     notes: notesOf(view, facts, false),
+    drill: drillScore(view),
   });
 }

@@ -44,15 +44,34 @@ function flowCaption(r: IncidentReport): string {
   return `The statechart of ${source}; bold: the path this incident took (${path || 'no phase entered'} → ${r.flow.end}).`;
 }
 
+function drillSections(r: IncidentReport): string[] {
+  const d = r.drill;
+  if (!d) return [];
+  return [
+    '<h2>DRILL score</h2>',
+    table('drill', ['step', 'asked', 'outcome', 'time to decision', 'answered by', 'reached, no answer'], d.decisions.map((x) => [
+      x.step, x.kind === 'failure' ? 'failure: retry/skip/abort' : 'approval', x.outcome, durationText(x.timeToDecisionMs),
+      x.answeredBy.map((a) => `${a.person} ${a.decision} via ${a.channel} after ${durationText(a.afterMs)}`).join('; ') || 'nobody',
+      [...x.silent, ...(x.escalatedTo.length ? [`(escalated to ${x.escalatedTo.join(', ')})`] : [])].join(', ') || '—',
+    ])),
+    '<h3>What a real incident would have changed</h3>',
+    d.wouldHaveChanged.length
+      ? `<ul>${d.wouldHaveChanged.map((w) => `<li><b>${esc(w.step)}</b> (${esc(w.action)}): ${esc(w.summary)}<ul>${w.changes.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></li>`).join('')}</ul>`
+      : '<p><i>no plan had changes</i></p>',
+  ];
+}
+
 export function renderHtml(r: IncidentReport): string {
   const i = r.incident;
   const m = r.metrics;
   const metric = (label: string, ms: number | null) => `<div class="metric">${esc(label)}<b>${esc(durationText(ms))}</b></div>`;
   const sections = [
-    `<h1>Post-mortem: ${esc(i.id)}</h1>`,
+    i.drill ? `<h1>DRILL report: ${esc(i.id)}</h1>` : `<h1>Post-mortem: ${esc(i.id)}</h1>`,
+    ...(i.drill ? ['<p class="notice"><b>DRILL</b>: a rehearsal with the real people, channels and timers. No Kafka change was made: plans were shown, never applied.</p>'] : []),
     `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
-      + `<span class="status ${esc(i.status)}">${esc(i.status)}</span>${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)<br>`
+      + `<span class="status ${esc(i.status)}">${esc(i.status)}</span>${i.drill ? ' (DRILL)' : i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)<br>`
       + `Opened ${esc(i.openedAt)}${i.closedAt ? ` · ended ${esc(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view'} at ${esc(r.generatedAt)}</p>`,
+    ...drillSections(r),
     answers(r),
     '<h2>Metrics</h2>',
     `<div class="metrics">${[

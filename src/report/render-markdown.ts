@@ -14,15 +14,36 @@ function answers(r: IncidentReport): string[] {
   return ['## The answers', '', table(['question', 'answer'], answerLines(a)), ...(topics.rows.length ? ['', table(topics.head, topics.rows)] : [])];
 }
 
+/** A drill's score, first: how fast each decision came, from whom, who stayed silent, what a real run would have changed. */
+function drillScore(r: IncidentReport): string[] {
+  const d = r.drill;
+  if (!d) return [];
+  return [
+    '## DRILL score', '',
+    table(['step', 'asked', 'outcome', 'time to decision', 'answered by', 'reached, no answer'], d.decisions.map((x) => [
+      x.step, x.kind === 'failure' ? 'failure: retry/skip/abort' : 'approval', x.outcome, durationText(x.timeToDecisionMs),
+      x.answeredBy.map((a) => `${a.person} ${a.decision} via ${a.channel} after ${durationText(a.afterMs)}`).join('; ') || 'nobody',
+      [...x.silent, ...(x.escalatedTo.length ? [`(escalated to ${x.escalatedTo.join(', ')})`] : [])].join(', ') || '—',
+    ])),
+    '', '### What a real incident would have changed', '',
+    ...(d.wouldHaveChanged.length
+      ? d.wouldHaveChanged.flatMap((w) => [`- **${mdText(w.step)}** (${mdText(w.action)}): ${mdText(w.summary)}`, ...w.changes.map((c) => `  - ${mdText(c)}`)])
+      : ['_no plan had changes_']),
+    '',
+  ];
+}
+
 export function renderMarkdown(r: IncidentReport): string {
   const i = r.incident;
   const m = r.metrics;
   const out = [
-    `# Post-mortem: ${mdText(i.id)}`,
+    i.drill ? `# DRILL report: ${mdText(i.id)}` : `# Post-mortem: ${mdText(i.id)}`,
     '',
-    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
+    ...(i.drill ? ['**DRILL**: a rehearsal with the real people, channels and timers. No Kafka change was made: plans were shown, never applied.', ''] : []),
+    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.drill ? ' (DRILL)' : i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
     `Opened ${mdText(i.openedAt)}${i.closedAt ? ` · ended ${mdText(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view (history unavailable)'} at ${mdText(r.generatedAt)}`,
     '',
+    ...drillScore(r),
     ...answers(r),
     '',
     '## Metrics',

@@ -1,5 +1,6 @@
 // The runbook's statechart as this incident walked it: phases, their steps (parallel groups kept), process gates, the end.
 import { actionCatalogue, type ActionName } from '../model/actions.js';
+import { quorumOf } from '../model/approval-seats.js';
 import type { IncidentView, StepView } from '../model/incident.js';
 import { isParallel, isUndoStep, PHASES, Runbook, type Phase, type Step } from '../model/runbook.js';
 import type { FlowPhase, FlowStep, ReportFlow } from '../model/incident-report.js';
@@ -7,8 +8,8 @@ import type { FlowPhase, FlowStep, ReportFlow } from '../model/incident-report.j
 function flowStep(view: StepView | undefined, def: Step | undefined, fallback: { id: string; action: string }): FlowStep {
   const action = view?.action ?? fallback.action;
   const kind = action.startsWith('undo:') ? 'undo' : (actionCatalogue[action as ActionName] as { kind: 'read' | 'change' } | undefined)?.kind ?? 'read';
-  const approval = def?.approval ?? (view?.approvals ? { quorum: view.approvals.quorum } : undefined);
-  return { id: fallback.id, action, kind, status: view?.status ?? 'pending', ...(approval ? { approval: { quorum: approval.quorum } } : {}) };
+  const quorum = def?.approval ? quorumOf(def.approval) : view?.approvals?.quorum;
+  return { id: fallback.id, action, kind, status: view?.status ?? 'pending', ...(quorum !== undefined ? { approval: { quorum } } : {}) };
 }
 
 /** Items of a phase from the pinned runbook; without it (a view-only report) every step is its own item. */

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { Alert } from '../model/alert.js';
 import { durationMs } from '../model/duration.js';
 import { missingSegment } from './schema-path.js';
-import { isUndoStep, stepsOf, type Approval, type Runbook } from '../model/runbook.js';
+import { isUndoStep, stepsOf, type Approval, type Runbook, type Step } from '../model/runbook.js';
+import { askedOf, describeFrom, fillSeats, groupsOf, quorumOf, seatsOf } from '../model/approval-seats.js';
 import { peopleOf, type Roster } from '../model/roster.js';
 import { parseExpression, TemplateError } from '../model/template.js';
 
@@ -20,23 +21,53 @@ function templatesIn(value: unknown, path: (string | number)[], out: { path: (st
   }
 }
 
-function checkApproval(approval: Approval, safe: boolean, at: (string | number)[], roster: Roster): Problem[] {
-  const problems: Problem[] = [];
-  if (approval.onTimeout === 'proceed' && !safe) {
-    problems.push({ path: [...at, 'onTimeout'], message: 'onTimeout: proceed is only allowed for steps marked safe: true' });
+/** Why a step may not go ahead unanswered when its approval times out, or undefined when it may. */
+function proceedRefusal(runbook: Runbook, step: Step): string | undefined {
+  if (!step.safe) return 'onTimeout: proceed is only allowed for steps marked safe: true';
+  if (isUndoStep(step)) return 'onTimeout: proceed is not allowed on an undo step: lifting a containment nobody approved cannot itself be undone';
+  const spec = actionCatalogue[step.action] as { irreversible?: boolean };
+  if (spec.irreversible) return `onTimeout: proceed would run ${step.action}, which cannot be undone, with nobody's approval: use abort or skip`;
+  if (!runbook.unattended) {
+    return 'onTimeout: proceed needs the runbook to say at which severities a step may go ahead unanswered: add `unattended: { severity: [high, critical] }` (or the severities you mean) at the top level';
   }
-  approval.from.forEach((group, i) => {
-    if (!roster.groups[group]) problems.push({ path: [...at, 'from', i], message: `group "${group}" is not in _roster.yaml (add it under groups:)` });
+  if (!runbook.unattended.severity.some((s) => runbook.match.severity.includes(s))) {
+    return `onTimeout: proceed can never apply: the runbook's unattended severities (${runbook.unattended.severity.join(', ')}) are none of those it matches (${runbook.match.severity.join(', ')})`;
+  }
+  return undefined;
+}
+
+function checkApproval(runbook: Runbook, step: Step, approval: Approval, at: (string | number)[], roster: Roster): Problem[] {
+  const problems: Problem[] = [];
+  const refusal = approval.onTimeout === 'proceed' ? proceedRefusal(runbook, step) : undefined;
+  if (refusal) problems.push({ path: [...at, 'onTimeout'], message: refusal });
+  const groups = groupsOf(approval);
+  groups.forEach((group, i) => {
+    const path = typeof approval.from[i] === 'string' ? [...at, 'from', i] : [...at, 'from', i, 'group'];
+    if (!roster.groups[group]) problems.push({ path, message: `group "${group}" is not in _roster.yaml (add it under groups:)` });
   });
   (approval.escalate?.to ?? []).forEach((group, i) => {
     if (!roster.groups[group]) problems.push({ path: [...at, 'escalate', 'to', i], message: `group "${group}" is not in _roster.yaml (add it under groups:)` });
   });
-  const people = peopleOf(roster, approval.from);
-  if (approval.from.every((g) => roster.groups[g]) && people.length < approval.quorum) {
-    problems.push({
-      path: [...at, 'quorum'],
-      message: `needs ${approval.quorum} distinct approvers but ${approval.from.join(', ')} ${people.length === 1 ? 'has' : 'have'} only ${people.length} between them: add people to the groups or lower the quorum`,
-    });
+  const quorum = quorumOf(approval);
+  const seated = seatsOf(approval).filter((s) => s !== undefined).length;
+  if (approval.quorum !== undefined && approval.quorum < seated) {
+    problems.push({ path: [...at, 'quorum'], message: `quorum ${approval.quorum} is smaller than the ${seated} approvals the groups' counts require: raise it to at least ${seated} or leave it out` });
+  }
+  if (groups.every((g) => roster.groups[g])) {
+    const people = peopleOf(roster, groups);
+    // The seats the roster can fill at best, each person counted once even when in several groups.
+    const fillable = fillSeats(approval, roster, people).size;
+    if (people.length < quorum) {
+      problems.push({
+        path: [...at, approval.quorum === undefined ? 'from' : 'quorum'],
+        message: `needs ${quorum} distinct approvers but ${groups.join(', ')} ${people.length === 1 ? 'has' : 'have'} only ${people.length} between them: add people to the groups or lower the quorum`,
+      });
+    } else if (fillable < seatsOf(approval).length) {
+      problems.push({
+        path: [...at, 'from'],
+        message: `the groups cannot fill every seat (${describeFrom(approval).join(', ')}): a person counts once even when in two groups, so add people to the groups or lower their counts`,
+      });
+    }
   }
   if (approval.escalate && durationMs(approval.escalate.after) >= durationMs(approval.timeout)) {
     problems.push({ path: [...at, 'escalate', 'after'], message: `escalation after ${approval.escalate.after} would come after the ${approval.timeout} timeout: make it shorter` });
@@ -92,7 +123,10 @@ export function checkRunbook(runbook: Runbook, roster: Roster): Problem[] {
     } else {
       problems.push(...checkTemplates(step.with, [...at, 'with'], seen));
     }
-    if (step.approval) problems.push(...checkApproval(step.approval, step.safe, [...at, 'approval'], roster));
+    if (step.approval) problems.push(...checkApproval(runbook, step, step.approval, [...at, 'approval'], roster));
+    if (step.onFailure === 'ask' && askedOf(step.approval, roster).length === 0) {
+      problems.push({ path: [...at, 'onFailure'], message: 'onFailure: ask needs someone to ask: give the step an approval, or add incident-commanders to _roster.yaml' });
+    }
     seen.set(step.id, { phase, action: isUndoStep(step) ? undefined : step.action });
   }
   return problems;

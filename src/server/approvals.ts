@@ -20,7 +20,7 @@ const ROUTE = '/v1/approvals/*';
 type Route = { Params: { '*': string } };
 
 const DecisionForm = z.object({
-  decision: z.enum(['approve', 'reject'], { error: 'choose Approve or Reject' }),
+  decision: z.enum(['approve', 'reject', 'retry', 'skip', 'abort'], { error: 'choose Approve or Reject (Retry, Skip or Abort on a failed step)' }),
   reason: z.string().trim().max(2000).optional().transform((r) => r || undefined),
 });
 
@@ -96,7 +96,7 @@ export function approvalRoutes(app: FastifyInstance, deps: ApprovalDeps): void {
         planHash: claims.planHash || undefined, nonce: claims.nonce,
       });
       if (!result) return notFound(reply, claims.incident);
-      const what = decision === 'approve' ? 'approval' : 'rejection';
+      const what = decision === 'approve' ? 'approval' : decision === 'reject' ? 'rejection' : `answer (${decision})`;
       log.info({ incidentId: claims.incident, step: claims.step, person: claims.person, decision, accepted: result.accepted }, 'email decision');
       return result.accepted
         ? send(reply, 200, 'Decision recorded', `<p>Your ${what} of step "${esc(claims.step)}" is recorded on incident <code>${esc(claims.incident)}</code>, as ${esc(claims.person)}. You can close this page.</p>`)
@@ -110,14 +110,17 @@ function confirmation(view: IncidentView, step: StepView, claims: LinkClaims): s
   const votes = step.approvals?.votes ?? [];
   const mine = votes.find((v) => v.person === claims.person);
   const stale = Boolean(claims.planHash && step.plan && step.plan.hash !== claims.planHash);
-  const blocker = step.status !== 'awaiting_approval'
+  // A link with a plan hash decides an approval; one without, on a step that failed and asks, answers the question.
+  const asking = step.status === 'awaiting_answer' && !claims.planHash;
+  const blocker = step.status !== 'awaiting_approval' && !asking
     ? `Step "${step.id}" is no longer waiting for a decision (it is ${step.status.replace('_', ' ')}), so this link cannot change it.`
+    : asking ? undefined
     : mine ? `You (${claims.person}) already ${mine.decision === 'approve' ? 'approved' : 'rejected'} this step at ${mine.at}.`
     : stale ? `The plan changed since this email was sent: this link was for an earlier plan and cannot decide the current one. Look for a newer email, or use the CLI: ${CLI(view.id, step.id)}`
     : undefined;
   const plan = step.plan;
   return [
-    `<p class="meta">Incident <code>${esc(view.id)}</code> · severity <b>${esc(view.severity)}</b> · runbook ${esc(view.runbook.id)} v${view.runbook.version} · phase ${esc(view.phase)}${view.dryRun ? ' · dry run' : ''}</p>`,
+    `<p class="meta">${view.drill ? '<b>DRILL</b> · ' : ''}Incident <code>${esc(view.id)}</code> · severity <b>${esc(view.severity)}</b> · runbook ${esc(view.runbook.id)} v${view.runbook.version} · phase ${esc(view.phase)}${view.dryRun && !view.drill ? ' · dry run' : ''}</p>`,
     facts([
       ['Subject', view.subject], ['Step', `${step.id} (${step.action})`], ['Status', step.status.replace('_', ' ')],
       ['Deciding as', claims.person], ['Link valid until', claims.expires],
@@ -133,8 +136,14 @@ function confirmation(view: IncidentView, step: StepView, claims: LinkClaims): s
       ? `<ul>${votes.map((v) => `<li>${esc(v.person)} ${v.decision === 'approve' ? 'approved' : 'rejected'} (${esc(v.channel)}, ${esc(v.at)})</li>`).join('')}</ul>`
       : '<p>None yet.</p>',
     step.approvals ? `<p class="meta">Quorum ${step.approvals.quorum}; any reject vetoes. Waiting on: ${esc(step.approvals.waitingOn.join(', ') || 'nobody')}.</p>` : '',
+    asking ? `<h2>Failed</h2><p class="notice">${esc(step.error ?? step.ask?.error ?? 'the step failed')}</p>` : '',
     blocker
       ? `<p class="notice">${esc(blocker)}</p>`
+      : asking ? `<form method="post">
+<label for="reason">Reason (optional, shown in the incident's timeline)</label>
+<textarea id="reason" name="reason" rows="3" maxlength="2000"></textarea>
+<p><button type="submit" name="decision" value="retry">Retry</button> <button type="submit" name="decision" value="skip">Skip</button> <button type="submit" name="decision" value="abort" class="reject">Abort</button></p>
+</form>`
       : `<form method="post">
 <label for="reason">Reason (optional, shown in the incident's timeline)</label>
 <textarea id="reason" name="reason" rows="3" maxlength="2000"></textarea>

@@ -16,6 +16,8 @@ const REJECT_CALLBACK = 'kafka-ir.reject';
 const ANSWER_WITHIN_MS = 2_000;
 
 interface Target { i: string; s: string; h?: string }
+/** A card's buttons: approve and reject on an approval card; retry, skip and abort on a failed step's question. */
+type Decision = 'approve' | 'reject' | 'retry' | 'skip' | 'abort';
 interface Interaction {
   type?: string;
   user?: { id?: string };
@@ -88,7 +90,7 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
    * Sends the vote; resolves to what the clicker must be told when it could not be recorded (Temporal unreachable or
    * busy, or the engine failed), else undefined (recorded, or refused by the incident, which the card then shows).
    */
-  const decide = async (target: Target, slackUser: string, person: string, decision: 'approve' | 'reject', reason?: string): Promise<string | undefined> => {
+  const decide = async (target: Target, slackUser: string, person: string, decision: Decision, reason?: string): Promise<string | undefined> => {
     let result;
     try {
       result = await deps.incidents.decide(target.i, {
@@ -98,7 +100,9 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
       const temporal = temporalRefusal(err);
       if (!temporal) log.error({ err, incident: target.i, step: target.s }, 'slack decision failed');
       const why = !temporal ? 'the incident engine failed' : temporal.status === 503 ? 'the incident engine cannot reach Temporal right now' : 'the incident is busy with other requests';
-      return `Your ${decision === 'approve' ? 'approval' : 'rejection'} of step \`${target.s}\` on incident ${target.i} was NOT recorded: ${why}. Try again in a moment, or use the CLI: kafka-ir ${decision} ${target.i} --step ${target.s}`;
+      const what = decision === 'approve' ? 'approval' : decision === 'reject' ? 'rejection' : `answer (${decision})`;
+      const cli = decision === 'approve' || decision === 'reject' ? `kafka-ir ${decision} ${target.i} --step ${target.s}` : `kafka-ir answer ${target.i} ${decision} --step ${target.s}`;
+      return `Your ${what} of step \`${target.s}\` on incident ${target.i} was NOT recorded: ${why}. Try again in a moment, or use the CLI: ${cli}`;
     }
     if (!result) refuse(target, `no incident ${target.i}`, slackUser);
     log.info({ incident: target.i, step: target.s, person, decision, accepted: result?.accepted, reason: result?.reason }, 'slack decision');
@@ -142,9 +146,9 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
         return reply.code(200).send();
       }
       const action = payload.actions?.[0]?.action_id;
-      if (action === 'approve') {
+      if (action === 'approve' || action === 'retry' || action === 'skip' || action === 'abort') {
         // Acknowledge within Slack's 3 s; the workflow records the vote and updates the card, or the clicker is told it was not recorded.
-        void decide(target, slackUser, person, 'approve').then(async (failed) => { if (failed) await tellClicker(slackUser, failed); });
+        void decide(target, slackUser, person, action).then(async (failed) => { if (failed) await tellClicker(slackUser, failed); });
       } else if (action === 'reject' && payload.trigger_id) {
         void client.views.open({
           trigger_id: payload.trigger_id,

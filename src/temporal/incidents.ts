@@ -3,7 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError, WithStartWorkflowOperation, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import type { Alert } from '../model/alert.js';
+import type { Alert, AlertSubject } from '../model/alert.js';
+import { drillAlert } from '../model/drill-alert.js';
 import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
@@ -27,7 +28,10 @@ export type SubmitOutcome =
 
 export interface IncidentService {
   /** `attachOnly`: attach to the open incident, never start one (a "resolved" notification). */
-  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; requestedBy?: string; attachOnly?: boolean }): Promise<SubmitOutcome>;
+  /** `drill`: rehearse the runbook of this id on the (synthetic) alert: a dry run whose approvals go to real people. */
+  submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; drill?: string; requestedBy?: string; attachOnly?: boolean }): Promise<SubmitOutcome>;
+  /** Rehearses a runbook on a synthetic alert about `subject` (defaults filled in): a drill, its own incident. */
+  drill(runbook: string, subject: AlertSubject, requestedBy?: string): Promise<SubmitOutcome>;
   view(id: string): Promise<IncidentView | undefined>;
   list(status?: 'open' | 'closed', limit?: number): Promise<IncidentView[]>;
   note(id: string, note: NoteRequest): Promise<DecisionResult | undefined>;
@@ -119,15 +123,16 @@ export function createIncidentService(
     }
   }
 
-  return {
+  const service: IncidentService = {
     async submit(alert, opts = {}) {
       const { runbooks, roster: listed } = catalog();
-      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun);
+      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun, opts.drill);
       if (!routed.ok) return { matched: false, reason: routed.reason };
       const roster = options.resolveRoster && !opts.attachOnly ? await options.resolveRoster(listed) : listed;
       const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
       const input: RunIncidentInput = {
-        runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: opts.dryRun ?? false, roster,
+        runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: (opts.dryRun ?? false) || opts.drill !== undefined, roster,
+        ...(opts.drill !== undefined ? { drill: true } : {}),
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
         ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),
       };
@@ -158,6 +163,14 @@ export function createIncidentService(
       }).catch((err: unknown) => { release(false); throw err; });
       release(result.status === 'started');
       return { matched: true, id: result.id, runbook: routed.runbook.id, status: result.status };
+    },
+
+    async drill(id, subject, requestedBy) {
+      const runbook = catalog().runbooks.find((r) => r.id === id);
+      if (!runbook) return { matched: false, reason: `no runbook "${id}" is loaded: kafka-ir runbooks list names them` };
+      const made = drillAlert(runbook, subject, new Date(), randomUUID());
+      if ('problem' in made) return { matched: false, reason: made.problem };
+      return service.submit(made.alert, { drill: id, ...(requestedBy ? { requestedBy } : {}) });
     },
 
     async view(id) {
@@ -194,4 +207,5 @@ export function createIncidentService(
       await update(id, recordRefusal, refusal);
     },
   };
+  return service;
 }

@@ -13,7 +13,7 @@ export class OpenIncidentCap {
 
   /** Counts up to max + 1 of the runbook's open incidents on this task queue (its workflow ids start with ir-<runbook>-). */
   private async read(runbook: string): Promise<void> {
-    const exact = new RegExp(`^ir-${runbook.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{16}(?:-dry)?$`);
+    const exact = new RegExp(`^ir-${runbook.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{16}(?:-dry|-drill)?$`);
     const query = `WorkflowType = 'runIncident' AND TaskQueue = '${this.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'ir-${runbook}-'`;
     let count = 0;
     const at = this.now();

@@ -7,12 +7,14 @@ import { action } from './define.js';
 export const credentialActions = {
   'kafka.credentials.rotate': action({
     kind: 'change',
+    irreversible: true,
     summary: "Replace a user's SCRAM secret with a random one, written to the configured secret sink before the cluster is changed. Irreversible.",
     input: z.strictObject({ principal: Principal }),
     output: ApplyResult,
   }),
   'kafka.credentials.revoke': action({
     kind: 'change',
+    irreversible: true,
     summary: "Delete a user's SCRAM credentials (every mechanism it has). Irreversible.",
     input: z.strictObject({ principal: Principal }),
     output: ApplyResult,

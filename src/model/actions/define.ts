@@ -5,6 +5,8 @@ import type { ChannelName } from '../notice.js';
 export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O extends z.ZodType> {
   /** "change": plan, then apply, and undo by the recorded inverse; "read": run once, changes nothing. */
   kind: K;
+  /** A change whose plan records no inverse: it cannot be undone, so it never runs unapproved (`onTimeout: proceed`). */
+  irreversible?: true;
   summary: string;
   input: I;
   output: O;

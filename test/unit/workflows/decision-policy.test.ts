@@ -97,6 +97,6 @@ describe('one decision at a time', () => {
 describe('waitingOn', () => {
   it('names the approval groups\' members once each, less the requester and those who voted', () => {
     expect(waitingOn(approval(2), roster, [])).toEqual(['alice', 'bob', 'carol']);
-    expect(waitingOn(approval(2), roster, [{ person: 'bob' }], 'alice')).toEqual(['carol']);
+    expect(waitingOn(approval(2), roster, [{ person: 'bob', decision: 'approve' }], 'alice')).toEqual(['carol']);
   });
 });

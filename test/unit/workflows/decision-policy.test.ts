@@ -21,7 +21,7 @@ function waiting(votes: { person: string; decision: 'approve' | 'reject' }[] = [
     approvals: { quorum, votes: votes.map((v) => ({ ...v, channel: 'api', at: '2026-12-01T00:00:00Z' })), waitingOn: [] },
   };
 }
-const ask = (person: string, decision: 'approve' | 'reject' = 'approve', extra: Partial<DecisionRequest> = {}): DecisionRequest =>
+const ask = (person: string, decision: DecisionRequest['decision'] = 'approve', extra: Partial<DecisionRequest> = {}): DecisionRequest =>
   ({ person, channel: 'api', step: 'deny', decision, ...extra });
 
 describe('judge', () => {
@@ -98,5 +98,51 @@ describe('waitingOn', () => {
   it('names the approval groups\' members once each, less the requester and those who voted', () => {
     expect(waitingOn(approval(2), roster, [])).toEqual(['alice', 'bob', 'carol']);
     expect(waitingOn(approval(2), roster, [{ person: 'bob', decision: 'approve' }], 'alice')).toEqual(['carol']);
+  });
+});
+
+describe('per-team seats', () => {
+  const teams = Roster.parse({
+    people: { ana: {}, ben: {}, sofia: {}, both: {}, ic: {} },
+    groups: { 'kafka-oncall': ['ana', 'ben', 'both'], secops: ['sofia', 'both'], 'incident-commanders': ['ic'] },
+  });
+  const oneOfEach = Approval.parse({
+    from: [{ group: 'kafka-oncall', count: 1 }, { group: 'secops', count: 1 }], timeout: '15m',
+    escalate: { after: '10m', to: ['incident-commanders'], canDecide: true },
+  });
+  const step = (votes: string[], escalatedTo?: string[]): StepView => ({
+    ...waiting(votes.map((person) => ({ person, decision: 'approve' as const })), 2),
+    approvals: { quorum: 2, votes: votes.map((person) => ({ person, decision: 'approve', channel: 'api', at: '2026-12-01T00:00:00Z' })), waitingOn: [], ...(escalatedTo ? { escalatedTo } : {}) },
+  });
+
+  it('needs one of each team: a second approval from the same team fills no seat and is refused', () => {
+    expect(judge(ask('ana'), step([]), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'counted' });
+    expect(judge(ask('ben'), step(['ana']), oneOfEach, teams)).toEqual({
+      accepted: false, reason: 'ben\'s approval would fill no open seat: step "deny" still needs 1 of secops',
+    });
+    expect(judge(ask('sofia'), step(['ana']), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'approved' });
+  });
+
+  it('counts a person in both teams once, in whichever seat the others leave open', () => {
+    expect(judge(ask('both'), step([]), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'counted' });
+    expect(judge(ask('ana'), step(['both']), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'approved' });
+    expect(judge(ask('sofia'), step(['both']), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'approved' });
+    expect(judge(ask('both'), step(['ana']), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'approved' });
+    expect(waitingOn(oneOfEach, teams, [{ person: 'ana', decision: 'approve' }])).toEqual(['both', 'sofia']);
+  });
+
+  it('lets an escalation target vote only once escalated, standing in for the missing team', () => {
+    expect(judge(ask('ic'), step(['ana']), oneOfEach, teams)).toMatchObject({ accepted: false, reason: 'ic is not in 1 of kafka-oncall or 1 of secops, who decide step "deny"' });
+    expect(judge(ask('ic'), step(['ana'], ['ic']), oneOfEach, teams)).toEqual({ accepted: true, outcome: 'approved' });
+  });
+
+  it('answers a failed step\'s question from its approvers or an incident commander, once', () => {
+    const failed: StepView = { ...waiting(), status: 'awaiting_answer', ask: { error: 'boom', waitingOn: [] } };
+    expect(judge(ask('mallory', 'retry'), failed, approval(1), roster)).toMatchObject({ accepted: false });
+    expect(judge(ask('carol', 'skip'), failed, approval(1), roster)).toEqual({ accepted: true, outcome: 'skip' });
+    expect(judge(ask('bob', 'retry'), failed, approval(1), roster, undefined, 'answered')).toMatchObject({ accepted: false });
+    expect(judge(ask('bob', 'retry'), waiting(), approval(1), roster)).toEqual({
+      accepted: false, reason: 'step "deny" is not waiting for an answer about its failure (it is awaiting_approval)',
+    });
   });
 });

@@ -37,6 +37,19 @@ describe('invalid runbooks', () => {
     ]);
   });
 
+  it('lets a step go ahead unanswered only when reversible, marked safe, and allowed by the runbook\'s unattended severities', () => {
+    expect(problemsOf('proceed.yaml')).toEqual([
+      `${dir}/proceed.yaml:13 (phases.containment[0].approval.from) needs 2 distinct approvers but kafka-oncall has only 1 between them: add people to the groups or lower the quorum`,
+      `${dir}/proceed.yaml:18 (phases.containment[1].approval.onTimeout) onTimeout: proceed would run kafka.credentials.rotate, which cannot be undone, with nobody's approval: use abort or skip`,
+      `${dir}/proceed.yaml:24 (phases.recovery[0].approval.onTimeout) onTimeout: proceed is not allowed on an undo step: lifting a containment nobody approved cannot itself be undone`,
+      `${dir}/proceed.yaml:24 (phases.recovery[0].approval.quorum) quorum 1 is smaller than the 2 approvals the groups' counts require: raise it to at least 2 or leave it out`,
+    ]);
+    expect(problemsOf('unattended.yaml')).toEqual([
+      `${dir}/unattended.yaml:13 (phases.containment[0].approval.onTimeout) onTimeout: proceed needs the runbook to say at which severities a step may go ahead unanswered: add \`unattended: { severity: [high, critical] }\` (or the severities you mean) at the top level`,
+      `${dir}/unattended.yaml:16 (phases.containment[1].onFailure) onFailure: ask needs someone to ask: give the step an approval, or add incident-commanders to _roster.yaml`,
+    ]);
+  });
+
   it('reports every schema problem with its line', () => {
     expect(problemsOf('structure.yaml')).toEqual([
       `${dir}/structure.yaml:1 (id) a runbook id is lower-case letters, digits and dashes`,

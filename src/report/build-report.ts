@@ -55,8 +55,12 @@ function peopleEvents(facts: HistoryFacts): ReportEvent[] {
       const at = r.status === 'started' && facts.startedAt ? facts.startedAt : u.at;
       events.push({ at, type: 'alert', summary: `${str(alert.kind)}: ${str(alert.summary)} (${str(alert.source)})` });
     } else if (u.name === 'decide') {
+      const vote = a.decision === 'approve' || a.decision === 'reject';
       events.push(accepted
-        ? { at: u.at, type: 'vote', step: str(a.step), ...who(a), summary: `${str(a.person)} voted ${str(a.decision)} via ${str(a.channel)}${a.reason ? `: ${str(a.reason)}` : ''}` }
+        ? {
+          at: u.at, type: vote ? 'vote' : 'answer', step: str(a.step), ...who(a),
+          summary: `${str(a.person)} ${vote ? 'voted' : 'answered'} ${str(a.decision)} via ${str(a.channel)}${a.reason ? `: ${str(a.reason)}` : ''}`,
+        }
         : { at: u.at, type: 'decision.refused', step: str(a.step), ...who(a), summary: `${str(a.person)} (${str(a.decision)}) refused: ${str(r.reason)}` });
     } else if (u.name === 'addNote') {
       events.push({ at: u.at, type: a.lessons ? 'lessons' : 'note', ...who(a), summary: str(a.text) });

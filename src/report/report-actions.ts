@@ -56,7 +56,8 @@ const lastOf = (timeline: readonly TimelineEntry[], type: string, step: string) 
 export function reportApprovals(view: IncidentView, facts: HistoryFacts | undefined): ReportApproval[] {
   return view.steps.filter((s) => s.approvals).map((step) => {
     const requestedAt = lastOf(view.timeline, 'approval.requested', step.id)?.at ?? view.openedAt;
-    const decisions = (facts?.updates ?? []).filter((u) => u.name === 'decide' && u.args.step === step.id);
+    // Votes only: answers to a failed step's question (retry, skip, abort) are in the timeline, not in the approval.
+    const decisions = (facts?.updates ?? []).filter((u) => u.name === 'decide' && u.args.step === step.id && (u.args.decision === 'approve' || u.args.decision === 'reject'));
     const votes = facts
       ? decisions.filter((u) => u.result?.accepted === true).map((u) => ({
         person: String(u.args.person), channel: String(u.args.channel), decision: u.args.decision as 'approve' | 'reject', at: u.at,
@@ -77,7 +78,7 @@ export function reportApprovals(view: IncidentView, facts: HistoryFacts | undefi
     let decidedAt: string | undefined;
     if (reject) [outcome, decidedAt] = ['rejected', reject.at];
     else if (votes.filter((v) => v.decision === 'approve').length >= quorum) [outcome, decidedAt] = ['approved', votes.filter((v) => v.decision === 'approve')[quorum - 1]!.at];
-    else if (view.dryRun && step.status !== 'awaiting_approval') [outcome, decidedAt] = ['approved', requestedAt]; // dry runs approve themselves
+    else if (view.dryRun && !view.drill && step.status !== 'awaiting_approval') [outcome, decidedAt] = ['approved', requestedAt]; // dry runs approve themselves
     else if (ended?.status === 'timed_out') [outcome, decidedAt] = ['timed_out', ended.at];
     else if (ended?.status === 'skipped') [outcome, decidedAt] = ['skipped', ended.at];
     return { step: step.id, quorum, requestedAt, ...(decidedAt ? { decidedAt } : {}), outcome, waitMs: span(requestedAt, decidedAt), votes, refusals };

@@ -197,3 +197,24 @@ describe('links that are not valid', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe('a failed step that asks, by email link', () => {
+  const failed = step({ status: 'awaiting_answer', error: 'broker 2 unreachable', ask: { error: 'broker 2 unreachable', waitingOn: ['alice'] } });
+  const question = claims({ planHash: '' });
+
+  it('shows the failure with Retry, Skip and Abort, and posts the answer as the link\'s person', async () => {
+    const { app, decided } = setup({ step: failed });
+    const page = await app.inject({ method: 'GET', url: url(question) });
+    for (const expected of ['broker 2 unreachable', 'value="retry">Retry', 'value="skip">Skip', 'value="abort" class="reject">Abort']) expect(page.body).toContain(expected);
+    const res = await app.inject({ method: 'POST', url: url(question), headers: FORM, payload: 'decision=retry' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Your answer (retry) of step "deny" is recorded');
+    expect(decided).toEqual([{ id: INCIDENT, request: { person: 'alice', channel: 'email', step: 'deny', decision: 'retry', nonce: question.nonce } }]);
+  });
+
+  it('does not let an approval link answer the question', async () => {
+    const page = await setup({ step: failed }).app.inject({ method: 'GET', url: url() });
+    expect(page.body).toContain('is no longer waiting for a decision (it is awaiting answer)');
+    expect(page.body).not.toContain('<form');
+  });
+});

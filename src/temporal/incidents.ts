@@ -117,7 +117,7 @@ export function createIncidentService(
       try {
         return await chain.executeUpdate(def, { args: [request, seal], updateId });
       } catch (err) {
-        if (attempt >= 5 || !(err instanceof Error) || !/already completed|continued as new|closing|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
+        if (attempt >= 5 || !(err instanceof Error) || !/already completed|completed before the Update completed|continued as new|closing|not found/i.test(`${err.message} ${String(err.cause)}`)) throw err;
       }
       run = await lastRun(run.handle.workflowId, run.runId);
     }

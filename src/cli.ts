@@ -49,6 +49,7 @@ function program(): Command {
     .option('--client-id <id>', 'subject client id')
     .option('--broker-id <id>', 'subject broker id')
     .option('--host <host>', 'subject host')
+    .option('--cluster <name>', 'the Kafka cluster the alert is about (the engine\'s clusters: settings); unset: its only or "default" cluster')
     .option('--topic <topic>', 'a topic involved (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--summary <text>', 'one line for people')
     .option('--alert <file>', 'a JSON file holding one generic alert')

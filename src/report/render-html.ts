@@ -50,7 +50,7 @@ export function renderHtml(r: IncidentReport): string {
   const metric = (label: string, ms: number | null) => `<div class="metric">${esc(label)}<b>${esc(durationText(ms))}</b></div>`;
   const sections = [
     `<h1>Post-mortem: ${esc(i.id)}</h1>`,
-    `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
+    `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · cluster ${esc(i.cluster ?? 'default')} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
       + `<span class="status ${esc(i.status)}">${esc(i.status)}</span>${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)<br>`
       + `Opened ${esc(i.openedAt)}${i.closedAt ? ` · ended ${esc(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view'} at ${esc(r.generatedAt)}</p>`,
     answers(r),

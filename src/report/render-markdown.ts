@@ -20,7 +20,7 @@ export function renderMarkdown(r: IncidentReport): string {
   const out = [
     `# Post-mortem: ${mdText(i.id)}`,
     '',
-    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
+    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · cluster ${mdText(i.cluster ?? 'default')} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
     `Opened ${mdText(i.openedAt)}${i.closedAt ? ` · ended ${mdText(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view (history unavailable)'} at ${mdText(r.generatedAt)}`,
     '',
     ...answers(r),

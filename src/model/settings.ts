@@ -105,7 +105,13 @@ export const Settings = z.strictObject({
   /** The brokers' request and authorizer logs: who read what, exactly (docs/access-records.md). Off when absent. */
   accessLog: AccessLogSettings.optional(),
   /** Further clusters by name, beside (or instead of) the one KAFKA_BROKERS names, which is "default". */
-  clusters: z.record(ClusterName, ClusterSettings).optional(),
+  clusters: z.record(z.string(), ClusterSettings).superRefine((clusters, ctx) => {
+    // Checked here rather than as the record's key schema, whose own message would replace ours.
+    for (const name of Object.keys(clusters)) {
+      const named = ClusterName.safeParse(name);
+      if (!named.success) ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0]!.message });
+    }
+  }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

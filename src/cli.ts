@@ -130,6 +130,7 @@ function program(): Command {
     .option('--mask <path>', 'a JSON field path whose values become "***" (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--out <file>', 'write the NDJSON here')
     .option('--splunk', 'send to Splunk HEC (SPLUNK_HEC_URL, SPLUNK_HEC_TOKEN, SPLUNK_HEC_INDEX)')
+    .option('--cluster <name>', 'read from this cluster of the settings file (default: "default", else the first listed)')
     .action(async (opts: EvidenceExportOptions) => {
       const cancel = new AbortController();
       const stop = () => cancel.abort(new Error('interrupted'));

@@ -75,10 +75,12 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     const kafka = new KafkaClient(c.kafka, log.child({ component: 'kafka', cluster: c.name }));
     const { accessLog } = c.settings;
     const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
-    log.info({ cluster: c.name, accessRecords: accessRecords?.sources ?? 'off (blast radius from group offsets)' }, 'cluster opened');
+    log.info({ cluster: c.name, ...(accessRecords ? { accessRecords: accessRecords.sources } : {}) }, 'cluster opened');
     return { kafka, settings: c.settings, evidenceDir: c.evidenceDir, accessRecords };
   });
-  log.info({ clusters: config.clusters.map((c) => c.name) }, 'clusters');
+  log.info({
+    clusters: config.clusters.map((c) => ({ name: c.name, brokers: c.kafka.brokers, accessRecords: c.settings.accessLog ? 'on' : 'off (blast radius from group offsets)' })),
+  }, 'clusters');
   const nativeConnection = await NativeConnection.connect(connectOptions);
   // A page of history can pass gRPC's default 4 MiB (payloads up to 2 MB each): the archive and reports read whole histories.
   const connection = await Connection.connect({

@@ -49,6 +49,7 @@ function program(): Command {
     .option('--client-id <id>', 'subject client id')
     .option('--broker-id <id>', 'subject broker id')
     .option('--host <host>', 'subject host')
+    .option('--cluster <name>', 'the Kafka cluster the alert is about (the engine\'s clusters: settings); unset: its only or "default" cluster')
     .option('--topic <topic>', 'a topic involved (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--summary <text>', 'one line for people')
     .option('--alert <file>', 'a JSON file holding one generic alert')
@@ -148,6 +149,7 @@ function program(): Command {
     .option('--mask <path>', 'a JSON field path whose values become "***" (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--out <file>', 'write the NDJSON here')
     .option('--splunk', 'send to Splunk HEC (SPLUNK_HEC_URL, SPLUNK_HEC_TOKEN, SPLUNK_HEC_INDEX)')
+    .option('--cluster <name>', 'read from this cluster of the settings file (default: "default", else the first listed)')
     .action(async (opts: EvidenceExportOptions) => {
       const cancel = new AbortController();
       const stop = () => cancel.abort(new Error('interrupted'));

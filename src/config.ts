@@ -10,7 +10,8 @@ import {
 } from './model/connections.js';
 import { EDGE_DEFAULTS, type EdgeLimits } from './model/edge-limits.js';
 import { KafkaIrError } from './model/errors.js';
-import { Settings } from './model/settings.js';
+import { clusterConfig, Settings, type ClusterConfig } from './model/settings.js';
+import { DEFAULT_CLUSTER } from './model/clusters.js';
 import { PayloadKeys } from './payload-keys.js';
 
 const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
@@ -37,10 +38,12 @@ const EngineEnv = z.object({
 });
 
 const ServerEnv = EngineEnv.extend({
+  /** The cluster named "default"; optional when the settings file lists `clusters:`. */
   KAFKA_BROKERS: z
-    .string({ error: 'is not set: the Kafka bootstrap brokers as host:port,host:port (dev cluster: npm run infra -- up, then set -a; . .infra/env)' })
+    .string()
     .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
-    .pipe(z.array(HostPort).min(1, 'names no broker')),
+    .pipe(z.array(HostPort).min(1, 'names no broker'))
+    .optional(),
   KAFKA_SASL_MECHANISM: SaslMechanism.optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
@@ -187,20 +190,52 @@ function defaultHosts(e: z.output<typeof ServerEnv>): string[] {
   return [...new Set(hosts)];
 }
 
+/**
+ * The clusters the engine serves: "default" from KAFKA_BROKERS (with the settings file's top level), then each of
+ * `clusters:`. At least one; a `clusters.default` beside KAFKA_BROKERS is refused rather than silently chosen.
+ */
+function clustersOf(e: z.output<typeof ServerEnv>, settings: Settings, evidenceDir: string): ClusterConfig[] {
+  const listed = Object.entries(settings.clusters ?? {});
+  const where = `KAFKA_IR_CONFIG ${e.KAFKA_IR_CONFIG ?? ''} (clusters.${DEFAULT_CLUSTER})`;
+  if (!e.KAFKA_BROKERS && listed.length === 0) {
+    throw new KafkaIrError('INVALID_CONFIG', 'invalid environment:\n  KAFKA_BROKERS: is not set: the Kafka bootstrap brokers as host:port,host:port (dev cluster: npm run infra -- up, then set -a; . .infra/env), or list `clusters:` in the settings file (KAFKA_IR_CONFIG)');
+  }
+  if (e.KAFKA_BROKERS && settings.clusters?.[DEFAULT_CLUSTER]) {
+    throw new KafkaIrError('INVALID_CONFIG', `${where}: KAFKA_BROKERS already describes the cluster named "${DEFAULT_CLUSTER}"`,
+      'give this cluster another name, or unset KAFKA_BROKERS and keep it here');
+  }
+  const { clusters: _listed, ...top } = settings;
+  const fromEnv: ClusterConfig[] = e.KAFKA_BROKERS
+    ? [{
+      name: DEFAULT_CLUSTER,
+      kafka: {
+        brokers: e.KAFKA_BROKERS,
+        sasl: e.KAFKA_SASL_MECHANISM
+          ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! }
+          : undefined,
+        ssl: e.KAFKA_SSL_CA || e.KAFKA_SSL_CERT ? { ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY } : e.KAFKA_SSL,
+      } satisfies KafkaSettings,
+      settings: top,
+      evidenceDir,
+    }]
+    : [];
+  return [...fromEnv, ...listed.map(([name, c]) => clusterConfig(name, settings, c, join(evidenceDir, 'clusters', name)))];
+}
+
 /** Everything `kafka-ir start` needs. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
-  const kafka: KafkaSettings = {
-    brokers: e.KAFKA_BROKERS,
-    sasl: e.KAFKA_SASL_MECHANISM
-      ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! }
-      : undefined,
-    ssl: e.KAFKA_SSL_CA || e.KAFKA_SSL_CERT ? { ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY } : e.KAFKA_SSL,
-  };
+  const settings = loadSettings(e.KAFKA_IR_CONFIG);
+  const evidenceDir = e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence');
+  const clusters = clustersOf(e, settings, evidenceDir);
+  /** Where an alert naming no cluster goes (when the engine serves one, or one named "default"), and the intake topic's cluster. */
+  const main = clusters.find((c) => c.name === DEFAULT_CLUSTER) ?? clusters[0]!;
   return {
     ...engineSettings(e),
     intakeToken: e.KAFKA_IR_INTAKE_TOKEN,
-    kafka,
+    /** The first of `clusters`, or "default": the intake topic is read there. */
+    kafka: main.kafka,
+    clusters,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       tls: temporalTls(e),
@@ -214,12 +249,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dataDir: join(homedir(), '.local', 'share', 'kafka-ir'),
     },
     runbookDirs: e.KAFKA_IR_RUNBOOKS,
-    settings: loadSettings(e.KAFKA_IR_CONFIG),
+    settings,
     /** Unset: payloads and failure messages are stored in Temporal history in plain text. */
     payloadKeys: e.KAFKA_IR_PAYLOAD_KEY,
     /** Unset: the seal's key comes from the payload keys, else from a key file in the data directory (adapters/engine-seal.ts). */
     decisionKeys: e.KAFKA_IR_DECISION_KEY,
-    evidenceDir: e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence'),
+    evidenceDir,
     siem: e.SPLUNK_HEC_URL
       ? { url: e.SPLUNK_HEC_URL, token: e.SPLUNK_HEC_TOKEN!, index: e.SPLUNK_HEC_INDEX, sourcetype: e.SPLUNK_HEC_SOURCETYPE } satisfies HecSettings
       : undefined,

@@ -1,7 +1,7 @@
 // `kafka-ir start`: wires config, runbooks, Temporal (embedded when TEMPORAL_ADDRESS is unset), the worker and the HTTP server.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { clusterSet, createActivities } from '../activities/index.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
 import { accessRecordSource } from '../adapters/access-log/access-source.js';
 import { kafkaTopicMessages } from '../adapters/kafka/topic-messages.js';
@@ -70,7 +70,17 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
 
   const connectOptions = temporalConnectOptions({ ...config.temporal, address: temporalAddress });
-  const kafka = new KafkaClient(config.kafka, log.child({ component: 'kafka' }));
+  // One client per cluster, opened when an incident first acts there: an unreachable cluster holds up no other's.
+  const clusters = clusterSet(config.clusters, (c) => {
+    const kafka = new KafkaClient(c.kafka, log.child({ component: 'kafka', cluster: c.name }));
+    const { accessLog } = c.settings;
+    const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
+    log.info({ cluster: c.name, ...(accessRecords ? { accessRecords: accessRecords.sources } : {}) }, 'cluster opened');
+    return { kafka, settings: c.settings, evidenceDir: c.evidenceDir, accessRecords };
+  });
+  log.info({
+    clusters: config.clusters.map((c) => ({ name: c.name, brokers: c.kafka.brokers, accessRecords: c.settings.accessLog ? 'on' : 'off (blast radius from group offsets)' })),
+  }, 'clusters');
   const nativeConnection = await NativeConnection.connect(connectOptions);
   // A page of history can pass gRPC's default 4 MiB (payloads up to 2 MB each): the archive and reports read whole histories.
   const connection = await Connection.connect({
@@ -80,9 +90,6 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const codec = new EncryptionCodec(config.payloadKeys ?? [], (problem) => payloadHealth.record(problem));
   if (!codec.encrypts) log.warn('KAFKA_IR_PAYLOAD_KEY is not set: alerts, plans and failure messages are stored in Temporal history in plain text');
   const dataConverter = dataConverterFor(codec);
-  const { accessLog } = config.settings;
-  const accessRecords = accessLog ? accessRecordSource(accessLog, { topicMessages: kafkaTopicMessages(kafka) }) : undefined;
-  log.info({ accessRecords: accessRecords?.sources ?? 'off (blast radius from group offsets)' }, 'access records');
   // The seal on what the engine sends incidents: its key never reaches Temporal (docs/operations.md, "Secrets").
   const keys = sealKeys({ decisionKeys: config.decisionKeys, payloadKeys: config.payloadKeys, dataDir: config.temporal.dataDir });
   const seal = new EngineSeal(keys.keys);
@@ -94,6 +101,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       maxOpenPerRunbook: config.edge.maxOpenIncidents,
+      clusters: config.clusters.map((c) => c.name),
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
@@ -103,7 +111,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({
-      kafka, settings: config.settings, evidenceDir: config.evidenceDir, siem: config.siem, accessRecords,
+      clusters, evidenceDir: config.evidenceDir, siem: config.siem,
       // The hunt's follow-ups enter by the same path as every other alert: routed, deduplicated, counted.
       raiseAlert: (alert, { dryRun }) => submit(incidents, { alert }, { dryRun }),
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
@@ -112,9 +120,10 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
   });
-  if (config.settings.baseline) {
-    await ensureBaselineSchedule(client, config.temporal.taskQueue, durationMs(config.settings.baseline.every));
-    log.info({ every: config.settings.baseline.every }, 'baseline schedule in place');
+  for (const { name, settings: { baseline } } of config.clusters) {
+    if (!baseline) continue;
+    await ensureBaselineSchedule(client, config.temporal.taskQueue, durationMs(baseline.every), name);
+    log.info({ cluster: name, every: baseline.every }, 'baseline schedule in place');
   }
   let ready = false;
   const running = worker.run();
@@ -159,7 +168,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       await intake?.stop();
       worker.shutdown();
       await running;
-      await Promise.all([kafka.close(), connection.close(), nativeConnection.close()]);
+      await Promise.all([clusters.close(), connection.close(), nativeConnection.close()]);
     },
   };
 }

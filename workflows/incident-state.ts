@@ -13,6 +13,7 @@ import { approvalNotice, askNotice, noticeIncident } from '../src/model/notices.
 import { askedOf } from '../src/model/approval-seats.js';
 import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/notice.js';
 import { Notifier } from './notify.js';
+import { DEFAULT_CLUSTER } from '../src/model/clusters.js';
 import type { SealChecker } from './seal-check.js';
 import { Timers, type PendingTimer } from './timers.js';
 
@@ -50,6 +51,7 @@ function newView(input: IncidentInput, id: string): IncidentView {
     id,
     runbook: { id: input.runbook.id, version: input.runbook.version },
     subject: input.subject,
+    cluster: input.cluster ?? DEFAULT_CLUSTER,
     severity: input.alert.severity,
     status: 'open',
     phase: 'preparation',
@@ -105,6 +107,12 @@ export class IncidentState {
       this.record('notify.failed', { channel, kind, error });
       log.warn('notification failed', { incidentId: id, channel, kind, error });
     });
+  }
+
+  /** Who an activity works for: the incident, its step, and the cluster it acts on (left out for "default", as before there were several). */
+  about(step: string): { incidentId: string; step: string; cluster?: string } {
+    const { cluster } = this.input;
+    return { incidentId: this.id, step, ...(cluster && cluster !== DEFAULT_CLUSTER ? { cluster } : {}) };
   }
 
   /** Appends to the timeline, texts cut to their limits; past its limits, the oldest entries from people and alerts are folded. */

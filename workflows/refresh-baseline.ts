@@ -1,4 +1,4 @@
-// Keeps a fresh security baseline for the backdoor hunt (kafka.baseline.diff): one snapshot per run of the schedule.
+// Keeps a fresh security baseline of one cluster for the backdoor hunt (kafka.baseline.diff): one snapshot per run of its schedule.
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
@@ -7,7 +7,8 @@ const { snapshotBaseline } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-export async function refreshBaseline(): Promise<{ ref: string; sha256: string }> {
-  const ref = await snapshotBaseline({ incidentId: 'baseline-schedule', step: 'snapshot', input: {} });
+/** `cluster`: whose baseline (one schedule per cluster); absent: "default". */
+export async function refreshBaseline(cluster?: string): Promise<{ ref: string; sha256: string }> {
+  const ref = await snapshotBaseline({ incidentId: 'baseline-schedule', step: 'snapshot', input: {}, ...(cluster ? { cluster } : {}) });
   return { ref: ref.ref, sha256: ref.sha256 };
 }

@@ -25,7 +25,7 @@ export class Steps {
     const s = state.stepView(step);
     s.status = 'running';
     try {
-      const plan = await plannerOf(def.action)({ incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) });
+      const plan = await plannerOf(def.action)({ ...state.about(step), input: resolveTemplates(def.with, state.scope()) });
       s.plan = plan;
       s.status = 'planned';
       state.record('step.planned', { step, summary: plan.summary, hash: plan.hash, changes: plan.changes.length });
@@ -50,7 +50,7 @@ export class Steps {
     state.undoLog.push({ step, inverse: plan.inverse });
     state.record('step.applying', { step, hash: plan.hash });
     try {
-      this.finish(step, await applyChanges({ incidentId: state.id, step, changes: plan.changes }));
+      this.finish(step, await applyChanges({ ...state.about(step), changes: plan.changes }));
     } catch (err) {
       this.fail(step, err);
     }
@@ -68,7 +68,7 @@ export class Steps {
         // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
         if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
-        const request = { incidentId: state.id, step, input: resolveTemplates(def.with, state.scope()) };
+        const request = { ...state.about(step), input: resolveTemplates(def.with, state.scope()) };
         const ask = () => runnerOf(def.action)(request);
         const output = await ask();
         // Only the view's timeline grows; the marker is asked for only when there is something to add, which no history
@@ -86,7 +86,7 @@ export class Steps {
       if (!entry) {
         return this.finish(step, { undone: def.undo, changed: [], note: `step ${def.undo} changed nothing, so there is nothing to undo` });
       }
-      const result = dryRun ? { changed: [], alreadyInPlace: 0 } : await applyChanges({ incidentId: state.id, step, changes: entry.inverse });
+      const result = dryRun ? { changed: [], alreadyInPlace: 0 } : await applyChanges({ ...state.about(step), changes: entry.inverse });
       if (!dryRun) {
         state.stepView(def.undo).status = 'undone';
         state.undoLog.splice(state.undoLog.indexOf(entry), 1);
@@ -106,12 +106,12 @@ export class Steps {
     while (undoLog.length) {
       const entry = undoLog[undoLog.length - 1]!;
       try {
-        const result = await applyChanges({ incidentId: state.id, step: entry.step, changes: entry.inverse });
+        const result = await applyChanges({ ...state.about(entry.step), changes: entry.inverse });
         state.stepView(entry.step).status = 'undone';
         state.record('step.undone', { step: entry.step, changed: result.changed.length });
       } catch (err) {
         state.record('rollback.failed', { step: entry.step, error: reason(err) });
-        log.error('rollback failed', { incidentId: state.id, step: entry.step, error: reason(err) });
+        log.error('rollback failed', { ...state.about(entry.step), error: reason(err) });
         return;
       }
       undoLog.pop();
@@ -134,7 +134,7 @@ export class Steps {
     s.status = 'failed';
     s.error = reason(err);
     state.record('step.failed', { step, error: s.error });
-    log.warn('step failed', { incidentId: state.id, step, error: s.error });
+    log.warn('step failed', { ...state.about(step), error: s.error });
     state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'failed', detail: s.error });
     state.events.push({ type: 'step.failed', step });
   }
@@ -148,7 +148,7 @@ export class Steps {
     state.outputs[step] = { output };
     const detail = describeUnconfirmed(waits);
     state.record('step.unconfirmed', { step, brokers: waits, detail });
-    log.warn('step unconfirmed', { incidentId: state.id, step, brokers: waits.map((w) => w.id) });
+    log.warn('step unconfirmed', { ...state.about(step), brokers: waits.map((w) => w.id) });
     state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'unconfirmed', detail });
     state.events.push({ type: 'step.unconfirmed', step });
   }

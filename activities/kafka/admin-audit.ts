@@ -27,7 +27,7 @@ export interface AdminAuditDeps {
   raiseAlert?: RaiseAlert;
 }
 
-export interface AuditRequest { incidentId: string; step: string; input: ActionInput<'kafka.admin.audit'> }
+export interface AuditRequest { incidentId: string; step: string; input: ActionInput<'kafka.admin.audit'>; cluster?: string }
 type Progress = { onProgress?: (p: { bytes: number }) => void; signal?: AbortSignal };
 
 /** The last baseline taken before `since` (else the earliest), or why there is none to compare with. */
@@ -71,7 +71,7 @@ async function withinRaiseTime<T>(raising: Promise<T>): Promise<T | undefined> {
 }
 
 async function raiseFollowUps(
-  raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string }, progress: Progress,
+  raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string; cluster?: string }, progress: Progress,
 ): Promise<FollowUp[]> {
   const once = new Map<string, AdminFinding & { followUp: NonNullable<AdminFinding['followUp']> }>();
   for (const f of findings) if (f.followUp && !once.has(f.fingerprint)) once.set(f.fingerprint, { ...f, followUp: f.followUp });
@@ -125,7 +125,7 @@ export async function auditAdminRequests(deps: AdminAuditDeps, req: AuditRequest
   const { requests, findings } = adminFindings(records, {
     trusted, diff, withRecords: deps.accessRecords !== undefined, ...(baseline.found && takenAt !== undefined ? { usersAtBaseline: { at: takenAt, users: new Set(baseline.found.state.scramUsers.map((u) => u.user)) } } : {}),
   });
-  const followUps = req.input.followUp ? await raiseFollowUps(deps.raiseAlert, findings, { incidentId: req.incidentId, step: req.step }, progress) : [];
+  const followUps = req.input.followUp ? await raiseFollowUps(deps.raiseAlert, findings, { incidentId: req.incidentId, step: req.step, cluster: req.cluster }, progress) : [];
   return {
     window: { from: new Date(window.from).toISOString(), to: new Date(to).toISOString() },
     since: new Date(since).toISOString(),

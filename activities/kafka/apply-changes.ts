@@ -12,7 +12,7 @@ import { activityProgress } from '../activity-progress.js';
 import { drainWatch, type DrainWatch } from './drain-watch.js';
 import type { KafkaActivityDeps } from './index.js';
 
-export interface ChangeRequest { incidentId: string; step: string; changes: Change[] }
+export interface ChangeRequest { incidentId: string; step: string; changes: Change[]; cluster?: string }
 export interface ChangeResult { changed: Change[]; alreadyInPlace: number }
 
 type Applier = (deps: KafkaActivityDeps, changes: Change[], req: ChangeRequest, drain?: DrainWatch) => Promise<ChangeResult>;

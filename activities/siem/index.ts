@@ -7,7 +7,8 @@ import type { StepRequest } from '../kafka/index.js';
 import type { ExportPosition } from '../../adapters/siem/export-files.js';
 import { exportEvidence, type SiemDeps } from './export-evidence.js';
 
-export type SiemActivityDeps = SiemDeps;
+/** `evidenceDirOf`: the evidence folder of the cluster a request names, when not always `evidenceDir`. */
+export type SiemActivityDeps = SiemDeps & { evidenceDirOf?: (req: StepRequest) => string };
 
 /** The position the previous attempt heartbeated, if this is a retry (Temporal hands it back in the activity info). */
 function lastPosition(): ExportPosition | undefined {
@@ -20,7 +21,7 @@ export function siemActivities(deps: SiemActivityDeps) {
     exportEvidence: classified((req: StepRequest) => {
       const input = actionCatalogue['siem.export'].input.parse(req.input) as ActionInput<'siem.export'>;
       const progress = activityProgress();
-      return exportEvidence(deps, input, { heartbeat: progress.heartbeat, signal: progress.signal, resume: lastPosition() });
+      return exportEvidence({ ...deps, evidenceDir: deps.evidenceDirOf?.(req) ?? deps.evidenceDir }, input, { heartbeat: progress.heartbeat, signal: progress.signal, resume: lastPosition() });
     }),
   };
 }

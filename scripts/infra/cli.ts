@@ -1,16 +1,21 @@
-// `npm run infra -- up [--brokers 1|2|3] | down [--purge] | status`: parses, delegates, sets the exit code.
+// `npm run infra -- up [--brokers 1|2|3] [--clusters 1|2] | down [--purge] | status`: parses, delegates, sets the exit code.
 import { down } from './down.js';
 import { InfraError } from './infra-error.js';
 import { status, type InfraStatus } from './status.js';
+import type { KafkaClusterStatus } from './kafka/kafka-cluster.js';
 import { up } from './up.js';
 
-const USAGE = 'usage: npm run infra -- up [--brokers 1|3] | down [--purge] | status';
+const USAGE = 'usage: npm run infra -- up [--brokers 1|3] [--clusters 1|2] | down [--purge] | status';
 
-function printStatus(s: InfraStatus): void {
-  const k = s.kafka;
+function printKafka(label: string, k: KafkaClusterStatus): void {
   const nodes = k.nodes.map((n) => `${n.nodeId}@${n.address}${n.pid ? ` pid ${n.pid}` : ' stopped'}`).join(', ');
   const kafkaLine = k.version ? `${k.nodes.length} node(s), Kafka ${k.version}: ${nodes}` : 'no cluster';
-  console.log(`kafka     ${k.state.padEnd(8)} ${kafkaLine}${k.detail ? ` (${k.detail})` : ''}`);
+  console.log(`${label.padEnd(10)}${k.state.padEnd(8)} ${kafkaLine}${k.detail ? ` (${k.detail})` : ''}`);
+}
+
+function printStatus(s: InfraStatus): void {
+  printKafka('kafka', s.kafka);
+  if (s.secondKafka) printKafka('kafka-2', s.secondKafka);
   const t = s.temporal;
   console.log(`temporal  ${t.state.padEnd(8)} ${t.address}${t.pid ? ` pid ${t.pid}` : ''}${t.detail ? ` (${t.detail})` : ''}`);
   if (s.extraBrokers.length > 0) {
@@ -19,13 +24,14 @@ function printStatus(s: InfraStatus): void {
   }
 }
 
-function parseBrokers(args: string[]): number | undefined {
-  const i = args.findIndex((a) => a === '--brokers' || a.startsWith('--brokers='));
+/** `--name N` or `--name=N`, one of `allowed`; undefined when absent. */
+function parseCount(args: string[], name: string, allowed: readonly number[]): number | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
   const arg = args[i] ?? '';
   const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 3) throw new InfraError(`--brokers takes 1, 2 or 3\n${USAGE}`);
+  if (!allowed.includes(n)) throw new InfraError(`${name} takes ${allowed.join(', ')}\n${USAGE}`);
   return n;
 }
 
@@ -34,9 +40,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const brokers = parseBrokers(args);
-      const env = await up(brokers === undefined ? {} : { brokers });
-      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      const brokers = parseCount(args, '--brokers', [1, 2, 3]);
+      const clusters = parseCount(args, '--clusters', [1, 2]);
+      const env = await up({ ...(brokers === undefined ? {} : { brokers }), ...(clusters === undefined ? {} : { clusters }) });
+      const second = env.KAFKA_BROKERS_2 ? `, second cluster ${env.KAFKA_BROKERS_2}` : '';
+      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS}${second} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
       console.log('wrote .infra/env');
       return 0;
     }

@@ -1,4 +1,4 @@
-// `down`: stops Kafka (and leftover extra brokers) and Temporal; `purge` also deletes their data and the password.
+// `down`: stops Kafka (both dev clusters, and leftover extra brokers) and Temporal; `purge` also deletes their data and the password.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { withInfraLock } from './infra-lock.js';
@@ -22,8 +22,9 @@ export interface DownResult {
 export async function down(options: DownOptions = {}): Promise<DownResult> {
   const { runDir } = infraPaths();
   return withInfraLock(runDir, async () => {
-    const [kafkaNodesStopped, extraBrokersStopped, temporalStopped] = await Promise.all([
+    const [kafkaNodesStopped, secondNodesStopped, extraBrokersStopped, temporalStopped] = await Promise.all([
       stopKafkaCluster(),
+      stopKafkaCluster(2),
       stopExtraBrokers(),
       stopTemporal(),
     ]);
@@ -34,6 +35,6 @@ export async function down(options: DownOptions = {}): Promise<DownResult> {
         if (name !== 'infra.lock') rmSync(join(runDir, name), { recursive: true, force: true });
       }
     }
-    return { kafkaNodesStopped, extraBrokersStopped, temporalStopped, purged: options.purge === true };
+    return { kafkaNodesStopped: kafkaNodesStopped + secondNodesStopped, extraBrokersStopped, temporalStopped, purged: options.purge === true };
   });
 }

@@ -7,6 +7,8 @@ import { infraPaths } from './paths.js';
 export interface InfraEnv {
   /** Comma-separated 127.0.0.1:port list of the client (SASL_PLAINTEXT) listeners. */
   KAFKA_BROKERS: string;
+  /** The second cluster's broker (`up --clusters 2`), with the same SASL credentials. */
+  KAFKA_BROKERS_2?: string;
   KAFKA_SASL_MECHANISM: 'scram-sha-512';
   KAFKA_SASL_USERNAME: string;
   KAFKA_SASL_PASSWORD: string;
@@ -25,10 +27,11 @@ const keys = [
   'KAFKA_HOME',
   'KAFKA_VERSION',
 ] as const satisfies readonly (keyof InfraEnv)[];
+const optionalKeys = ['KAFKA_BROKERS_2'] as const satisfies readonly (keyof InfraEnv)[];
 
 export function writeInfraEnv(env: InfraEnv, file = infraPaths().infraEnvFile): void {
   mkdirSync(dirname(file), { recursive: true });
-  const body = keys.map((key) => `${key}=${env[key]}`).join('\n');
+  const body = [...keys, ...optionalKeys].filter((key) => env[key] !== undefined).map((key) => `${key}=${env[key]}`).join('\n');
   writeFileSync(file, `# written by \`npm run infra -- up\`; local dev infrastructure only\n${body}\n`, { mode: 0o600 });
 }
 
@@ -53,5 +56,6 @@ export function readInfraEnv(file = infraPaths().infraEnvFile): InfraEnv {
   if (env.KAFKA_SASL_MECHANISM !== 'scram-sha-512') {
     throw new InfraError(`${file}: unexpected KAFKA_SASL_MECHANISM=${env.KAFKA_SASL_MECHANISM}`);
   }
-  return { ...env, KAFKA_SASL_MECHANISM: 'scram-sha-512' };
+  const second = values.get('KAFKA_BROKERS_2');
+  return { ...env, KAFKA_SASL_MECHANISM: 'scram-sha-512', ...(second ? { KAFKA_BROKERS_2: second } : {}) };
 }

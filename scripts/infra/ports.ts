@@ -8,6 +8,9 @@ export const PORTS = {
   kafkaClient: 19092,
   /** Controller (SASL PLAIN) listener of node id n is kafkaController + n - 1; never given to clients. */
   kafkaController: 19192,
+  /** The second dev cluster's one node (`up --clusters 2`): client and controller listeners. */
+  secondClient: 19592,
+  secondController: 19692,
   /** First choice for startExtraBroker; the next free pair is taken when busy. */
   extraClient: 19095,
   extraController: 19195,

@@ -14,9 +14,10 @@ import { sha256File } from '../../adapters/evidence/sha256.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RejectedEvent } from '../model/actions/siem.js';
+import { chooseCluster } from '../model/clusters.js';
 import { progressMeter } from './progress-meter.js';
 
-export interface EvidenceExportOptions { topic?: string[]; from: string; to?: string; out?: string; splunk?: boolean; mask?: string[] }
+export interface EvidenceExportOptions { topic?: string[]; from: string; to?: string; out?: string; splunk?: boolean; mask?: string[]; cluster?: string }
 export interface ExportIo { out: (line: string) => void; err: (line: string) => void; tty?: NodeJS.WriteStream; log: Logger }
 
 function instant(flag: string, value: string, io: ExportIo): Date | undefined {
@@ -51,7 +52,10 @@ export async function evidenceExportCommand(config: Config, opts: EvidenceExport
   const to = opts.to === undefined ? undefined : instant('--to', opts.to, io);
   if (!from || (opts.to !== undefined && !to)) return 2;
 
-  const kafka = new KafkaClient(config.kafka, io.log.child({ component: 'kafka' }));
+  const chosen = opts.cluster === undefined ? undefined : chooseCluster(config.clusters.map((c) => c.name), opts.cluster);
+  if (chosen && !chosen.ok) { io.err(`kafka-ir: --cluster: ${chosen.reason}`); return 2; }
+  const settings = chosen ? config.clusters.find((c) => c.name === chosen.cluster)!.kafka : config.kafka;
+  const kafka = new KafkaClient(settings, io.log.child({ component: 'kafka' }));
   const work = await mkdtemp(join(tmpdir(), 'kafka-ir-export-'));
   try {
     const ranges = await offsetRanges(kafka, await topicRecords(kafka, topics), from, to);

@@ -12,7 +12,7 @@ const MARK: Record<string, string> = {
 export function formatIncident(v: IncidentView): string {
   const lines = [
     `${v.drill ? 'DRILL  ' : ''}${v.id}  ${v.status.toUpperCase()}${v.drill ? ' (drill: no Kafka change)' : v.dryRun ? ' (dry run)' : ''}  phase: ${v.phase}`,
-    `  runbook ${v.runbook.id} v${v.runbook.version} · subject ${v.subject} · severity ${v.severity} · ${v.alerts} alert(s)`,
+    `  runbook ${v.runbook.id} v${v.runbook.version} · ${v.cluster ? `cluster ${v.cluster} · ` : ''}subject ${v.subject} · severity ${v.severity} · ${v.alerts} alert(s)`,
     `  opened ${v.openedAt}${v.closedAt ? ` · ended ${v.closedAt}` : ''}`,
     '  steps:',
     ...v.steps.map((s) => {

@@ -5,7 +5,7 @@ import { KafkaIrError } from '../model/errors.js';
 import { callApi } from './api.js';
 
 export interface TriggerOptions {
-  kind?: string; severity?: string; principal?: string; clientId?: string; brokerId?: string; host?: string;
+  kind?: string; severity?: string; principal?: string; clientId?: string; brokerId?: string; host?: string; cluster?: string;
   topic?: string[]; summary?: string; alert?: string; dryRun?: boolean; json?: boolean;
 }
 
@@ -30,7 +30,7 @@ export function alertFromOptions(o: TriggerOptions): unknown {
   const subject = {
     principal: o.principal, clientId: o.clientId, host: o.host,
     brokerId: o.brokerId === undefined ? undefined : Number(o.brokerId),
-    topics: o.topic?.length ? o.topic : undefined,
+    topics: o.topic?.length ? o.topic : undefined, cluster: o.cluster,
   };
   return {
     kind: o.kind, severity: o.severity, source: 'kafka-ir-cli', observedAt: new Date().toISOString(),

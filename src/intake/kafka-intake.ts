@@ -36,7 +36,7 @@ export interface DeadLetter {
 
 type Verdict = Accepted | { reason: string; issues: DeadLetter['issues'] };
 
-function verdictOf(topic: string, partition: number, message: KafkaMessage): Verdict {
+function verdictOf(topic: string, partition: number, message: KafkaMessage, clusters?: readonly string[]): Verdict {
   let json: unknown;
   try {
     json = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -44,7 +44,7 @@ function verdictOf(topic: string, partition: number, message: KafkaMessage): Ver
     return { reason: 'not JSON', issues: [{ path: '', message: (err as Error).message }] };
   }
   // The offset identifies a redelivered copy; an alert's own fingerprint identifies it across topics and replays.
-  const verdict = validate({ alert: json, alertKey: (alert) => (alert.fingerprint ? undefined : `kafka:${topic}:${partition}:${message.offset}`) });
+  const verdict = validate({ alert: json, alertKey: (alert) => (alert.fingerprint ? undefined : `kafka:${topic}:${partition}:${message.offset}`) }, clusters);
   return 'issues' in verdict ? { reason: 'not a valid alert', issues: verdict.issues } : verdict;
 }
 
@@ -62,7 +62,7 @@ export async function startKafkaIntake(deps: KafkaIntakeDeps): Promise<KafkaInta
 
   async function handle(partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<HandledMessage> {
     const at = { topic, partition, offset: message.offset };
-    const verdict = verdictOf(topic, partition, message);
+    const verdict = verdictOf(topic, partition, message, deps.incidents.clusters);
     const original = message.value?.toString('utf8') ?? '';
     if ('reason' in verdict) {
       await deadLetter(message, { ...verdict, original, source: at });

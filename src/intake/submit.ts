@@ -5,6 +5,7 @@ import type { IncidentService, SubmitOutcome } from '../temporal/incidents.js';
 import { temporalRefusal } from '../temporal/temporal-unavailable.js';
 import type { IntakeGate } from './intake-gate.js';
 import { issuesOf, type Issue } from './issues.js';
+import { chooseCluster } from '../model/clusters.js';
 
 /** What a source made of one item of its payload: a generic alert candidate, not yet validated, or why it is none. */
 export type Candidate =
@@ -33,10 +34,13 @@ export interface IntakeAnswer {
 
 export interface SubmitOptions { dryRun?: boolean; requestedBy?: string }
 
-export function validate(candidate: Candidate): Accepted | Rejected {
+/** `clusters`: the engine's; an alert naming another, or none where several are served and no "default", is refused with the list. */
+export function validate(candidate: Candidate, clusters?: readonly string[]): Accepted | Rejected {
   if ('issues' in candidate) return { issues: candidate.issues };
   const parsed = Alert.safeParse(candidate.alert);
   if (!parsed.success) return { issues: issuesOf(parsed.error) };
+  const cluster = clusters ? chooseCluster(clusters, parsed.data.subject.cluster) : undefined;
+  if (cluster && !cluster.ok) return { issues: [{ path: 'subject.cluster', message: cluster.reason }] };
   const alertKey = typeof candidate.alertKey === 'function' ? candidate.alertKey(parsed.data) : candidate.alertKey;
   return { alert: parsed.data, alertKey, attachOnly: candidate.attachOnly };
 }
@@ -68,7 +72,7 @@ export async function submitAndAnswer(reply: FastifyReply, intake: { incidents: 
   };
   const sized = intake.gate?.size(batch.candidates.length);
   if (sized && !sized.ok) return refused(sized);
-  const items = batch.candidates.map(validate);
+  const items = batch.candidates.map((c) => validate(c, intake.incidents.clusters));
   if (batch.refuseIfNoneValid && items.every((item): item is Rejected => 'issues' in item)) {
     const { error, indexed } = batch.refuseIfNoneValid;
     return reply.code(400).send({

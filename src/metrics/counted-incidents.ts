@@ -5,6 +5,7 @@ import type { EngineMetrics } from './engine-metrics.js';
 export function countedIncidents(service: IncidentService, metrics: EngineMetrics): IncidentService {
   return {
     ...service,
+    clusters: service.clusters,
     async submit(alert, options) {
       const outcome = await service.submit(alert, options);
       if (outcome.matched) metrics.intake(outcome.status, outcome.runbook);

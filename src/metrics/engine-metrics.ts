@@ -1,6 +1,9 @@
 // Prometheus metrics of one engine (GET /metrics): intake results, open and ended incidents, phase and approval times, action outcomes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IncidentReport } from '../model/incident-report.js';
+import { parseIncidentId, workflowIdParts } from '../model/incident.js';
+import { DEFAULT_CLUSTER } from '../model/clusters.js';
+import type { OpenCount } from '../temporal/open-incidents.js';
 
 export type IntakeResult = 'started' | 'attached' | 'duplicate' | 'unmatched' | 'rejected';
 
@@ -14,7 +17,10 @@ export interface EngineMetrics {
 /** Incident work spans seconds (automatic) to days (waiting on people). */
 const BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600];
 
-export function createEngineMetrics(options: { openIncidents?: () => Promise<Map<string, number>> } = {}): EngineMetrics {
+/** The cluster an incident acted on, as its id names it. */
+const clusterOf = (incidentId: string) => workflowIdParts(parseIncidentId(incidentId)?.workflowId ?? '')?.cluster ?? DEFAULT_CLUSTER;
+
+export function createEngineMetrics(options: { openIncidents?: () => Promise<OpenCount[]> } = {}): EngineMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kafka_ir_process_' });
   const intake = new Counter({
@@ -22,15 +28,15 @@ export function createEngineMetrics(options: { openIncidents?: () => Promise<Map
     labelNames: ['result', 'runbook'], registers: [registry],
   });
   new Gauge({
-    name: 'kafka_ir_incidents_open', help: 'Open incidents by runbook (Temporal visibility, read at scrape time)', labelNames: ['runbook'], registers: [registry],
+    name: 'kafka_ir_incidents_open', help: 'Open incidents by runbook and cluster (Temporal visibility, read at scrape time)', labelNames: ['runbook', 'cluster'], registers: [registry],
     async collect() {
       this.reset();
       // A scrape must not fail because Temporal is briefly away: the other metrics still answer.
       const open = await options.openIncidents?.().catch(() => undefined);
-      for (const [runbook, n] of open ?? []) this.set({ runbook }, n);
+      for (const { runbook, cluster, count } of open ?? []) this.set({ runbook, cluster }, count);
     },
   });
-  const ended = new Counter({ name: 'kafka_ir_incidents_ended_total', help: 'Incidents archived at close by this engine, by runbook and status (closed, aborted)', labelNames: ['runbook', 'status'], registers: [registry] });
+  const ended = new Counter({ name: 'kafka_ir_incidents_ended_total', help: 'Incidents archived at close by this engine, by runbook, cluster and status (closed, aborted)', labelNames: ['runbook', 'cluster', 'status'], registers: [registry] });
   const times = new Histogram({
     name: 'kafka_ir_incident_time_seconds', help: 'Time from opening to triage, containment, recovery and close', labelNames: ['runbook', 'measure'], buckets: BUCKETS, registers: [registry],
   });
@@ -45,7 +51,7 @@ export function createEngineMetrics(options: { openIncidents?: () => Promise<Map
     intake: (result, runbook = '', count = 1) => { if (count > 0) intake.inc({ result, runbook }, count); },
     observeReport(report) {
       const runbook = report.incident.runbook.id;
-      ended.inc({ runbook, status: report.incident.status });
+      ended.inc({ runbook, cluster: clusterOf(report.incident.id), status: report.incident.status });
       const m = report.metrics;
       for (const [measure, ms] of [['triage', m.timeToTriageMs], ['contain', m.timeToContainMs], ['recover', m.timeToRecoverMs], ['close', m.timeToCloseMs]] as const) {
         if (ms !== null) times.observe({ runbook, measure }, ms / 1000);

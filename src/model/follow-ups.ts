@@ -16,14 +16,19 @@ export const FOLLOW_UP_OF = 'kafka-ir.follow-up-of';
 export const isDryRunIncident = (incidentId: string): boolean => /-dry(?:ill)?$/.test(parseIncidentId(incidentId)?.workflowId ?? '');
 
 /** The alert a finding raises; its source names the incident that found it, so the follow-up's timeline links back. */
-export function followUpAlert(finding: AdminFinding & { followUp: NonNullable<AdminFinding['followUp']> }, from: { incidentId: string; step: string }, observedAt: string): Alert {
+/** `from.cluster`: the cluster the finding was made on, where the follow-up acts too (absent: "default"). */
+export function followUpAlert(
+  finding: AdminFinding & { followUp: NonNullable<AdminFinding['followUp']> }, from: { incidentId: string; step: string; cluster?: string }, observedAt: string,
+): Alert {
   return {
     kind: finding.followUp.kind,
     severity: 'high',
     summary: `${finding.says} (found by incident ${from.incidentId}, step ${from.step})`,
     source: `kafka-ir incident ${from.incidentId}`,
     observedAt,
-    subject: { principal: finding.followUp.principal, ...(finding.target.topic ? { topics: [finding.target.topic] } : {}) },
+    subject: {
+      principal: finding.followUp.principal, ...(finding.target.topic ? { topics: [finding.target.topic] } : {}), ...(from.cluster ? { cluster: from.cluster } : {}),
+    },
     labels: {
       [FOLLOW_UP_OF]: from.incidentId, 'kafka-ir.step': from.step, 'kafka-ir.finding': finding.kind,
       ...(finding.by ? { 'kafka-ir.made-by': finding.by } : {}), ...(finding.at ? { 'kafka-ir.made-at': finding.at } : {}),

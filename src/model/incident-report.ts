@@ -201,6 +201,8 @@ export const IncidentReport = z.object({
     id: z.string(),
     runbook: z.object({ id: z.string(), version: z.number() }),
     subject: z.string(),
+    /** Absent in reports made before the engine served several clusters. */
+    cluster: z.string().optional().describe('the Kafka cluster the incident acted on'),
     severity: Severity,
     status: IncidentStatus,
     phase: z.string(),

@@ -7,6 +7,7 @@ import { Roster } from './roster.js';
 import { Plan } from './plan.js';
 import { RefusalSample } from './incident-requests.js';
 import { BrokerWait } from './broker-wait.js';
+import { DEFAULT_CLUSTER } from './clusters.js';
 
 export const StepStatus = z.enum([
   'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
@@ -61,6 +62,8 @@ export const IncidentView = z.object({
   id: z.string(),
   runbook: z.object({ id: z.string(), version: z.number() }),
   subject: z.string(),
+  /** The Kafka cluster it acts on; absent in incidents opened before the engine served several ("default"). */
+  cluster: z.string().optional(),
   severity: Severity,
   status: IncidentStatus,
   phase: z.union([Phase, z.enum(['closed', 'aborted'])]),
@@ -86,6 +89,8 @@ export const IncidentInput = z.object({
   alert: Alert,
   alertKey: z.string(),
   subject: z.string(),
+  /** The cluster every Kafka action and read of the incident goes to; absent: "default". */
+  cluster: z.string().optional(),
   dryRun: z.boolean().default(false),
   /** A drill: a dry run whose approvals go to the real people instead of granting themselves (implies dryRun). */
   drill: z.boolean().optional(),
@@ -115,6 +120,15 @@ export function runTag(runId: string): string {
 }
 
 export function parseIncidentId(id: string): { workflowId: string; runTag: string } | undefined {
-  const m = /^(ir-[a-z0-9-]+-[0-9a-f]{16}(?:-dry|-drill)?)-([0-9a-f]{8})$/.exec(id);
+  const m = /^(ir-[a-z0-9-]+(?:\.[a-z0-9-]+)?-[0-9a-f]{16}(?:-dry|-drill)?)-([0-9a-f]{8})$/.exec(id);
   return m ? { workflowId: m[1]!, runTag: m[2]! } : undefined;
+}
+
+/**
+ * The runbook and cluster an incident's workflow id names: `ir-<runbook>[.<cluster>]-<16 hex>[-dry]`, the cluster
+ * left out for the one named "default" (so ids made before there were several clusters stay valid).
+ */
+export function workflowIdParts(workflowId: string): { runbook: string; cluster: string } | undefined {
+  const m = /^ir-([a-z0-9-]+?)(?:\.([a-z0-9-]+))?-[0-9a-f]{16}(?:-dry|-drill)?$/.exec(workflowId);
+  return m ? { runbook: m[1]!, cluster: m[2] ?? DEFAULT_CLUSTER } : undefined;
 }

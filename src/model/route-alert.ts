@@ -1,6 +1,7 @@
 // Which runbook handles an alert, what "the same incident" is, and the ids that follow (docs/design.md §3, §4). Pure: hashing is passed in.
 import type { Alert } from './alert.js';
 import type { Runbook } from './runbook.js';
+import { DEFAULT_CLUSTER } from './clusters.js';
 
 export type Routed =
   | { ok: true; runbook: Runbook; subject: string; workflowId: string }
@@ -8,12 +9,15 @@ export type Routed =
 
 const SUBJECT_FIELD = { principal: 'principal', clientId: 'clientId', brokerId: 'brokerId', host: 'host' } as const;
 
-/** Exactly one runbook handles an alert: the matching one of highest priority (ties are refused at load time). */
 /**
+ * Exactly one runbook handles an alert: the matching one of highest priority (ties are refused at load time). The same
+ * subject on two clusters is two incidents: a cluster other than "default" is part of the id and of what is hashed.
  * `drill`: the alert is a drill's synthetic one, for the runbook of that id whatever others match (its own incident,
  * like a dry run's).
  */
-export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string, dryRun = false, drill?: string): Routed {
+export function routeAlert(
+  runbooks: readonly Runbook[], alert: Alert, sha256Hex: (text: string) => string, dryRun = false, cluster: string = DEFAULT_CLUSTER, drill?: string,
+): Routed {
   const matching = drill === undefined
     ? runbooks.filter((r) => r.match.kind.includes(alert.kind) && r.match.severity.includes(alert.severity)).sort((a, b) => b.priority - a.priority)
     : runbooks.filter((r) => r.id === drill);
@@ -25,7 +29,8 @@ export function routeAlert(runbooks: readonly Runbook[], alert: Alert, sha256Hex
   }
   const subject = String(value);
   // A dry run is its own incident: it must never attach to (or be mistaken for) the real one.
-  const workflowId = `ir-${runbook.id}-${sha256Hex(subject).slice(0, 16)}${drill !== undefined ? '-drill' : dryRun ? '-dry' : ''}`;
+  const named = cluster === DEFAULT_CLUSTER ? { suffix: '', hashed: subject } : { suffix: `.${cluster}`, hashed: `${cluster}\n${subject}` };
+  const workflowId = `ir-${runbook.id}${named.suffix}-${sha256Hex(named.hashed).slice(0, 16)}${drill !== undefined ? '-drill' : dryRun ? '-dry' : ''}`;
   return { ok: true, runbook, subject, workflowId };
 }
 

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { Duration } from './duration.js';
 import { AccessLogSettings } from './access-log-settings.js';
+import { KafkaSettings } from './connections.js';
+import { ClusterName } from './clusters.js';
 
 export const TopicClassification = z.strictObject({
   /** A literal topic name, or a prefix ending in "*". */
@@ -41,8 +43,40 @@ export const IntakeTopic = z.strictObject({
 });
 export type IntakeTopic = z.infer<typeof IntakeTopic>;
 
+const Principals = z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"'));
+
+/**
+ * The brokers' authorizer settings, as set in their server.properties. Kafka reports super.users and
+ * allow.everyone.if.no.acl.found as sensitive (value hidden) in DescribeConfigs, so they must be declared here.
+ */
+const AuthorizerFacts = z.strictObject({
+  superUsers: Principals.default([]),
+  /** Unset: unknown, and plans say what would happen if it were true. */
+  allowEveryoneIfNoAclFound: z.boolean().optional(),
+});
+
+/** A fresh security baseline every `every` (a Temporal schedule), for kafka.baseline.diff to compare against. */
+const BaselineEvery = z.strictObject({ every: Duration });
+
+/**
+ * One cluster of `clusters:`: how to reach it (the same connection settings as KAFKA_BROKERS and its companions) and
+ * what is particular to it. A key it leaves out is taken from the top level of the settings file.
+ */
+export const ClusterSettings = z.strictObject({
+  ...KafkaSettings.shape,
+  ssl: KafkaSettings.shape.ssl.default(false),
+  /** Where its evidence and baselines are written; default: <KAFKA_IR_EVIDENCE_DIR>/clusters/<name>. */
+  evidenceDir: z.string().min(1).optional(),
+  protectedPrincipals: Principals.optional(),
+  classifications: z.array(TopicClassification).optional(),
+  authorizer: AuthorizerFacts.optional(),
+  baseline: BaselineEvery.optional(),
+  accessLog: AccessLogSettings.optional(),
+});
+export type ClusterSettings = z.infer<typeof ClusterSettings>;
+
 export const Settings = z.strictObject({
-  protectedPrincipals: z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"')).default([]),
+  protectedPrincipals: Principals.default([]),
   classifications: z.array(TopicClassification).default([]),
   secretSink: SecretSink.optional(),
   /**
@@ -63,22 +97,35 @@ export const Settings = z.strictObject({
     attemptWait: Duration.optional(),
   }).default({ stallAfter: '30m' }),
   /** A fresh security baseline every `every` (a Temporal schedule), for kafka.baseline.diff to compare against. Off when absent. */
-  baseline: z.strictObject({ every: Duration }).optional(),
-  /**
-   * The brokers' authorizer settings, as set in their server.properties. Kafka reports super.users and
-   * allow.everyone.if.no.acl.found as sensitive (value hidden) in DescribeConfigs, so they must be declared here.
-   */
-  authorizer: z.strictObject({
-    superUsers: z.array(z.string().regex(/^User:.+$/, 'a principal looks like "User:<name>"')).default([]),
-    /** Unset: unknown, and plans say what would happen if it were true. */
-    allowEveryoneIfNoAclFound: z.boolean().optional(),
-  }).default({ superUsers: [] }),
+  baseline: BaselineEvery.optional(),
+  /** Of the cluster KAFKA_BROKERS names (and of every cluster that declares none of its own). */
+  authorizer: AuthorizerFacts.default({ superUsers: [] }),
   alertmanager: AlertMapping.optional(),
   intake: IntakeTopic.optional(),
   /** The brokers' request and authorizer logs: who read what, exactly (docs/access-records.md). Off when absent. */
   accessLog: AccessLogSettings.optional(),
+  /** Further clusters by name, beside (or instead of) the one KAFKA_BROKERS names, which is "default". */
+  clusters: z.record(z.string(), ClusterSettings).superRefine((clusters, ctx) => {
+    // Checked here rather than as the record's key schema, whose own message would replace ours.
+    for (const name of Object.keys(clusters)) {
+      const named = ClusterName.safeParse(name);
+      if (!named.success) ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0]!.message });
+    }
+  }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** What the engine knows of one cluster: its name, how to reach it, its settings (the top level's, overridden by its own), its evidence folder. */
+export interface ClusterConfig { name: string; kafka: KafkaSettings; settings: Settings; evidenceDir: string }
+
+/** A cluster of `clusters:` as the engine uses it: its own keys over the top level's. */
+export function clusterConfig(name: string, top: Settings, cluster: ClusterSettings, evidenceDir: string): ClusterConfig {
+  const kafkaKeys = new Set(Object.keys(KafkaSettings.shape));
+  const own = Object.fromEntries(Object.entries(cluster).filter(([k, v]) => v !== undefined && !kafkaKeys.has(k) && k !== 'evidenceDir'));
+  const { clusters: _all, ...shared } = top;
+  // The connection settings' own schema keeps exactly its keys (whatever it grows), dropping the cluster's others.
+  return { name, kafka: KafkaSettings.parse(cluster), settings: { ...shared, ...own }, evidenceDir: cluster.evidenceDir ?? evidenceDir };
+}
 
 /** The classification label of a topic, if any (literal names win over prefixes). */
 export function classificationOf(settings: Pick<Settings, 'classifications'>, topic: string): string | undefined {

@@ -1,4 +1,5 @@
 // Builds the post-mortem from the decoded workflow history plus the final view: the history says who did what and when, the view adds the machine's phases.
+import { DEFAULT_CLUSTER } from '../model/clusters.js';
 import { BlastRadius, EvidenceCapture } from '../model/actions/forensics.js';
 import { describeWait, type BrokerWait } from '../model/broker-wait.js';
 import type { IncidentView, TimelineEntry } from '../model/incident.js';
@@ -113,7 +114,7 @@ export function buildReport(view: IncidentView, history: DecodedHistory | undefi
     generatedAt: generatedAt.toISOString(),
     builtFrom: facts ? 'history' : 'view',
     incident: {
-      id: view.id, runbook: view.runbook, subject: view.subject, severity: view.severity, status: view.status, phase: view.phase,
+      id: view.id, runbook: view.runbook, subject: view.subject, cluster: view.cluster ?? DEFAULT_CLUSTER, severity: view.severity, status: view.status, phase: view.phase,
       dryRun: view.dryRun, drill: view.drill ?? false, openedAt: view.openedAt, ...(view.closedAt ? { closedAt: view.closedAt } : {}), alerts: view.alerts,
     },
     answers: reportAnswers(view, metrics),

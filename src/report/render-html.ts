@@ -68,7 +68,7 @@ export function renderHtml(r: IncidentReport): string {
   const sections = [
     i.drill ? `<h1>DRILL report: ${esc(i.id)}</h1>` : `<h1>Post-mortem: ${esc(i.id)}</h1>`,
     ...(i.drill ? ['<p class="notice"><b>DRILL</b>: a rehearsal with the real people, channels and timers. No Kafka change was made: plans were shown, never applied.</p>'] : []),
-    `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
+    `<p class="meta">Runbook <b>${esc(i.runbook.id)}</b> v${i.runbook.version} · cluster ${esc(i.cluster ?? 'default')} · subject <code>${esc(i.subject)}</code> · severity ${esc(i.severity)} · `
       + `<span class="status ${esc(i.status)}">${esc(i.status)}</span>${i.drill ? ' (DRILL)' : i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)<br>`
       + `Opened ${esc(i.openedAt)}${i.closedAt ? ` · ended ${esc(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view'} at ${esc(r.generatedAt)}</p>`,
     ...drillSections(r),

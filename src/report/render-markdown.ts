@@ -40,7 +40,7 @@ export function renderMarkdown(r: IncidentReport): string {
     i.drill ? `# DRILL report: ${mdText(i.id)}` : `# Post-mortem: ${mdText(i.id)}`,
     '',
     ...(i.drill ? ['**DRILL**: a rehearsal with the real people, channels and timers. No Kafka change was made: plans were shown, never applied.', ''] : []),
-    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.drill ? ' (DRILL)' : i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
+    `Runbook **${mdText(i.runbook.id)}** v${i.runbook.version} · cluster ${mdText(i.cluster ?? 'default')} · subject ${mdCode(i.subject)} · severity ${mdText(i.severity)} · **${mdText(i.status)}**${i.drill ? ' (DRILL)' : i.dryRun ? ' (dry run)' : ''} · ${i.alerts} alert(s)`,
     `Opened ${mdText(i.openedAt)}${i.closedAt ? ` · ended ${mdText(i.closedAt)}` : ''} · built from the ${r.builtFrom === 'history' ? 'workflow history' : 'incident view (history unavailable)'} at ${mdText(r.generatedAt)}`,
     '',
     ...drillScore(r),

@@ -1,12 +1,18 @@
-// The Temporal schedule that runs refreshBaseline every `every` ms: created on start-up, updated when the interval changes.
+// The Temporal schedule that runs refreshBaseline for one cluster every `every` ms: created on start-up, updated when the interval changes.
+import { DEFAULT_CLUSTER } from '../model/clusters.js';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
 
-export const baselineScheduleId = (taskQueue: string) => `kafka-ir-baseline-${taskQueue}`;
+/** One schedule per cluster; the "default" cluster's keeps the id it had before there were several. */
+export const baselineScheduleId = (taskQueue: string, cluster: string = DEFAULT_CLUSTER) =>
+  `kafka-ir-baseline-${taskQueue}${cluster === DEFAULT_CLUSTER ? '' : `-${cluster}`}`;
 
-export async function ensureBaselineSchedule(client: Client, taskQueue: string, everyMs: number): Promise<ScheduleHandle> {
-  const scheduleId = baselineScheduleId(taskQueue);
+export async function ensureBaselineSchedule(client: Client, taskQueue: string, everyMs: number, cluster: string = DEFAULT_CLUSTER): Promise<ScheduleHandle> {
+  const scheduleId = baselineScheduleId(taskQueue, cluster);
   const spec = { intervals: [{ every: everyMs }] };
-  const action = { type: 'startWorkflow' as const, workflowType: 'refreshBaseline', taskQueue, workflowId: scheduleId };
+  const action = {
+    type: 'startWorkflow' as const, workflowType: 'refreshBaseline', taskQueue, workflowId: scheduleId,
+    args: cluster === DEFAULT_CLUSTER ? [] : [cluster],
+  };
   try {
     return await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
   } catch (err) {

@@ -18,6 +18,7 @@ import type { Roster } from '../model/roster.js';
 import type { NoticeChannels } from '../model/notice.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
 import { OpenIncidentCap } from './open-incident-cap.js';
+import { chooseCluster, DEFAULT_CLUSTER } from '../model/clusters.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -27,6 +28,8 @@ export type SubmitOutcome =
   | { matched: false; reason: string; deferred?: true };
 
 export interface IncidentService {
+  /** The clusters incidents may act on (alerts name one in subject.cluster); unset: only "default". */
+  readonly clusters?: readonly string[];
   /** `attachOnly`: attach to the open incident, never start one (a "resolved" notification). */
   /** `drill`: rehearse the runbook of this id on the (synthetic) alert: a dry run whose approvals go to real people. */
   submit(alert: Alert, options?: { alertKey?: string; dryRun?: boolean; drill?: string; requestedBy?: string; attachOnly?: boolean }): Promise<SubmitOutcome>;
@@ -61,6 +64,8 @@ export interface IncidentServiceOptions {
   resolveRoster?: (roster: Roster) => Promise<Roster>;
   /** Open incidents per runbook; an alert that would open one more is deferred. Unset: no cap. */
   maxOpenPerRunbook?: number;
+  /** The clusters the engine serves, by name; unset: only "default". */
+  clusters?: readonly string[];
 }
 
 export function createIncidentService(
@@ -123,15 +128,19 @@ export function createIncidentService(
     }
   }
 
+  const clusters = options.clusters ?? [DEFAULT_CLUSTER];
   const service: IncidentService = {
+    clusters,
     async submit(alert, opts = {}) {
       const { runbooks, roster: listed } = catalog();
-      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun, opts.drill);
+      const chosen = chooseCluster(clusters, alert.subject.cluster);
+      if (!chosen.ok) return { matched: false, reason: chosen.reason };
+      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun, chosen.cluster, opts.drill);
       if (!routed.ok) return { matched: false, reason: routed.reason };
       const roster = options.resolveRoster && !opts.attachOnly ? await options.resolveRoster(listed) : listed;
       const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
       const input: RunIncidentInput = {
-        runbook: routed.runbook, alert, alertKey, subject: routed.subject, dryRun: (opts.dryRun ?? false) || opts.drill !== undefined, roster,
+        runbook: routed.runbook, alert, alertKey, subject: routed.subject, cluster: chosen.cluster, dryRun: (opts.dryRun ?? false) || opts.drill !== undefined, roster,
         ...(opts.drill !== undefined ? { drill: true } : {}),
         requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
         ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),

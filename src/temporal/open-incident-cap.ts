@@ -1,5 +1,6 @@
 // The cap on open incidents per runbook: visibility's count, refreshed every few seconds, plus this engine's own recent starts.
 import type { Client } from '@temporalio/client';
+import { workflowIdParts } from '../model/incident.js';
 
 const REFRESH_MS = 5_000;
 /** Visibility may lag a start by about this long: a local start counts on top of it until then (conservative). */
@@ -11,14 +12,16 @@ export class OpenIncidentCap {
 
   constructor(private readonly client: Client, private readonly taskQueue: string, readonly max: number, private readonly now = Date.now) {}
 
-  /** Counts up to max + 1 of the runbook's open incidents on this task queue (its workflow ids start with ir-<runbook>-). */
+  /**
+   * Counts up to max + 1 of the runbook's open incidents on this task queue, on every cluster (their workflow ids start
+   * with ir-<runbook>- or ir-<runbook>.<cluster>-).
+   */
   private async read(runbook: string): Promise<void> {
-    const exact = new RegExp(`^ir-${runbook.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{16}(?:-dry|-drill)?$`);
-    const query = `WorkflowType = 'runIncident' AND TaskQueue = '${this.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'ir-${runbook}-'`;
+    const query = `WorkflowType = 'runIncident' AND TaskQueue = '${this.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'ir-${runbook}'`;
     let count = 0;
     const at = this.now();
     for await (const e of this.client.workflow.list({ query, pageSize: this.max + 1 })) {
-      if (exact.test(e.workflowId)) count++;
+      if (workflowIdParts(e.workflowId)?.runbook === runbook) count++;
       if (count > this.max) break;
     }
     this.seen.set(runbook, { count, at });

@@ -224,7 +224,7 @@ describe('the post-mortem report', () => {
     expect(sample('kafka_ir_intake_alerts_total{result="duplicate",runbook="deny-and-hold"}')).toBe('1');
     expect(sample('kafka_ir_intake_alerts_total{result="unmatched",runbook=""}')).toBe('2');
     expect(sample('kafka_ir_intake_alerts_total{result="rejected",runbook=""}')).toBe('2');
-    expect(sample('kafka_ir_incidents_ended_total{runbook="approve-deny",status="closed"}')).toBe('1');
+    expect(sample('kafka_ir_incidents_ended_total{runbook="approve-deny",cluster="default",status="closed"}')).toBe('1');
     expect(sample('kafka_ir_approval_wait_seconds_count{runbook="approve-deny",step="deny",outcome="approved"}')).toBe('1');
     expect(sample('kafka_ir_action_outcomes_total{runbook="deny-and-hold",action="kafka.acl.deny",status="done"}')).toBe('1');
     expect(sample('kafka_ir_phase_duration_seconds_count{runbook="deny-and-hold",phase="lessons"}')).toBe('1');

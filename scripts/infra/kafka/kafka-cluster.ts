@@ -1,4 +1,5 @@
-// The main dev cluster: 1–3 combined nodes under <run>/kafka on fixed ports, recreated when its shape changes.
+// The dev clusters: the main one (1–3 combined nodes under <run>/kafka) and an optional second (one node under
+// <run>/kafka-2), each on fixed ports, recreated when its shape changes.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,13 +41,21 @@ export interface KafkaClusterStatus {
   detail?: string;
 }
 
-const clusterDir = () => join(infraPaths().runDir, 'kafka');
-const stateFile = () => join(clusterDir(), 'cluster.json');
+/** 1: the main cluster; 2: the second, for tests of an engine serving several clusters (`up --clusters 2`). */
+export type ClusterIndex = 1 | 2;
+
+const LAYOUT = {
+  1: { folder: 'kafka', clientPort: PORTS.kafkaClient, controllerPort: PORTS.kafkaController },
+  2: { folder: 'kafka-2', clientPort: PORTS.secondClient, controllerPort: PORTS.secondController },
+} as const;
+
+const clusterDir = (cluster: ClusterIndex = 1) => join(infraPaths().runDir, LAYOUT[cluster].folder);
+const stateFile = (cluster: ClusterIndex = 1) => join(clusterDir(cluster), 'cluster.json');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function readState(): ClusterState | undefined {
+function readState(cluster: ClusterIndex = 1): ClusterState | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(), 'utf8')) as ClusterState;
+    return JSON.parse(readFileSync(stateFile(cluster), 'utf8')) as ClusterState;
   } catch {
     return undefined;
   }
@@ -57,16 +66,22 @@ export function currentBrokerCount(): number | undefined {
   return readState()?.brokers;
 }
 
-export function clientAddress(index: number): string {
-  return `${HOST}:${PORTS.kafkaClient + index}`;
+/** Whether `up --clusters 2` made the second cluster (running or not). */
+export function hasSecondCluster(): boolean {
+  return readState(2) !== undefined;
 }
 
-function mainNodes(brokers: number, adminPassword: string): KafkaNode[] {
-  const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: PORTS.kafkaController + i }));
+export function clientAddress(index: number, cluster: ClusterIndex = 1): string {
+  return `${HOST}:${LAYOUT[cluster].clientPort + index}`;
+}
+
+function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIndex): KafkaNode[] {
+  const { clientPort, controllerPort } = LAYOUT[cluster];
+  const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: controllerPort + i }));
   return voters.map((voter, i) =>
-    kafkaNode(join(clusterDir(), `node-${voter.nodeId}`), {
+    kafkaNode(join(clusterDir(cluster), `node-${voter.nodeId}`), {
       nodeId: voter.nodeId,
-      clientPort: PORTS.kafkaClient + i,
+      clientPort: clientPort + i,
       controllerPort: voter.controllerPort,
       voters,
       adminPassword,
@@ -88,28 +103,30 @@ export async function ensureKafkaCluster(options: {
   version: string;
   kafkaHome: string;
   adminPassword: string;
+  /** Default 1, the main cluster. */
+  cluster?: ClusterIndex;
 }): Promise<string[]> {
-  const { brokers, version, kafkaHome, adminPassword } = options;
+  const { brokers, version, kafkaHome, adminPassword, cluster = 1 } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_BROKERS) {
     throw new InfraError(`--brokers must be 1..${MAX_BROKERS}, got ${brokers}`);
   }
   const wanted = { brokers, version, passwordSha256: sha256(adminPassword) };
-  let state = readState();
+  let state = readState(cluster);
   if (
     !state ||
     state.brokers !== wanted.brokers ||
     state.version !== wanted.version ||
     state.passwordSha256 !== wanted.passwordSha256
   ) {
-    if (state) progress(`recreating Kafka: ${state.brokers} broker(s) ${state.version} → ${brokers} broker(s) ${version}`);
-    await stopKafkaCluster();
-    rmSync(clusterDir(), { recursive: true, force: true });
-    mkdirSync(clusterDir(), { recursive: true });
+    if (state) progress(`recreating Kafka cluster ${cluster}: ${state.brokers} broker(s) ${state.version} → ${brokers} broker(s) ${version}`);
+    await stopKafkaCluster(cluster);
+    rmSync(clusterDir(cluster), { recursive: true, force: true });
+    mkdirSync(clusterDir(cluster), { recursive: true });
     state = { clusterId: newClusterId(), ...wanted };
-    writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`);
+    writeFileSync(stateFile(cluster), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  const nodes = mainNodes(brokers, adminPassword);
+  const nodes = clusterNodes(brokers, adminPassword, cluster);
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {
@@ -117,11 +134,11 @@ export async function ensureKafkaCluster(options: {
     if (!isFormatted(node)) formatNode(kafkaHome, node, state.clusterId);
   }
   if (stopped.length > 0) {
-    progress(`starting Kafka ${version} node(s) ${stopped.map((n) => n.spec.nodeId).join(',')} (cluster ${state.clusterId})…`);
+    progress(`starting Kafka ${version} node(s) ${stopped.map((n) => n.spec.nodeId).join(',')} of cluster ${cluster} (${state.clusterId})…`);
     for (const node of stopped) startNode(kafkaHome, node);
   }
 
-  const addresses = nodes.map((_, i) => clientAddress(i));
+  const addresses = nodes.map((_, i) => clientAddress(i, cluster));
   await waitForKafka({ brokers: addresses, username: 'admin', password: adminPassword }, brokers, {
     timeoutMs: 120_000,
     deadNode: () => {
@@ -132,28 +149,28 @@ export async function ensureKafkaCluster(options: {
   return addresses;
 }
 
-function existingNodeDirs(): string[] {
-  if (!existsSync(clusterDir())) return [];
-  return readdirSync(clusterDir())
+function existingNodeDirs(cluster: ClusterIndex): string[] {
+  if (!existsSync(clusterDir(cluster))) return [];
+  return readdirSync(clusterDir(cluster))
     .filter((name) => /^node-\d+$/.test(name))
-    .map((name) => join(clusterDir(), name));
+    .map((name) => join(clusterDir(cluster), name));
 }
 
-export async function stopKafkaCluster(): Promise<number> {
-  const results = await Promise.all(existingNodeDirs().map((dir) => stopNode(nodeFiles(dir), STOP_GRACE_MS)));
+export async function stopKafkaCluster(cluster: ClusterIndex = 1): Promise<number> {
+  const results = await Promise.all(existingNodeDirs(cluster).map((dir) => stopNode(nodeFiles(dir), STOP_GRACE_MS)));
   return results.filter(Boolean).length;
 }
 
-export function purgeKafkaCluster(): void {
-  rmSync(clusterDir(), { recursive: true, force: true });
+export function purgeKafkaCluster(cluster: ClusterIndex = 1): void {
+  rmSync(clusterDir(cluster), { recursive: true, force: true });
 }
 
-export async function kafkaClusterStatus(adminPassword: string | undefined): Promise<KafkaClusterStatus> {
-  const state = readState();
+export async function kafkaClusterStatus(adminPassword: string | undefined, cluster: ClusterIndex = 1): Promise<KafkaClusterStatus> {
+  const state = readState(cluster);
   if (!state) return { state: 'down', nodes: [] };
   const nodes = Array.from({ length: state.brokers }, (_, i) => {
-    const pid = nodePid(nodeFiles(join(clusterDir(), `node-${i + 1}`)));
-    return { nodeId: i + 1, address: clientAddress(i), ...(pid === undefined ? {} : { pid }) };
+    const pid = nodePid(nodeFiles(join(clusterDir(cluster), `node-${i + 1}`)));
+    return { nodeId: i + 1, address: clientAddress(i, cluster), ...(pid === undefined ? {} : { pid }) };
   });
   const base = { version: state.version, clusterId: state.clusterId, nodes };
   const alive = nodes.filter((n) => n.pid !== undefined).length;

@@ -1,4 +1,7 @@
 // Configuration errors name each bad variable and what to do, and never echo a value.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
@@ -66,3 +69,42 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, KAFKA_IR_MAX_ALERTS_PER_REQUEST: '100', KAFKA_IR_INTAKE_BURST: '10' })).toThrow(/KAFKA_IR_MAX_ALERTS_PER_REQUEST: is larger than KAFKA_IR_INTAKE_BURST/);
   });
 });
+
+describe('loadConfig with several clusters', () => {
+  const settingsFile = (yaml: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-config-'));
+    writeFileSync(join(dir, 'settings.yaml'), yaml);
+    return join(dir, 'settings.yaml');
+  };
+  const dr = 'clusters:\n  dr:\n    brokers: [dr-1:9092]\n    sasl: { mechanism: scram-sha-512, username: ir, password: pw-dr }\n    authorizer: { superUsers: [User:dr-admin] }\n';
+
+  it('keeps KAFKA_BROKERS as the cluster "default" beside those of the settings file, each with its own settings', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_EVIDENCE_DIR: '/ev',
+      KAFKA_IR_CONFIG: settingsFile(`protectedPrincipals: [User:ops]\nauthorizer: { superUsers: [User:admin] }\n${dr}`),
+    });
+    expect(config.clusters.map((c) => c.name)).toEqual(['default', 'dr']);
+    const [main, other] = config.clusters;
+    expect(main!.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(main!.settings.authorizer.superUsers).toEqual(['User:admin']);
+    expect(other!.kafka).toEqual({ brokers: ['dr-1:9092'], sasl: { mechanism: 'scram-sha-512', username: 'ir', password: 'pw-dr' }, ssl: false });
+    expect(other!.settings.authorizer.superUsers).toEqual(['User:dr-admin']);
+    expect(other!.settings.protectedPrincipals).toEqual(['User:ops']);
+    expect(other!.evidenceDir).toBe('/ev/clusters/dr');
+    expect(config.kafka).toBe(main!.kafka);
+  });
+
+  it('needs no KAFKA_BROKERS when the settings file lists clusters', () => {
+    const config = loadConfig({ KAFKA_IR_CONFIG: settingsFile(dr) });
+    expect(config.clusters.map((c) => c.name)).toEqual(['dr']);
+    expect(config.kafka.brokers).toEqual(['dr-1:9092']);
+  });
+
+  it('refuses a "default" cluster in the file while KAFKA_BROKERS describes it, and a bad cluster name', () => {
+    const both = settingsFile('clusters:\n  default:\n    brokers: [k:9092]\n');
+    expect(() => loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_IR_CONFIG: both })).toThrow(/KAFKA_BROKERS already describes the cluster named "default"/);
+    const bad = settingsFile('clusters:\n  Prod_EU:\n    brokers: [k:9092]\n');
+    expect(() => loadConfig({ KAFKA_IR_CONFIG: bad })).toThrow(/clusters\.Prod_EU\): a cluster name is 1–40 lower-case letters/);
+  });
+});
+

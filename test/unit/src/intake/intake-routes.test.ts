@@ -10,9 +10,10 @@ const TOKEN = 'intake-token-0123456789';
 const STARTS = '2026-11-23T03:00:00.123456789Z';
 
 /** An incident service that records what it is given; `down` makes it fail as an unreachable Temporal does. */
-function recorder(options: { down?: boolean; open?: boolean } = {}) {
+function recorder(options: { down?: boolean; open?: boolean; clusters?: string[] } = {}) {
   const submitted: { alert: Alert; alertKey?: string }[] = [];
   const incidents = {
+    clusters: options.clusters,
     async submit(alert: Alert, opts: { alertKey?: string; attachOnly?: boolean } = {}) {
       if (options.down) throw Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), { code: 14 });
       if (opts.attachOnly && !options.open) return { matched: false as const, reason: 'resolved, and no open incident to attach it to' };
@@ -171,5 +172,25 @@ describe('POST /v1/alerts/splunk/:token', () => {
       incidents: {} as IncidentService, ready: () => true, log: createLogger({ level: 'silent' }), roster: { people: {} } as never,
     });
     expect((await post(off, '/v1/alerts/splunk/anything', payload, undefined)).statusCode).toBe(404);
+  });
+});
+
+describe('alerts for an engine serving several clusters', () => {
+  const LIST = 'unknown cluster "nowhere": this engine serves "default", "dr"';
+
+  it('passes the cluster an Alertmanager label or a Splunk field names, and refuses an unknown one with the list', async () => {
+    const { app, submitted } = recorder({ clusters: ['default', 'dr'] });
+    const am = await post(app, '/v1/alerts/alertmanager', webhook([
+      amAlert({ alertname: 'test.hold', severity: 'page', user: 'User:a', cluster: 'dr' }),
+      amAlert({ alertname: 'test.hold', severity: 'page', user: 'User:b', cluster: 'nowhere' }, { fingerprint: 'beefcafe' }),
+    ]));
+    expect(am.statusCode).toBe(202);
+    expect(am.json().rejected).toEqual([{ index: 1, issues: [{ path: 'subject.cluster', message: LIST }] }]);
+    expect(submitted.map((s) => s.alert.subject.cluster)).toEqual(['dr']);
+    const splunk = await post(app, `/v1/alerts/splunk/${TOKEN}`, {
+      sid: 's1', search_name: 'x', result: { kind: 'test.hold', severity: 'error', principal: 'User:c', cluster: 'nowhere' },
+    }, undefined);
+    expect(splunk.statusCode).toBe(400);
+    expect(splunk.json().issues).toEqual([{ path: 'subject.cluster', message: LIST }]);
   });
 });

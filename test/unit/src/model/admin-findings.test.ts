@@ -154,9 +154,17 @@ describe('the follow-up alert', () => {
     expect(alert.summary).toBe('User:mallet created SCRAM user svc-backup (SCRAM-SHA-512) (found by incident ir-data-exfiltration-0123456789abcdef-a1b2c3d4, step hunt)');
   });
 
+  it('acts on the cluster the finding was made on', async () => {
+    const { findings } = await audit();
+    const created = findings.find((f) => f.kind === 'scram.created')!;
+    const from = { incidentId: 'ir-data-exfiltration.dr-0123456789abcdef-a1b2c3d4', step: 'hunt', cluster: 'dr' };
+    expect(followUpAlert({ ...created, followUp: created.followUp! }, from, '2026-12-07T06:00:00.000Z').subject).toEqual({ principal: 'User:svc-backup', cluster: 'dr' });
+  });
+
   it('is a dry run when the incident that found it is one', () => {
     expect(isDryRunIncident('ir-unauthorized-access-0123456789abcdef-dry-a1b2c3d4')).toBe(true);
     expect(isDryRunIncident('ir-unauthorized-access-0123456789abcdef-a1b2c3d4')).toBe(false);
+    expect(isDryRunIncident('ir-unauthorized-access.dr-0123456789abcdef-dry-a1b2c3d4')).toBe(true);
   });
 });
 

@@ -1,10 +1,10 @@
-// `npm run infra -- up [--brokers 1|2|3] | down [--purge] | status`: parses, delegates, sets the exit code.
+// `npm run infra -- up [--brokers 1|2|3] [--tls|--no-tls] | down [--purge] | status`: parses, delegates, sets the exit code.
 import { down } from './down.js';
 import { InfraError } from './infra-error.js';
 import { status, type InfraStatus } from './status.js';
 import { up } from './up.js';
 
-const USAGE = 'usage: npm run infra -- up [--brokers 1|3] | down [--purge] | status';
+const USAGE = 'usage: npm run infra -- up [--brokers 1|2|3] [--tls|--no-tls] | down [--purge] | status';
 
 function printStatus(s: InfraStatus): void {
   const k = s.kafka;
@@ -35,8 +35,10 @@ async function main(argv: string[]): Promise<number> {
     case 'up': {
       const started = Date.now();
       const brokers = parseBrokers(args);
-      const env = await up(brokers === undefined ? {} : { brokers });
+      const tls = args.includes('--tls') ? true : args.includes('--no-tls') ? false : undefined;
+      const env = await up({ ...(brokers === undefined ? {} : { brokers }), ...(tls === undefined ? {} : { tls }) });
       console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      if (env.KAFKA_SASL_SSL_BROKERS) console.log(`TLS: SASL_SSL ${env.KAFKA_SASL_SSL_BROKERS}, mTLS ${env.KAFKA_MTLS_BROKERS} (CA ${env.KAFKA_TLS_CA})`);
       console.log('wrote .infra/env');
       return 0;
     }

@@ -8,6 +8,9 @@ export const PORTS = {
   kafkaClient: 19092,
   /** Controller (SASL PLAIN) listener of node id n is kafkaController + n - 1; never given to clients. */
   kafkaController: 19192,
+  /** `up --tls`: SASL_SSL listener of node id n is kafkaSaslSsl + n - 1, SSL with client certificates kafkaMtls + n - 1. */
+  kafkaSaslSsl: 19292,
+  kafkaMtls: 19392,
   /** First choice for startExtraBroker; the next free pair is taken when busy. */
   extraClient: 19095,
   extraController: 19195,

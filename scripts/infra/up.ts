@@ -1,10 +1,13 @@
 // `up`: Kafka and Temporal running and answering, then .infra/env written. Idempotent; a new broker count recreates Kafka.
 import { adminPassword } from './admin-password.js';
 import { withInfraLock } from './infra-lock.js';
-import { writeInfraEnv, type InfraEnv } from './infra-env.js';
+import { join } from 'node:path';
+import { writeInfraEnv, type InfraEnv, type InfraTlsEnv } from './infra-env.js';
 import { ensureKafkaJars } from './kafka/kafka-jars.js';
-import { currentBrokerCount, ensureKafkaCluster } from './kafka/kafka-cluster.js';
+import { DEV_PRINCIPAL_MAPPING_RULES, ensureDevPki, type DevPki } from './kafka/dev-pki.js';
+import { clientAddress, currentBrokerCount, currentTls, ensureKafkaCluster } from './kafka/kafka-cluster.js';
 import { infraPaths, kafkaVersion } from './paths.js';
+import { PORTS } from './ports.js';
 import { requireTool } from './prerequisites.js';
 import { ensureTemporalBinary } from './temporal/temporal-binary.js';
 import { ensureTemporal } from './temporal/temporal-server.js';
@@ -12,6 +15,18 @@ import { ensureTemporal } from './temporal/temporal-server.js';
 export interface UpOptions {
   /** 1–3. Omitted: keep the existing cluster's count (1 when there is none). */
   brokers?: number;
+  /** SASL_SSL and mTLS listeners too (certificates made once under <run>/tls). Omitted: keep what the cluster has. */
+  tls?: boolean;
+}
+
+function tlsEnv(pki: DevPki, brokers: number): InfraTlsEnv {
+  const list = (first: number) => Array.from({ length: brokers }, (_, i) => clientAddress(i, first)).join(',');
+  return {
+    KAFKA_SASL_SSL_BROKERS: list(PORTS.kafkaSaslSsl), KAFKA_MTLS_BROKERS: list(PORTS.kafkaMtls),
+    KAFKA_TLS_CA: pki.ca, KAFKA_TLS_CA_KEY: pki.caKey, KAFKA_TLS_CLIENT_CERT: pki.clientCert, KAFKA_TLS_CLIENT_KEY: pki.clientKey,
+    KAFKA_TLS_CLIENT_KEY_ENCRYPTED: pki.clientKeyEncrypted, KAFKA_TLS_CLIENT_P12: pki.clientP12, KAFKA_TLS_TRUSTSTORE_JKS: pki.truststoreJks,
+    KAFKA_TLS_PASSWORD: pki.password, KAFKA_TLS_PRINCIPAL_MAPPING_RULES: DEV_PRINCIPAL_MAPPING_RULES, KAFKA_TLS_CLIENT_PRINCIPAL: pki.clientPrincipal,
+  };
 }
 
 export async function up(options: UpOptions = {}): Promise<InfraEnv> {
@@ -22,8 +37,10 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
     const kafkaHome = ensureKafkaJars(version);
     const temporalBinary = ensureTemporalBinary();
     const password = adminPassword(runDir);
+    const count = options.brokers ?? currentBrokerCount() ?? 1;
+    const pki = options.tls ?? currentTls() ? ensureDevPki(join(runDir, 'tls')) : undefined;
     const [brokers, temporalAddress] = await Promise.all([
-      ensureKafkaCluster({ brokers: options.brokers ?? currentBrokerCount() ?? 1, version, kafkaHome, adminPassword: password }),
+      ensureKafkaCluster({ brokers: count, version, kafkaHome, adminPassword: password, ...(pki ? { pki } : {}) }),
       ensureTemporal(temporalBinary),
     ]);
     const env: InfraEnv = {
@@ -34,6 +51,7 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
       TEMPORAL_ADDRESS: temporalAddress,
       KAFKA_HOME: kafkaHome,
       KAFKA_VERSION: version,
+      ...(pki ? tlsEnv(pki, count) : {}),
     };
     writeInfraEnv(env);
     return env;

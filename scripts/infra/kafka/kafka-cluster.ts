@@ -20,6 +20,8 @@ import {
   type KafkaNode,
 } from './kafka-node.js';
 import { probeKafka, waitForKafka, type KafkaHealth } from './wait-for-kafka.js';
+import { DEV_PRINCIPAL_MAPPING_RULES, type DevPki } from './dev-pki.js';
+import type { NodeTls } from './server-properties.js';
 
 export const MAX_BROKERS = 3;
 const STOP_GRACE_MS = 15_000;
@@ -30,6 +32,8 @@ interface ClusterState {
   version: string;
   /** SCRAM credentials are baked in at format time: a new password needs a new cluster. */
   passwordSha256: string;
+  /** SASL_SSL and mTLS listeners: switching restarts the nodes on their data (listeners are static in KRaft). */
+  tls?: boolean;
 }
 
 export interface KafkaClusterStatus {
@@ -57,11 +61,24 @@ export function currentBrokerCount(): number | undefined {
   return readState()?.brokers;
 }
 
-export function clientAddress(index: number): string {
-  return `${HOST}:${PORTS.kafkaClient + index}`;
+/** Whether the existing cluster has its TLS listeners. */
+export function currentTls(): boolean {
+  return readState()?.tls ?? false;
 }
 
-function mainNodes(brokers: number, adminPassword: string): KafkaNode[] {
+export function clientAddress(index: number, first: number = PORTS.kafkaClient): string {
+  return `${HOST}:${first + index}`;
+}
+
+function nodeTls(pki: DevPki, index: number): NodeTls {
+  return {
+    saslSslPort: PORTS.kafkaSaslSsl + index, mtlsPort: PORTS.kafkaMtls + index,
+    keystore: pki.brokerKeystore, truststore: pki.ca, password: pki.password,
+    principalMappingRules: DEV_PRINCIPAL_MAPPING_RULES, clientPrincipal: pki.clientPrincipal,
+  };
+}
+
+function mainNodes(brokers: number, adminPassword: string, pki?: DevPki): KafkaNode[] {
   const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: PORTS.kafkaController + i }));
   return voters.map((voter, i) =>
     kafkaNode(join(clusterDir(), `node-${voter.nodeId}`), {
@@ -70,12 +87,14 @@ function mainNodes(brokers: number, adminPassword: string): KafkaNode[] {
       controllerPort: voter.controllerPort,
       voters,
       adminPassword,
+      ...(pki ? { tls: nodeTls(pki, i) } : {}),
     }),
   );
 }
 
 async function assertPortsFree(node: KafkaNode): Promise<void> {
-  for (const port of [node.spec.clientPort, node.spec.controllerPort]) {
+  const tls = node.spec.tls ? [node.spec.tls.saslSslPort, node.spec.tls.mtlsPort] : [];
+  for (const port of [node.spec.clientPort, node.spec.controllerPort, ...tls]) {
     if (!(await isPortFree(port))) {
       throw new InfraError(`port ${HOST}:${port} (Kafka node ${node.spec.nodeId}) is taken by another process: stop it, then retry`);
     }
@@ -88,8 +107,10 @@ export async function ensureKafkaCluster(options: {
   version: string;
   kafkaHome: string;
   adminPassword: string;
+  /** Present: SASL_SSL and mTLS listeners with these certificates. */
+  pki?: DevPki;
 }): Promise<string[]> {
-  const { brokers, version, kafkaHome, adminPassword } = options;
+  const { brokers, version, kafkaHome, adminPassword, pki } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_BROKERS) {
     throw new InfraError(`--brokers must be 1..${MAX_BROKERS}, got ${brokers}`);
   }
@@ -105,11 +126,17 @@ export async function ensureKafkaCluster(options: {
     await stopKafkaCluster();
     rmSync(clusterDir(), { recursive: true, force: true });
     mkdirSync(clusterDir(), { recursive: true });
-    state = { clusterId: newClusterId(), ...wanted };
+    state = { clusterId: newClusterId(), ...wanted, tls: Boolean(pki) };
+    writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`);
+  }
+  if ((state.tls ?? false) !== Boolean(pki)) {
+    progress(`restarting Kafka ${pki ? 'with' : 'without'} its TLS listeners`);
+    await stopKafkaCluster();
+    state = { ...state, tls: Boolean(pki) };
     writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  const nodes = mainNodes(brokers, adminPassword);
+  const nodes = mainNodes(brokers, adminPassword, pki);
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {

@@ -34,11 +34,16 @@ function run(dir: string, command: string, args: string[]): void {
   if (res.status !== 0) throw new InfraError(`${command} ${args[0]} failed in ${dir}:\n${res.stderr || res.stdout}`.trimEnd());
 }
 
-/** Signs `name`.pem for `subject` with the CA in `dir`; `ext` are the certificate's X.509 v3 extensions, one per line. */
-export function issueCertificate(dir: string, name: string, subject: string, ext: string, days = 825): void {
+/**
+ * Writes `name`.pem and `name`.key into `dir` for `subject`, signed by `ca` (default: the CA in `dir`); `ext` are the
+ * certificate's X.509 v3 extensions, one per line. Tests use it to give each principal a certificate of its own.
+ */
+export function issueCertificate(
+  dir: string, name: string, subject: string, ext: string, ca = { cert: join(dir, 'ca.pem'), key: join(dir, 'ca.key') }, days = 825,
+): void {
   writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
   run(dir, 'openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
-  run(dir, 'openssl', ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+  run(dir, 'openssl', ['x509', '-req', '-in', `${name}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
     '-out', `${name}.pem`, '-days', String(days), '-extfile', `${name}.ext`]);
   rmSync(join(dir, `${name}.csr`));
   rmSync(join(dir, `${name}.ext`));

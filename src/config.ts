@@ -18,8 +18,8 @@ const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** A PEM file path, checked at start-up so a typo is named before any connection is tried. */
 const PemFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PEM file)');
-/** A TLS file path (PEM, or PKCS12 for the keystore), checked at start-up like PemFile; its contents are checked when the Kafka client is made. */
-const TlsFile = z.string().min(1).refine((path) => existsSync(path), 'names no file');
+/** A PKCS12 store's path, checked like PemFile (contents are checked when the Kafka client is made, adapters/kafka/tls-options.ts). */
+const KeystoreFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PKCS12 store, .p12 or .pfx)');
 /** The brokers' ssl.principal.mapping.rules, copied as they are: malformed ones are named now, not at the first incident. */
 const MappingRules = z.string().min(1).superRefine((rules, ctx) => {
   try {
@@ -57,11 +57,11 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   /** TLS towards Kafka (SASL_SSL, or SSL with a client certificate): any KAFKA_SSL_* file or setting below turns it on. */
   KAFKA_SSL: Bool.default(false),
-  KAFKA_SSL_CA: TlsFile.optional(),
-  KAFKA_SSL_CERT: TlsFile.optional(),
-  KAFKA_SSL_KEY: TlsFile.optional(),
+  KAFKA_SSL_CA: PemFile.optional(),
+  KAFKA_SSL_CERT: PemFile.optional(),
+  KAFKA_SSL_KEY: PemFile.optional(),
   KAFKA_SSL_KEY_PASSWORD: z.string().min(1).optional(),
-  KAFKA_SSL_KEYSTORE: TlsFile.optional(),
+  KAFKA_SSL_KEYSTORE: KeystoreFile.optional(),
   KAFKA_SSL_KEYSTORE_PASSWORD: z.string().min(1).optional(),
   KAFKA_SSL_VERIFY_HOSTNAME: Bool.optional(),
   KAFKA_SSL_PRINCIPAL_MAPPING_RULES: MappingRules.optional(),

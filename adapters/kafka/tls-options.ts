@@ -138,7 +138,7 @@ export function tlsFailure(err: unknown, ssl: Ssl, what: string): KafkaIrError |
     const code = typeof e.code === 'string' ? e.code : '';
     const message = typeof e.message === 'string' ? e.message : '';
     const fail = (problem: string, hint: string) => new KafkaIrError('KAFKA_TLS', `${what}: ${problem}`, hint, { cause: err });
-    if (WRONG_CA.has(code) || WRONG_CA.has(message.replace(/^Connection error: /, '')) || /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer/i.test(message)) {
+    if (WRONG_CA.has(code) || /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer/i.test(message)) {
       const ca = typeof tls === 'object' && tls.ca ? tls.ca : "the system's CAs";
       return fail(`the broker's certificate is not signed by a CA the engine trusts (${ca})`,
         `set ${name('ca')} to the PEM CA certificate that signed the brokers' certificates`);

@@ -5,7 +5,7 @@ export const SaslMechanism = z.enum(['scram-sha-512', 'scram-sha-256', 'plain'])
 export type SaslMechanism = z.infer<typeof SaslMechanism>;
 
 /**
- * TLS towards one Kafka cluster: file paths, read when a connection opens (so renewed files are picked up).
+ * TLS towards one Kafka cluster: file paths, read when a Kafka client or connection is made (renewed files count from the next one).
  * A client certificate (cert + key, or a PKCS12 keystore) makes it mTLS; under SASL_SSL it is optional.
  */
 export const KafkaTls = z.strictObject({

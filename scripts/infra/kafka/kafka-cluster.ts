@@ -137,6 +137,10 @@ export async function ensureKafkaCluster(options: {
   }
 
   const nodes = mainNodes(brokers, adminPassword, pki);
+  // A node (re)started by a checkout that predates --tls runs without the TLS listeners: restart it with them.
+  const withoutTls = pki ? nodes.filter((node) => nodePid(node) !== undefined && !readFileSync(node.propsFile, 'utf8').includes('SASL_SSL://')) : [];
+  if (withoutTls.length) progress(`restarting Kafka node(s) ${withoutTls.map((n) => n.spec.nodeId).join(',')} with their TLS listeners`);
+  await Promise.all(withoutTls.map((node) => stopNode(node, STOP_GRACE_MS)));
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {

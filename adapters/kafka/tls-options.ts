@@ -73,7 +73,8 @@ function checkClientIdentity(tls: KafkaTls, opts: ConnectionOptions): X509Certif
     if (opts.pfx && /mac verify|pkcs12|decrypt/i.test(text)) {
       throw invalid(tls, 'keystorePassword', `does not open ${tls.keystore} (${(err as Error).message})`, `set ${tlsSettingName(tls, 'keystorePassword')} to the keystore's password`, err);
     }
-    if (/bad decrypt|bad password|interrupted or cancelled|DECODER routines/i.test(text)) {
+    const encrypted = /ENCRYPTED/.test(String(opts.key ?? ''));
+    if (/bad decrypt|bad password/i.test(text) || (encrypted && /interrupted or cancelled|DECODER routines/i.test(text))) {
       const hint = tls.keyPassword ? 'set it to the passphrase the key was encrypted with' : `the key is encrypted: set ${tlsSettingName(tls, 'keyPassword')} to its passphrase`;
       throw invalid(tls, 'keyPassword', `does not decrypt ${tls.key} (${(err as Error).message})`, hint, err);
     }
@@ -115,6 +116,7 @@ const WRONG_CA = new Set([
   'UNABLE_TO_GET_ISSUER_CERT', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED',
 ]);
 const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const PLAINTEXT_HINT = "point KAFKA_BROKERS at the brokers' SSL or SASL_SSL listener, or turn TLS off (unset KAFKA_SSL*) for a PLAINTEXT/SASL_PLAINTEXT one";
 
 interface ErrorShape { code?: unknown; message?: unknown; reason?: unknown; cause?: unknown; errors?: unknown }
 
@@ -128,7 +130,7 @@ function chain(err: unknown, seen = new Set<unknown>()): ErrorShape[] {
 
 /**
  * A TLS failure while connecting, as one error that names the setting to fix (KAFKA_TLS, not retried: retrying cannot
- * change a certificate); undefined when `err` is not about TLS.
+ * change a certificate; a hang-up during the handshake stays KAFKA_UNAVAILABLE); undefined when `err` is not about TLS.
  */
 export function tlsFailure(err: unknown, ssl: Ssl, what: string): KafkaIrError | undefined {
   if (ssl === false) return undefined;
@@ -159,8 +161,13 @@ export function tlsFailure(err: unknown, ssl: Ssl, what: string): KafkaIrError |
         `${has ? 'give' : 'set'} ${name('cert')} and ${name('key')} (or ${name('keystore')}) for a valid certificate signed by the CA in the brokers' ssl.truststore.location`);
     }
     if (/wrong version number|packet length too long|ERR_SSL_WRONG_VERSION_NUMBER/i.test(`${code} ${message}`)) {
-      return fail('the broker did not answer in TLS: the address is a plaintext listener',
-        'point KAFKA_BROKERS at the brokers\' SSL or SASL_SSL listener, or turn TLS off (unset KAFKA_SSL*) for a PLAINTEXT/SASL_PLAINTEXT one');
+      return fail('the broker did not answer in TLS: the address is a plaintext listener', PLAINTEXT_HINT);
+    }
+    // What a Kafka plaintext listener does with a TLS hello (it reads a request size, gives up, hangs up); a broker
+    // restarting mid-handshake looks the same, so this one stays retryable.
+    if (/disconnected before secure TLS connection was established/i.test(message)) {
+      return new KafkaIrError('KAFKA_UNAVAILABLE', `${what}: the broker hung up during the TLS handshake`,
+        `if this persists, KAFKA_BROKERS names a plaintext listener: ${PLAINTEXT_HINT}`, { cause: err });
     }
   }
   return undefined;

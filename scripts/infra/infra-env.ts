@@ -18,7 +18,6 @@ export interface InfraEnv extends Partial<InfraTlsEnv> {
 }
 
 /** `up --tls` only: the SASL_SSL and mTLS listeners and the files and names a client needs for them. */
-
 export interface InfraTlsEnv {
   /** 127.0.0.1:port list of the SASL_SSL listeners (the same SCRAM users). */
   KAFKA_SASL_SSL_BROKERS: string;

@@ -1,7 +1,7 @@
-// `up`: Kafka and Temporal running and answering, then .infra/env written. Idempotent; a new broker count recreates Kafka.
+// `up`: Kafka and Temporal running and answering, then .infra/env written. Idempotent; a new broker count recreates Kafka, --tls restarts it.
+import { join } from 'node:path';
 import { adminPassword } from './admin-password.js';
 import { withInfraLock } from './infra-lock.js';
-import { join } from 'node:path';
 import { writeInfraEnv, type InfraEnv, type InfraTlsEnv } from './infra-env.js';
 import { ensureKafkaJars } from './kafka/kafka-jars.js';
 import { DEV_PRINCIPAL_MAPPING_RULES, ensureDevPki, type DevPki } from './kafka/dev-pki.js';

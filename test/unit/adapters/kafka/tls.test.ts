@@ -1,7 +1,7 @@
 // TLS towards Kafka: each certificate problem gives one error naming the setting to fix, for kafkajs and @platformatic/kafka alike (real TLS sockets, a TLS server standing in for a broker).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,19 @@ describe('a certificate problem at the broker gives one error naming the setting
     // Unchecked, the handshake succeeds: what follows is the stand-in's silence (no Kafka behind it), not a TLS error.
     const opts = tlsOptions({ ssl: { ca: good.file('ca.pem'), verifyHostname: false } })!;
     expect(opts.checkServerIdentity!('127.0.0.1', {} as never)).toBeUndefined();
+  });
+
+  it('a plaintext listener (which hangs up on a TLS hello, as Kafka does) points at KAFKA_BROKERS, and stays retryable', async () => {
+    const server = createNetServer((socket) => socket.on('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      for (const err of await failures(settings(`127.0.0.1:${(server.address() as AddressInfo).port}`, true))) {
+        expect(err).toMatchObject({ code: 'KAFKA_UNAVAILABLE', retryable: true });
+        expect(err.message).toMatch(/hung up during the TLS handshake — if this persists, KAFKA_BROKERS names a plaintext listener/);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('names the settings-file path when the TLS settings came from one', async () => {

@@ -6,18 +6,29 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import {
-  SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type SlackSettings, type TemporalConnectionSettings, type TemporalTls,
+  SaslMechanism, type EmailSettings, type HecSettings, type KafkaSettings, type KafkaTls, type SlackSettings, type TemporalConnectionSettings, type TemporalTls,
 } from './model/connections.js';
 import { EDGE_DEFAULTS, type EdgeLimits } from './model/edge-limits.js';
 import { KafkaIrError } from './model/errors.js';
 import { clusterConfig, Settings, type ClusterConfig } from './model/settings.js';
 import { DEFAULT_CLUSTER } from './model/clusters.js';
+import { parseMappingRules } from './model/principal-mapping.js';
 import { PayloadKeys } from './payload-keys.js';
 
 const HostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** A PEM file path, checked at start-up so a typo is named before any connection is tried. */
 const PemFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PEM file)');
+/** A PKCS12 store's path, checked like PemFile (contents are checked when the Kafka client is made, adapters/kafka/tls-options.ts). */
+const KeystoreFile = z.string().min(1).refine((path) => existsSync(path), 'names no file (expected the path of a PKCS12 store, .p12 or .pfx)');
+/** The brokers' ssl.principal.mapping.rules, copied as they are: malformed ones are named now, not at the first incident. */
+const MappingRules = z.string().min(1).superRefine((rules, ctx) => {
+  try {
+    parseMappingRules(rules);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; copy the brokers' ssl.principal.mapping.rules exactly` });
+  }
+});
 const Port = z.coerce.number().int().min(0).max(65535); // 0: any free port
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -47,10 +58,16 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_SASL_MECHANISM: SaslMechanism.optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** TLS towards Kafka (SASL_SSL, or SSL with a client certificate): any KAFKA_SSL_* file or setting below turns it on. */
   KAFKA_SSL: Bool.default(false),
-  KAFKA_SSL_CA: z.string().optional(),
-  KAFKA_SSL_CERT: z.string().optional(),
-  KAFKA_SSL_KEY: z.string().optional(),
+  KAFKA_SSL_CA: PemFile.optional(),
+  KAFKA_SSL_CERT: PemFile.optional(),
+  KAFKA_SSL_KEY: PemFile.optional(),
+  KAFKA_SSL_KEY_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SSL_KEYSTORE: KeystoreFile.optional(),
+  KAFKA_SSL_KEYSTORE_PASSWORD: z.string().min(1).optional(),
+  KAFKA_SSL_VERIFY_HOSTNAME: Bool.optional(),
+  KAFKA_SSL_PRINCIPAL_MAPPING_RULES: MappingRules.optional(),
   TEMPORAL_ADDRESS: HostPort.optional(),
   /** TLS towards Temporal: on with the system's CAs, or with a CA file; a client certificate and key make it mTLS. */
   TEMPORAL_TLS: Bool.optional(),
@@ -130,6 +147,19 @@ const ServerEnv = EngineEnv.extend({
   if (env.KAFKA_IR_MAX_ALERTS_PER_REQUEST > env.KAFKA_IR_INTAKE_BURST) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_IR_MAX_ALERTS_PER_REQUEST'], message: 'is larger than KAFKA_IR_INTAKE_BURST, so a full request could never be taken' });
   }
+  if (Boolean(env.KAFKA_SSL_CERT) !== Boolean(env.KAFKA_SSL_KEY)) {
+    const missing = env.KAFKA_SSL_CERT ? 'KAFKA_SSL_KEY' : 'KAFKA_SSL_CERT';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'a client certificate needs both KAFKA_SSL_CERT (the certificate) and KAFKA_SSL_KEY (its private key), or KAFKA_SSL_KEYSTORE instead of both' });
+  }
+  if (env.KAFKA_SSL_KEYSTORE && env.KAFKA_SSL_CERT) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SSL_KEYSTORE'], message: 'and KAFKA_SSL_CERT are both set: give the client certificate one way, a PKCS12 keystore or PEM files' });
+  }
+  if (env.KAFKA_SSL_KEY_PASSWORD && !env.KAFKA_SSL_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SSL_KEY_PASSWORD'], message: 'is the passphrase of KAFKA_SSL_KEY, which is not set' });
+  }
+  if (env.KAFKA_SSL_KEYSTORE_PASSWORD && !env.KAFKA_SSL_KEYSTORE) {
+    ctx.addIssue({ code: 'custom', path: ['KAFKA_SSL_KEYSTORE_PASSWORD'], message: 'is the password of KAFKA_SSL_KEYSTORE, which is not set' });
+  }
   if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
     ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_USERNAME'], message: 'KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be too' });
   }
@@ -182,6 +212,17 @@ function temporalTls(e: z.output<typeof ServerEnv>): TemporalConnectionSettings[
   return e.TEMPORAL_TLS ?? e.TEMPORAL_API_KEY !== undefined;
 }
 
+/** Any KAFKA_SSL_* setting means TLS with the settings given; KAFKA_SSL=true alone means TLS with the system's CAs. */
+function kafkaTls(e: z.output<typeof ServerEnv>): KafkaSettings['ssl'] {
+  const tls: KafkaTls = {
+    ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY, keyPassword: e.KAFKA_SSL_KEY_PASSWORD,
+    keystore: e.KAFKA_SSL_KEYSTORE, keystorePassword: e.KAFKA_SSL_KEYSTORE_PASSWORD,
+    verifyHostname: e.KAFKA_SSL_VERIFY_HOSTNAME, principalMappingRules: e.KAFKA_SSL_PRINCIPAL_MAPPING_RULES,
+  };
+  const given = Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) as KafkaTls;
+  return Object.keys(given).length ? given : e.KAFKA_SSL;
+}
+
 /** Loopback names, plus the public URL's host and a specific listening address. */
 function defaultHosts(e: z.output<typeof ServerEnv>): string[] {
   const hosts = [...EDGE_DEFAULTS.allowedHosts];
@@ -213,7 +254,7 @@ function clustersOf(e: z.output<typeof ServerEnv>, settings: Settings, evidenceD
         sasl: e.KAFKA_SASL_MECHANISM
           ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! }
           : undefined,
-        ssl: e.KAFKA_SSL_CA || e.KAFKA_SSL_CERT ? { ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY } : e.KAFKA_SSL,
+        ssl: kafkaTls(e),
       } satisfies KafkaSettings,
       settings: top,
       evidenceDir,

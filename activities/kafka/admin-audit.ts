@@ -119,7 +119,7 @@ export async function auditAdminRequests(deps: AdminAuditDeps, req: AuditRequest
   }
 
   const trusted = new Map<string, string>([
-    ...(deps.kafka.principal ? [[deps.kafka.principal, "kafka-ir's own principal"] as [string, string]] : []),
+    ...deps.kafka.ownPrincipals.map((p): [string, string] => [p, "kafka-ir's own principal"]),
     ...deps.settings.protectedPrincipals.map((p): [string, string] => [p, 'a protected principal (protectedPrincipals)']),
   ]);
   const { requests, findings } = adminFindings(records, {

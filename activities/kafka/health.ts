@@ -45,7 +45,7 @@ async function probe(client: KafkaClient, topic: string): Promise<NonNullable<He
     });
     return { ok: true, latencyMs: await Promise.race([roundTrip(), timeout]) };
   } catch (err) {
-    return { ok: false, error: mapKafkaError(err, `probing ${topic}`).message };
+    return { ok: false, error: mapKafkaError(err, `probing ${topic}`, client.settings.ssl).message };
   } finally {
     clearTimeout(timer);
     await producer.disconnect().catch(() => {});

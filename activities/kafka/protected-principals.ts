@@ -1,4 +1,4 @@
-// Who kafka-ir never acts on, one rule for every action that names a principal (deny, revoke, rotate, delete credentials, throttle).
+// Who kafka-ir never acts on — its own principal (SASL user, or certificate subject after the brokers' mapping rules), protectedPrincipals, super users — one rule for every action that names a principal.
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Settings } from '../../src/model/settings.js';
 import { authorizerFacts } from '../../adapters/kafka/authorizer.js';
@@ -13,6 +13,14 @@ const SUPER_USER_HINT = {
   'kafka.quota.throttle': "a super user runs or administers the cluster; throttling it could stall the cluster's own clients: remove it from super.users (and authorizer.superUsers) first if this is meant",
 } as const;
 export type PrincipalAction = keyof typeof SUPER_USER_HINT;
+
+/** The client ids the engine's own connections send (`kafka-ir`, `kafka-ir-probe`, …): a quota on one alone would throttle the engine. */
+export function assertNotOwnClientId(clientId: string): void {
+  if (clientId === 'kafka-ir' || clientId.startsWith('kafka-ir-')) {
+    throw new KafkaIrError('PROTECTED_PRINCIPAL', `client id ${clientId} is one kafka-ir's own clients send`,
+      "a quota on it would throttle the engine itself: name the principal too, or the attacker's own client id");
+  }
+}
 
 /**
  * Refuses (PROTECTED_PRINCIPAL, final) the engine's own principal (SASL user or certificate subject), those in

@@ -8,7 +8,7 @@ import { describeQuotaEntity, type QuotaEntity, type QuotaKey } from '../../src/
 import type { KafkaClient } from '../../adapters/kafka/client.js';
 import { alterQuota, describeQuota } from '../../adapters/kafka/quotas.js';
 import { hashPlan } from './plan-hash.js';
-import { assertNotProtected } from './protected-principals.js';
+import { assertNotOwnClientId, assertNotProtected } from './protected-principals.js';
 
 type QuotaChange = Extract<Change, { op: 'quota.set' }>;
 type Input = ActionInput<'kafka.quota.throttle'>;
@@ -43,6 +43,7 @@ export async function planThrottle(
   client: KafkaClient, input: Input, settings: Pick<Settings, 'protectedPrincipals' | 'authorizer'>,
 ): Promise<Plan> {
   if (input.principal) await assertNotProtected(client, input.principal, settings, 'kafka.quota.throttle');
+  else if (input.clientId) assertNotOwnClientId(input.clientId);
   const changes: QuotaChange[] = [];
   for (const { entity, values } of wanted(input)) {
     const current = await describeQuota(client.settings, entity);

@@ -3,12 +3,14 @@ import { Connection, GenericError } from '@platformatic/kafka';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { mapKafkaError } from './client.js';
-import { tlsOptions } from './tls-options.js';
+import { tlsFailure, tlsOptions } from './tls-options.js';
 
 export interface BrokerAddress { id: number; host: string; port: number }
 
-function mapConnectionError(err: unknown, what: string): KafkaIrError {
+function mapConnectionError(err: unknown, what: string, ssl: KafkaSettings['ssl']): KafkaIrError {
   if (err instanceof KafkaIrError) return err;
+  const tls = tlsFailure(err, ssl, what);
+  if (tls) return tls;
   const code = err instanceof Error && GenericError.isGenericError(err) ? err.code : undefined;
   const detail = `${what}: ${err instanceof Error ? err.message : String(err)}`;
   if (code === 'PLT_KFK_NETWORK' || code === 'PLT_KFK_TIMEOUT') {
@@ -17,7 +19,7 @@ function mapConnectionError(err: unknown, what: string): KafkaIrError {
   if (code === 'PLT_KFK_AUTHENTICATION') {
     return new KafkaIrError('KAFKA_AUTH', detail, 'check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD and the mechanism', { cause: err });
   }
-  return mapKafkaError(err, what);
+  return mapKafkaError(err, what, ssl);
 }
 
 function newConnection(settings: KafkaSettings): Connection {
@@ -45,7 +47,7 @@ export async function withBrokerConnection<T>(
     await connection.connect(broker.host, broker.port);
     return await call(connection);
   } catch (err) {
-    throw mapConnectionError(err, label);
+    throw mapConnectionError(err, label, settings.ssl);
   } finally {
     await connection.close().catch(() => {});
   }
@@ -82,7 +84,7 @@ function firstToSignIn(settings: KafkaSettings, what: string): Promise<Connectio
         void connection.close().catch(() => {});
         errors.push(err);
         if (errors.length === settings.brokers.length) {
-          reject(mapConnectionError(errors[0], `${what}: no broker of ${settings.brokers.join(', ')} answered`));
+          reject(mapConnectionError(errors[0], `${what}: no broker of ${settings.brokers.join(', ')} answered`, settings.ssl));
         } else if (errors.length === opened.length) {
           start();
         }
@@ -101,7 +103,7 @@ export async function withAnyBroker<T>(settings: KafkaSettings, what: string, ca
   try {
     return await call(connection);
   } catch (err) {
-    throw mapConnectionError(err, what);
+    throw mapConnectionError(err, what, settings.ssl);
   } finally {
     await connection.close().catch(() => {});
   }

@@ -1,23 +1,17 @@
 // The one Kafka module: every connection kafka-ir makes goes through here, and so does the mapping of Kafka errors.
-import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import { ownPrincipals } from './own-principal.js';
+import { tlsFailure, tlsOptions } from './tls-options.js';
 
 export function kafkaJsConfig(settings: KafkaSettings, clientId: string, log?: Logger, retries = 1): KafkaConfig {
-  const ssl = typeof settings.ssl === 'object'
-    ? {
-        ca: settings.ssl.ca ? [readFileSync(settings.ssl.ca, 'utf8')] : undefined,
-        cert: settings.ssl.cert ? readFileSync(settings.ssl.cert, 'utf8') : undefined,
-        key: settings.ssl.key ? readFileSync(settings.ssl.key, 'utf8') : undefined,
-      }
-    : settings.ssl;
   return {
     clientId,
     brokers: settings.brokers,
-    ssl,
+    // The same options as the @platformatic/kafka connections get.
+    ssl: tlsOptions(settings) ?? false,
     sasl: settings.sasl as SASLOptions | undefined,
     connectionTimeout: 5_000,
     // Temporal owns retries (docs/design.md §5): by default at most one quick retry inside the client.
@@ -43,6 +37,7 @@ export class KafkaClient {
   private adminPromise?: Promise<Admin>;
   private own?: string[];
 
+  /** Throws INVALID_CONFIG naming the setting when a TLS file is unusable (wrong passphrase, expired certificate, a JKS store). */
   constructor(readonly settings: KafkaSettings, private readonly log?: Logger, retries?: number) {
     this.kafka = kafkaJsClient(settings, 'kafka-ir', log, retries);
   }
@@ -66,7 +61,7 @@ export class KafkaClient {
         await admin.connect();
       } catch (err) {
         this.adminPromise = undefined;
-        throw mapKafkaError(err, 'connecting to Kafka');
+        throw mapKafkaError(err, 'connecting to Kafka', this.settings.ssl);
       }
       return admin;
     })();
@@ -79,7 +74,7 @@ export class KafkaClient {
     try {
       return await call(admin);
     } catch (err) {
-      throw mapKafkaError(err, what);
+      throw mapKafkaError(err, what, this.settings.ssl);
     }
   }
 
@@ -92,8 +87,11 @@ export class KafkaClient {
 
 interface KafkaJsErrorShape { name?: string; type?: string; retriable?: boolean; message?: string }
 
-export function mapKafkaError(err: unknown, what: string): KafkaIrError {
+/** `ssl`: the connection's TLS settings, so a certificate problem is reported as the setting to fix. */
+export function mapKafkaError(err: unknown, what: string, ssl: KafkaSettings['ssl'] = false): KafkaIrError {
   if (err instanceof KafkaIrError) return err;
+  const tls = tlsFailure(err, ssl, what);
+  if (tls) return tls;
   const e = (err ?? {}) as KafkaJsErrorShape;
   const detail = `${what}: ${e.message ?? String(err)}`;
   if (e.type === 'SASL_AUTHENTICATION_FAILED' || e.name === 'KafkaJSSASLAuthenticationError') {

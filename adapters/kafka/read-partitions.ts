@@ -96,7 +96,7 @@ export async function readPartitions(
     return reads;
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw mapKafkaError(err, `reading ${ranges.map((r) => `${r.topic}[${r.partition}]`).join(', ')}`);
+    throw mapKafkaError(err, `reading ${ranges.map((r) => `${r.topic}[${r.partition}]`).join(', ')}`, client.settings.ssl);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await consumer.disconnect().catch(() => undefined);

@@ -48,7 +48,7 @@ export function kafkaTopicMessages(client: KafkaClient): TopicMessages {
         await finished;
       } catch (err) {
         if (signal?.aborted) throw err;
-        throw mapKafkaError(err, `reading access records from ${topic}`);
+        throw mapKafkaError(err, `reading access records from ${topic}`, client.settings.ssl);
       } finally {
         clearInterval(timer);
         signal?.removeEventListener('abort', onAbort);

@@ -1,11 +1,11 @@
-// `npm run infra -- up [--brokers 1|2|3] [--clusters 1|2] | down [--purge] | status`: parses, delegates, sets the exit code.
+// `npm run infra -- up [--brokers 1|2|3] [--clusters 1|2] [--tls|--no-tls] | down [--purge] | status`: parses, delegates, sets the exit code.
 import { down } from './down.js';
 import { InfraError } from './infra-error.js';
 import { status, type InfraStatus } from './status.js';
 import type { KafkaClusterStatus } from './kafka/kafka-cluster.js';
 import { up } from './up.js';
 
-const USAGE = 'usage: npm run infra -- up [--brokers 1|3] [--clusters 1|2] | down [--purge] | status';
+const USAGE = 'usage: npm run infra -- up [--brokers 1|2|3] [--clusters 1|2] [--tls|--no-tls] | down [--purge] | status';
 
 function printKafka(label: string, k: KafkaClusterStatus): void {
   const nodes = k.nodes.map((n) => `${n.nodeId}@${n.address}${n.pid ? ` pid ${n.pid}` : ' stopped'}`).join(', ');
@@ -42,9 +42,11 @@ async function main(argv: string[]): Promise<number> {
       const started = Date.now();
       const brokers = parseCount(args, '--brokers', [1, 2, 3]);
       const clusters = parseCount(args, '--clusters', [1, 2]);
-      const env = await up({ ...(brokers === undefined ? {} : { brokers }), ...(clusters === undefined ? {} : { clusters }) });
+      const tls = args.includes('--tls') ? true : args.includes('--no-tls') ? false : undefined;
+      const env = await up({ ...(brokers === undefined ? {} : { brokers }), ...(clusters === undefined ? {} : { clusters }), ...(tls === undefined ? {} : { tls }) });
       const second = env.KAFKA_BROKERS_2 ? `, second cluster ${env.KAFKA_BROKERS_2}` : '';
       console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS}${second} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      if (env.KAFKA_SASL_SSL_BROKERS) console.log(`TLS: SASL_SSL ${env.KAFKA_SASL_SSL_BROKERS}, mTLS ${env.KAFKA_MTLS_BROKERS} (CA ${env.KAFKA_TLS_CA})`);
       console.log('wrote .infra/env');
       return 0;
     }

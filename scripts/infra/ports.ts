@@ -11,6 +11,9 @@ export const PORTS = {
   /** The second dev cluster's one node (`up --clusters 2`): client and controller listeners. */
   secondClient: 19592,
   secondController: 19692,
+  /** `up --tls`: SASL_SSL listener of node id n is kafkaSaslSsl + n - 1, SSL with client certificates kafkaMtls + n - 1. */
+  kafkaSaslSsl: 19292,
+  kafkaMtls: 19392,
   /** First choice for startExtraBroker; the next free pair is taken when busy. */
   extraClient: 19095,
   extraController: 19195,

@@ -1,10 +1,13 @@
-// `up`: Kafka and Temporal running and answering, then .infra/env written. Idempotent; a new broker count recreates Kafka.
+// `up`: Kafka and Temporal running and answering, then .infra/env written. Idempotent; a new broker count recreates Kafka, --tls restarts it.
+import { join } from 'node:path';
 import { adminPassword } from './admin-password.js';
 import { withInfraLock } from './infra-lock.js';
-import { writeInfraEnv, type InfraEnv } from './infra-env.js';
+import { writeInfraEnv, type InfraEnv, type InfraTlsEnv } from './infra-env.js';
 import { ensureKafkaJars } from './kafka/kafka-jars.js';
-import { currentBrokerCount, ensureKafkaCluster, hasSecondCluster, purgeKafkaCluster, stopKafkaCluster } from './kafka/kafka-cluster.js';
+import { DEV_PRINCIPAL_MAPPING_RULES, ensureDevPki, type DevPki } from './kafka/dev-pki.js';
+import { currentBrokerCount, currentTls, ensureKafkaCluster, hasSecondCluster, purgeKafkaCluster, stopKafkaCluster } from './kafka/kafka-cluster.js';
 import { infraPaths, kafkaVersion } from './paths.js';
+import { HOST, PORTS } from './ports.js';
 import { requireTool } from './prerequisites.js';
 import { ensureTemporalBinary } from './temporal/temporal-binary.js';
 import { ensureTemporal } from './temporal/temporal-server.js';
@@ -14,6 +17,18 @@ export interface UpOptions {
   brokers?: number;
   /** 1 or 2: a second, one-broker cluster beside the main one (own ports and data). Omitted: keep what exists. */
   clusters?: number;
+  /** SASL_SSL and mTLS listeners on the main cluster (certificates made once under <run>/tls). Omitted: keep what it has. */
+  tls?: boolean;
+}
+
+function tlsEnv(pki: DevPki, brokers: number): InfraTlsEnv {
+  const list = (first: number) => Array.from({ length: brokers }, (_, i) => `${HOST}:${first + i}`).join(',');
+  return {
+    KAFKA_SASL_SSL_BROKERS: list(PORTS.kafkaSaslSsl), KAFKA_MTLS_BROKERS: list(PORTS.kafkaMtls),
+    KAFKA_TLS_CA: pki.ca, KAFKA_TLS_CA_KEY: pki.caKey, KAFKA_TLS_CLIENT_CERT: pki.clientCert, KAFKA_TLS_CLIENT_KEY: pki.clientKey,
+    KAFKA_TLS_CLIENT_KEY_ENCRYPTED: pki.clientKeyEncrypted, KAFKA_TLS_CLIENT_P12: pki.clientP12, KAFKA_TLS_TRUSTSTORE_JKS: pki.truststoreJks,
+    KAFKA_TLS_PASSWORD: pki.password, KAFKA_TLS_PRINCIPAL_MAPPING_RULES: DEV_PRINCIPAL_MAPPING_RULES, KAFKA_TLS_CLIENT_PRINCIPAL: pki.clientPrincipal,
+  };
 }
 
 export async function up(options: UpOptions = {}): Promise<InfraEnv> {
@@ -29,8 +44,10 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
       await stopKafkaCluster(2);
       purgeKafkaCluster(2);
     }
+    const count = options.brokers ?? currentBrokerCount() ?? 1;
+    const pki = options.tls ?? currentTls() ? ensureDevPki(join(runDir, 'tls')) : undefined;
     const [brokers, temporalAddress, secondBrokers] = await Promise.all([
-      ensureKafkaCluster({ brokers: options.brokers ?? currentBrokerCount() ?? 1, version, kafkaHome, adminPassword: password }),
+      ensureKafkaCluster({ brokers: count, version, kafkaHome, adminPassword: password, ...(pki ? { pki } : {}) }),
       ensureTemporal(temporalBinary),
       // Same SCRAM admin, authorizer and access records as the main cluster; one broker is enough to tell two apart.
       second ? ensureKafkaCluster({ brokers: 1, version, kafkaHome, adminPassword: password, cluster: 2 }) : undefined,
@@ -44,6 +61,7 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
       TEMPORAL_ADDRESS: temporalAddress,
       KAFKA_HOME: kafkaHome,
       KAFKA_VERSION: version,
+      ...(pki ? tlsEnv(pki, count) : {}),
     };
     writeInfraEnv(env);
     return env;

@@ -7,6 +7,8 @@ export const ERROR_CODES = {
   PLAN_DRIFT: { retryable: false },
   KAFKA_AUTH: { retryable: false },
   KAFKA_UNAVAILABLE: { retryable: true },
+  /** A TLS handshake with a broker failed on a certificate (wrong CA, expired, host not named, client certificate refused). */
+  KAFKA_TLS: { retryable: false },
   KAFKA_REJECTED: { retryable: false },
   ENGINE_UNREACHABLE: { retryable: true },
   SECRET_SINK_FAILED: { retryable: true },

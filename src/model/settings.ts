@@ -124,7 +124,10 @@ export function clusterConfig(name: string, top: Settings, cluster: ClusterSetti
   const own = Object.fromEntries(Object.entries(cluster).filter(([k, v]) => v !== undefined && !kafkaKeys.has(k) && k !== 'evidenceDir'));
   const { clusters: _all, ...shared } = top;
   // The connection settings' own schema keeps exactly its keys (whatever it grows), dropping the cluster's others.
-  return { name, kafka: KafkaSettings.parse(cluster), settings: { ...shared, ...own }, evidenceDir: cluster.evidenceDir ?? evidenceDir };
+  const kafka = KafkaSettings.parse(cluster);
+  // A certificate problem then names this cluster's own key (clusters.<name>.ssl.ca), not a KAFKA_SSL_* variable.
+  if (typeof kafka.ssl === 'object') kafka.ssl = { ...kafka.ssl, settingsPath: kafka.ssl.settingsPath ?? `clusters.${name}.ssl` };
+  return { name, kafka, settings: { ...shared, ...own }, evidenceDir: cluster.evidenceDir ?? evidenceDir };
 }
 
 /** The classification label of a topic, if any (literal names win over prefixes). */

@@ -3,8 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { KafkaSettings } from '../../src/model/connections.js';
+import { infraTls, type InfraTlsEnv } from '../../scripts/infra/index.js';
 
 export const infra = () => inject('infra');
+
+/** The dev cluster's TLS listeners and files (the integration setup starts it with `--tls`). */
+export function tlsInfra(): InfraTlsEnv {
+  const tls = infraTls(infra());
+  if (!tls) throw new Error('the dev cluster has no TLS listeners: npm run infra -- up --brokers 3 --tls');
+  return tls;
+}
 
 export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;

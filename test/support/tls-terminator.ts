@@ -1,6 +1,6 @@
 // Test certificates made with openssl, and a TLS terminator in front of the dev Temporal server that verifies client certificates.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,12 @@ import { createServer, type TLSSocket } from 'node:tls';
 const openssl = (dir: string, args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 
 /** A CA and certificates it signed, as files in a fresh directory (X.509 v3 throughout: rustls refuses v1). */
-export interface TestPki { dir: string; file(name: string): string; issue(name: string, subject: string, ext: string): void }
+export interface TestPki {
+  dir: string;
+  file(name: string): string;
+  /** `expired`: valid for one day in 2020 (openssl ca, as x509 -days cannot go back in time). */
+  issue(name: string, subject: string, ext: string, options?: { expired?: boolean }): void;
+}
 
 export function testPki(caName = 'kafka-ir test CA'): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-pki-'));
@@ -18,10 +23,18 @@ export function testPki(caName = 'kafka-ir test CA'): TestPki {
   return {
     dir,
     file: (name) => join(dir, name),
-    issue(name, subject, ext) {
+    issue(name, subject, ext, options = {}) {
       writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
       openssl(dir, ['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
-      openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+      if (!options.expired) {
+        openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+        return;
+      }
+      writeFileSync(join(dir, 'ca.cnf'), '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=ca.serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n');
+      if (!existsSync(join(dir, 'index.txt'))) writeFileSync(join(dir, 'index.txt'), '');
+      if (!existsSync(join(dir, 'ca.serial'))) writeFileSync(join(dir, 'ca.serial'), '1000\n');
+      openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.pem`,
+        '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-notext', '-extfile', `${name}.ext`]);
     },
   };
 }

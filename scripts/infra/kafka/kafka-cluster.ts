@@ -21,6 +21,8 @@ import {
   type KafkaNode,
 } from './kafka-node.js';
 import { probeKafka, waitForKafka, type KafkaHealth } from './wait-for-kafka.js';
+import { DEV_PRINCIPAL_MAPPING_RULES, type DevPki } from './dev-pki.js';
+import type { NodeTls } from './server-properties.js';
 
 export const MAX_BROKERS = 3;
 const STOP_GRACE_MS = 15_000;
@@ -31,6 +33,8 @@ interface ClusterState {
   version: string;
   /** SCRAM credentials are baked in at format time: a new password needs a new cluster. */
   passwordSha256: string;
+  /** SASL_SSL and mTLS listeners: switching restarts the nodes on their data (listeners are static in KRaft). */
+  tls?: boolean;
 }
 
 export interface KafkaClusterStatus {
@@ -71,11 +75,24 @@ export function hasSecondCluster(): boolean {
   return readState(2) !== undefined;
 }
 
+/** Whether the main cluster has its TLS listeners (the second never has them). */
+export function currentTls(): boolean {
+  return readState()?.tls ?? false;
+}
+
 export function clientAddress(index: number, cluster: ClusterIndex = 1): string {
   return `${HOST}:${LAYOUT[cluster].clientPort + index}`;
 }
 
-function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIndex): KafkaNode[] {
+function nodeTls(pki: DevPki, index: number): NodeTls {
+  return {
+    saslSslPort: PORTS.kafkaSaslSsl + index, mtlsPort: PORTS.kafkaMtls + index,
+    keystore: pki.brokerKeystore, truststore: pki.ca, password: pki.password,
+    principalMappingRules: DEV_PRINCIPAL_MAPPING_RULES, clientPrincipal: pki.clientPrincipal,
+  };
+}
+
+function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIndex, pki?: DevPki): KafkaNode[] {
   const { clientPort, controllerPort } = LAYOUT[cluster];
   const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: controllerPort + i }));
   return voters.map((voter, i) =>
@@ -85,12 +102,14 @@ function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIn
       controllerPort: voter.controllerPort,
       voters,
       adminPassword,
+      ...(pki ? { tls: nodeTls(pki, i) } : {}),
     }),
   );
 }
 
 async function assertPortsFree(node: KafkaNode): Promise<void> {
-  for (const port of [node.spec.clientPort, node.spec.controllerPort]) {
+  const tls = node.spec.tls ? [node.spec.tls.saslSslPort, node.spec.tls.mtlsPort] : [];
+  for (const port of [node.spec.clientPort, node.spec.controllerPort, ...tls]) {
     if (!(await isPortFree(port))) {
       throw new InfraError(`port ${HOST}:${port} (Kafka node ${node.spec.nodeId}) is taken by another process: stop it, then retry`);
     }
@@ -105,8 +124,10 @@ export async function ensureKafkaCluster(options: {
   adminPassword: string;
   /** Default 1, the main cluster. */
   cluster?: ClusterIndex;
+  /** Present (main cluster only): SASL_SSL and mTLS listeners with these certificates. */
+  pki?: DevPki;
 }): Promise<string[]> {
-  const { brokers, version, kafkaHome, adminPassword, cluster = 1 } = options;
+  const { brokers, version, kafkaHome, adminPassword, cluster = 1, pki } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_BROKERS) {
     throw new InfraError(`--brokers must be 1..${MAX_BROKERS}, got ${brokers}`);
   }
@@ -122,11 +143,21 @@ export async function ensureKafkaCluster(options: {
     await stopKafkaCluster(cluster);
     rmSync(clusterDir(cluster), { recursive: true, force: true });
     mkdirSync(clusterDir(cluster), { recursive: true });
-    state = { clusterId: newClusterId(), ...wanted };
+    state = { clusterId: newClusterId(), ...wanted, tls: Boolean(pki) };
+    writeFileSync(stateFile(cluster), `${JSON.stringify(state, null, 2)}\n`);
+  }
+  if ((state.tls ?? false) !== Boolean(pki)) {
+    progress(`restarting Kafka cluster ${cluster} ${pki ? 'with' : 'without'} its TLS listeners`);
+    await stopKafkaCluster(cluster);
+    state = { ...state, tls: Boolean(pki) };
     writeFileSync(stateFile(cluster), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  const nodes = clusterNodes(brokers, adminPassword, cluster);
+  const nodes = clusterNodes(brokers, adminPassword, cluster, pki);
+  // A node (re)started by a checkout that predates --tls runs without the TLS listeners: restart it with them.
+  const withoutTls = pki ? nodes.filter((node) => nodePid(node) !== undefined && !readFileSync(node.propsFile, 'utf8').includes('SASL_SSL://')) : [];
+  if (withoutTls.length) progress(`restarting Kafka node(s) ${withoutTls.map((n) => n.spec.nodeId).join(',')} with their TLS listeners`);
+  await Promise.all(withoutTls.map((node) => stopNode(node, STOP_GRACE_MS)));
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {

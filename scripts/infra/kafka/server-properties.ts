@@ -11,23 +11,58 @@ export interface KafkaNodeSpec {
   /** Topic data and the metadata log. */
   dataDir: string;
   adminPassword: string;
+  /** `up --tls`: SASL_SSL and mTLS listeners beside the SASL_PLAINTEXT one. */
+  tls?: NodeTls;
   /** Appended last, so they override the defaults (e.g. allow.everyone.if.no.acl.found=true). */
   overrides?: Record<string, string | number | boolean>;
+}
+
+export interface NodeTls {
+  saslSslPort: number;
+  mtlsPort: number;
+  /** PKCS12 with the broker's key and certificate chain. */
+  keystore: string;
+  /** PEM: the CA clients' certificates must chain to. */
+  truststore: string;
+  password: string;
+  principalMappingRules: string;
+  /** The engine's mTLS principal: a super user, as User:admin is under SASL. */
+  clientPrincipal: string;
 }
 
 const SCRAM = 'org.apache.kafka.common.security.scram.ScramLoginModule';
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
 
+/** SASL_SSL (the same SCRAM users) and SSL with client certificates required, the subject mapped by the rules. */
+function tlsProperties(tls: NodeTls, pw: string): Record<string, string | number | boolean> {
+  return {
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `${SCRAM} required;`,
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': `${SCRAM} required;`,
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': `${PLAIN} required user_admin="${pw}";`,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': tls.keystore,
+    'ssl.keystore.password': tls.password,
+    'ssl.key.password': tls.password,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': tls.truststore,
+    'listener.name.mtls.ssl.client.auth': 'required',
+    'ssl.principal.mapping.rules': tls.principalMappingRules,
+  };
+}
+
 export function serverProperties(node: KafkaNodeSpec): string {
   const size = node.voters.length;
   const pw = node.adminPassword;
+  const tls = node.tls;
+  const tlsListeners = tls ? `,SASL_SSL://${HOST}:${tls.saslSslPort},MTLS://${HOST}:${tls.mtlsPort}` : '';
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     'controller.quorum.voters': node.voters.map((v) => `${v.nodeId}@${HOST}:${v.controllerPort}`).join(','),
-    listeners: `CLIENT://${HOST}:${node.clientPort},CONTROLLER://${HOST}:${node.controllerPort}`,
-    'advertised.listeners': `CLIENT://${HOST}:${node.clientPort}`,
-    'listener.security.protocol.map': 'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    listeners: `CLIENT://${HOST}:${node.clientPort},CONTROLLER://${HOST}:${node.controllerPort}${tlsListeners}`,
+    'advertised.listeners': `CLIENT://${HOST}:${node.clientPort}${tlsListeners}`,
+    'listener.security.protocol.map': `CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT${tls ? ',SASL_SSL:SASL_SSL,MTLS:SSL' : ''}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'CLIENT',
     'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
@@ -48,7 +83,7 @@ export function serverProperties(node: KafkaNodeSpec): string {
 
     'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     'allow.everyone.if.no.acl.found': false,
-    'super.users': 'User:admin',
+    'super.users': tls ? `User:admin;${tls.clientPrincipal}` : 'User:admin',
     // Without it, deleted or rotated SCRAM credentials keep working on live connections.
     'connections.max.reauth.ms': 30000,
     // Enables delegation tokens (off without a key), so tests can make and expire them as an attacker would.
@@ -78,6 +113,7 @@ export function serverProperties(node: KafkaNodeSpec): string {
     'log.segment.bytes': 64 * 1024 * 1024,
     'log.retention.hours': 24,
 
+    ...(tls ? tlsProperties(tls, pw) : {}),
     ...node.overrides,
   };
   return `${Object.entries(props)

@@ -59,6 +59,28 @@ describe('loadConfig', () => {
     expect(message({ TEMPORAL_TLS: 'true' })).toContain('TEMPORAL_ADDRESS: is unset');
   });
 
+  it('reads Kafka TLS: any KAFKA_SSL_* setting turns it on with those settings, KAFKA_SSL=true alone means the system CAs', () => {
+    const file = fileURLToPath(import.meta.url); // any existing file stands in for a PEM or PKCS12 path
+    const kafka = (env: Record<string, string>) => loadConfig({ KAFKA_BROKERS: '127.0.0.1:19292', ...env }).kafka.ssl;
+    expect(kafka({})).toBe(false);
+    expect(kafka({ KAFKA_SSL: 'true' })).toBe(true);
+    expect(kafka({ KAFKA_SSL_CA: file, KAFKA_SSL_VERIFY_HOSTNAME: 'false' })).toEqual({ ca: file, verifyHostname: false });
+    expect(kafka({ KAFKA_SSL_KEYSTORE: file, KAFKA_SSL_KEYSTORE_PASSWORD: 'pw', KAFKA_SSL_PRINCIPAL_MAPPING_RULES: 'RULE:^CN=([^,]+).*$/$1/,DEFAULT' }))
+      .toEqual({ keystore: file, keystorePassword: 'pw', principalMappingRules: 'RULE:^CN=([^,]+).*$/$1/,DEFAULT' });
+    expect(kafka({ KAFKA_SSL_CERT: file, KAFKA_SSL_KEY: file, KAFKA_SSL_KEY_PASSWORD: 'pp' })).toEqual({ cert: file, key: file, keyPassword: 'pp' });
+  });
+
+  it('names Kafka TLS mistakes: a missing file, half a client pair, two client identities, a password for nothing, malformed mapping rules', () => {
+    const file = fileURLToPath(import.meta.url);
+    const fails = (env: Record<string, string>) => () => loadConfig({ KAFKA_BROKERS: '127.0.0.1:19292', ...env });
+    expect(fails({ KAFKA_SSL_CA: '/nowhere/ca.pem' })).toThrow(/KAFKA_SSL_CA: names no file/);
+    expect(fails({ KAFKA_SSL_CERT: file })).toThrow(/KAFKA_SSL_KEY: a client certificate needs both/);
+    expect(fails({ KAFKA_SSL_CERT: file, KAFKA_SSL_KEY: file, KAFKA_SSL_KEYSTORE: file })).toThrow(/KAFKA_SSL_KEYSTORE: and KAFKA_SSL_CERT are both set/);
+    expect(fails({ KAFKA_SSL_KEYSTORE_PASSWORD: 'secret-pw' })).toThrow(/KAFKA_SSL_KEYSTORE_PASSWORD: is the password of KAFKA_SSL_KEYSTORE, which is not set/);
+    expect(fails({ KAFKA_SSL_KEYSTORE_PASSWORD: 'secret-pw' })).not.toThrow(/secret-pw/);
+    expect(fails({ KAFKA_SSL_PRINCIPAL_MAPPING_RULES: 'RULE:^CN=(.*)$/$1/, BOGUS' })).toThrow(/KAFKA_SSL_PRINCIPAL_MAPPING_RULES: invalid rule `BOGUS`/);
+  });
+
   it('serves loopback names, the public URL\'s host and a specific listening address; reads the codec origin and the limits', () => {
     const base = { KAFKA_BROKERS: '127.0.0.1:19092' };
     expect(loadConfig(base).edge).toMatchObject({ allowedHosts: ['localhost', '127.0.0.1', '::1'], maxAlertsPerRequest: 50, intakeRate: 200, maxOpenIncidents: 1000, refusalIntervalMs: 30_000 });

@@ -83,6 +83,10 @@ const ServerEnv = EngineEnv.extend({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('kafka-ir'),
   KAFKA_IR_RUNBOOKS: z.string().min(1).default('./runbooks').transform((v) => v.split(':').filter(Boolean)),
   KAFKA_IR_EVIDENCE_DIR: z.string().min(1).optional(),
+  /** Where the engine keeps its intake log (under intake/<namespace>/<task queue>); default ~/.local/share/kafka-ir. */
+  KAFKA_IR_DATA_DIR: z.string().min(1).optional(),
+  /** Alerts answered 202 and not yet delivered to their incidents, at most; past it the intake answers 429. */
+  KAFKA_IR_INTAKE_MAX_PENDING: z.coerce.number().int().min(1).default(100_000),
   KAFKA_IR_INTAKE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   KAFKA_IR_CONFIG: z.string().min(1).optional(),
   KAFKA_IR_PAYLOAD_KEY: PayloadKeys.optional(),
@@ -263,6 +267,9 @@ function clustersOf(e: z.output<typeof ServerEnv>, settings: Settings, evidenceD
   return [...fromEnv, ...listed.map(([name, c]) => clusterConfig(name, settings, c, join(evidenceDir, 'clusters', name)))];
 }
 
+/** A namespace or task queue as one path segment. */
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
+
 /** Everything `kafka-ir start` needs. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
@@ -296,6 +303,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Unset: the seal's key comes from the payload keys, else from a key file in the data directory (adapters/engine-seal.ts). */
     decisionKeys: e.KAFKA_IR_DECISION_KEY,
     evidenceDir,
+    /** The intake log: one directory per namespace and task queue (one engine each), docs/operations.md "Intake log". */
+    intakeLog: {
+      dir: join(e.KAFKA_IR_DATA_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir'), 'intake', safeName(e.TEMPORAL_NAMESPACE), safeName(e.TEMPORAL_TASK_QUEUE)),
+      maxPending: e.KAFKA_IR_INTAKE_MAX_PENDING,
+    },
     siem: e.SPLUNK_HEC_URL
       ? { url: e.SPLUNK_HEC_URL, token: e.SPLUNK_HEC_TOKEN!, index: e.SPLUNK_HEC_INDEX, sourcetype: e.SPLUNK_HEC_SOURCETYPE } satisfies HecSettings
       : undefined,

@@ -31,6 +31,8 @@ import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
+import { AlertLog } from '../adapters/intake-log/alert-log.js';
+import type { IntakeRecord } from './temporal/alert-delivery.js';
 
 let runtimeInstalled = false;
 
@@ -95,17 +97,23 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const seal = new EngineSeal(keys.keys);
   log.info({ from: keys.source, ...(keys.file ? { file: keys.file } : {}) }, 'engine seal key');
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-  const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client) });
+  let backlog = () => 0;
+  const metrics = createEngineMetrics({ openIncidents: () => openIncidentsByRunbook(client), intakeBacklog: () => backlog() });
+  // Opened before anything can take alerts: what it holds from before a crash is delivered first.
+  const intakeLog = await AlertLog.open<IntakeRecord>(config.intakeLog.dir);
+  log.info({ dir: config.intakeLog.dir }, 'intake log');
   const incidents = countedIncidents(
     createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
       seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       maxOpenPerRunbook: config.edge.maxOpenIncidents,
       clusters: config.clusters.map((c) => c.name),
+      intakeLog: { log: intakeLog, maxPending: config.intakeLog.maxPending, logger: log.child({ component: 'intake-log' }) },
       notify: { slack: config.slack !== undefined, email: config.email !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
   );
+  backlog = () => incidents.backlog();
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
@@ -166,6 +174,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       ready = false;
       await server.close();
       await intake?.stop();
+      await incidents.close();
       worker.shutdown();
       await running;
       await Promise.all([clusters.close(), connection.close(), nativeConnection.close()]);

@@ -3,12 +3,12 @@ import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } 
 import type { z } from 'zod';
 import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
 import {
-  AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
+  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
 } from '../src/model/incident-requests.js';
 import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, isAnswer, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
-import { abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
+import { abortIncident, addNote, attachAlert, attachAlerts, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
 
 /** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
 function fits(schema: z.ZodType, needs: string): (payload: unknown, seal?: unknown) => void {
@@ -84,7 +84,23 @@ export function handleMessages(state: IncidentState): void {
     return { id: state.id, status: 'attached' as const };
   };
 
+  /** Each alert of the intake log once: in log order, anything at or below the last sequence number counted is a redelivery. */
+  const attachBatch = (batch: AlertBatch) => {
+    for (const item of batch.alerts) {
+      if (item.seq <= (state.intakeMarks[batch.log] ?? -1)) continue;
+      state.intakeMarks[batch.log] = item.seq;
+      attach(item);
+    }
+  };
+
   setHandler(incidentView, () => view);
+  setHandler(attachAlerts, (batch) => {
+    // A signal has no validator: a batch that does not fit (not the engine's) is dropped here, before it counts.
+    if (!AlertBatch.safeParse(batch).success) return log.warn('alert batch dropped: not an alert batch', { incidentId: state.id });
+    if (!state.admission) return attachBatch(batch);
+    // Batches wait for the start's check in arrival order, and count only if the start was the engine's.
+    void state.admission.then((refused) => { if (!refused) attachBatch(batch); });
+  });
   setHandler(
     attachAlert,
     (delivery) => {

@@ -15,6 +15,7 @@ import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/no
 import { Notifier } from './notify.js';
 import { DEFAULT_CLUSTER } from '../src/model/clusters.js';
 import type { SealChecker } from './seal-check.js';
+import type { RunIncidentInput } from './run-incident.js';
 import { Timers, type PendingTimer } from './timers.js';
 
 /** The incident's state between two runs of its chain. */
@@ -35,6 +36,8 @@ export interface CarriedState {
   listedRefusals?: number;
   /** The latest sealed updates answered, by update id: a client's retry on the next run gets the same answer. */
   answered?: [string, { accepted: boolean; reason?: string }][];
+  /** Per intake log, the sequence number of the last alert counted from it. */
+  intakeMarks?: Record<string, number>;
 }
 
 /**
@@ -88,6 +91,8 @@ export class IncidentState {
   listedRefusals: number;
   /** Sealed updates answered, by update id, the latest few hundred (see `answer`). */
   readonly answered: Map<string, { accepted: boolean; reason?: string }>;
+  /** Per intake log, the sequence number of the last alert counted from it (one entry per engine data directory). */
+  readonly intakeMarks: Record<string, number>;
   private tasks = 0;
   private timelineBytes: number;
 
@@ -102,6 +107,8 @@ export class IncidentState {
     this.usedNonces = new Set(carried?.usedNonces ?? []);
     this.listedRefusals = carried?.listedRefusals ?? this.view.timeline.filter((t) => t.atEdge).length;
     this.answered = new Map(carried?.answered ?? []);
+    const opened = (input as RunIncidentInput).intake;
+    this.intakeMarks = carried?.intakeMarks ?? (opened ? { [opened.log]: opened.seq } : {});
     this.timelineBytes = this.view.timeline.reduce((n, t) => n + entryBytes(t), 0);
     this.notifier = new Notifier(input.notify, carried?.noticeRefs ?? { cards: {} }, (channel, kind, error) => {
       this.record('notify.failed', { channel, kind, error });
@@ -228,6 +235,7 @@ export class IncidentState {
       outputs: this.outputs, machine, timers: this.timers.pending(), rollbackRequested: this.rollbackRequested,
       ...(notifier.enabled ? { noticeRefs: notifier.refs } : {}), ...(usedNonces.size ? { usedNonces: [...usedNonces] } : {}),
       listedRefusals: this.listedRefusals, ...(this.answered.size ? { answered: [...this.answered] } : {}),
+      ...(Object.keys(this.intakeMarks).length ? { intakeMarks: this.intakeMarks } : {}),
     };
   }
 }

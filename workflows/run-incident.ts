@@ -17,7 +17,17 @@ export type RunIncidentInput = IncidentInput & {
   carried?: CarriedState;
   /** Continue-as-new once history passes this many events (Temporal's own suggestion also counts). */
   continueAsNewAfter?: number;
+  /** The id's 8 hex digits, chosen by the intake before the start (it answered with the id); absent: the first run id's. */
+  incidentTag?: string;
+  /** The opening alert's place in the engine's intake log: its redelivery in a batch is not counted again. */
+  intake?: { log: string; seq: number };
 };
+
+/** The incident's public id: the tag the intake chose and answered with, else (incidents started before it did) the first run id's. */
+function idOf(input: RunIncidentInput, info: WorkflowInfo): string {
+  const tag = typeof input === 'object' && input !== null ? input.incidentTag : undefined;
+  return typeof tag === 'string' && /^[0-9a-f]{8}$/.test(tag) ? `${info.workflowId}-${tag}` : incidentId(info.workflowId, info.firstExecutionRunId);
+}
 
 /**
  * Why this run must not act, or undefined: a fresh start must carry the engine's seal over its input, made when it was
@@ -46,7 +56,7 @@ function refusedStart(id: string, reason: string, view?: IncidentView): Incident
 
 export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise<IncidentView> {
   const info = workflowInfo();
-  const id = incidentId(info.workflowId, info.firstExecutionRunId);
+  const id = idOf(input, info);
   // Behind patched(): histories recorded before the seal and the bounds still replay as they ran.
   const hardening = { sealed: patched('sealed-requests'), bounded: patched('bounded-state') };
   // Started before anything else, so a forged start is refused before any notice or Kafka action.

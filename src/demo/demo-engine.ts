@@ -80,6 +80,8 @@ export async function startDemoEngine(env: NodeJS.ProcessEnv, run: string, log: 
     KAFKA_IR_RUNBOOKS: runbooks,
     KAFKA_IR_CONFIG: join(dir, 'config.yaml'),
     KAFKA_IR_EVIDENCE_DIR: evidenceDir,
+    // The intake log in the run's folder, beside its evidence.
+    KAFKA_IR_DATA_DIR: dir,
     // One service token for the demo's own calls: alerts (intake) and views (API).
     KAFKA_IR_API_TOKEN: serviceToken,
     KAFKA_IR_INTAKE_TOKEN: serviceToken,

@@ -20,7 +20,7 @@ const BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 360
 /** The cluster an incident acted on, as its id names it. */
 const clusterOf = (incidentId: string) => workflowIdParts(parseIncidentId(incidentId)?.workflowId ?? '')?.cluster ?? DEFAULT_CLUSTER;
 
-export function createEngineMetrics(options: { openIncidents?: () => Promise<OpenCount[]> } = {}): EngineMetrics {
+export function createEngineMetrics(options: { openIncidents?: () => Promise<OpenCount[]>; intakeBacklog?: () => number } = {}): EngineMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kafka_ir_process_' });
   const intake = new Counter({
@@ -35,6 +35,10 @@ export function createEngineMetrics(options: { openIncidents?: () => Promise<Ope
       const open = await options.openIncidents?.().catch(() => undefined);
       for (const { runbook, cluster, count } of open ?? []) this.set({ runbook, cluster }, count);
     },
+  });
+  new Gauge({
+    name: 'kafka_ir_intake_backlog_alerts', help: 'Alerts answered 202 and written to the intake log, not yet delivered to their incidents', registers: [registry],
+    collect() { this.set(options.intakeBacklog?.() ?? 0); },
   });
   const ended = new Counter({ name: 'kafka_ir_incidents_ended_total', help: 'Incidents archived at close by this engine, by runbook, cluster and status (closed, aborted)', labelNames: ['runbook', 'cluster', 'status'], registers: [registry] });
   const times = new Histogram({

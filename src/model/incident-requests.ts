@@ -9,6 +9,13 @@ const asker = { person: z.string(), channel: z.string() };
 export const AlertDelivery = z.object({ alert: Alert, alertKey: z.string() });
 export type AlertDelivery = z.infer<typeof AlertDelivery>;
 
+/**
+ * Alerts from the engine's intake log, in log order: `seq` numbers them within the log `log`, so an incident drops any
+ * it already counted (a redelivery after the engine restarted between delivering and recording it).
+ */
+export const AlertBatch = z.object({ log: z.string(), alerts: z.array(AlertDelivery.extend({ seq: z.number().int().nonnegative() })) });
+export type AlertBatch = z.infer<typeof AlertBatch>;
+
 export const NoteRequest = z.object({ ...asker, text: z.string().trim().min(1), lessons: z.boolean() });
 export type NoteRequest = z.infer<typeof NoteRequest>;
 

@@ -119,6 +119,11 @@ export function runTag(runId: string): string {
   return runId.replace(/-/g, '').slice(-8);
 }
 
+/** An execution's tag: the one the intake chose before the start (its memo's `incidentTag`), else its first run id's. */
+export function tagOf(memo: Record<string, unknown> | undefined, firstRunId: string): string {
+  return typeof memo?.incidentTag === 'string' ? memo.incidentTag : runTag(firstRunId);
+}
+
 export function parseIncidentId(id: string): { workflowId: string; runTag: string } | undefined {
   const m = /^(ir-[a-z0-9-]+(?:\.[a-z0-9-]+)?-[0-9a-f]{16}(?:-dry|-drill)?)-([0-9a-f]{8})$/.exec(id);
   return m ? { workflowId: m[1]!, runTag: m[2]! } : undefined;

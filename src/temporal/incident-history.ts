@@ -1,7 +1,7 @@
 // An incident's history from Temporal, every run of its continue-as-new chain, decoded with the client's data converter.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
-import { parseIncidentId, runTag } from '../model/incident.js';
+import { parseIncidentId, tagOf } from '../model/incident.js';
 import type { DecodedHistory } from '../model/decoded-history.js';
 import { decodeHistories } from '../report/decode-history.js';
 
@@ -23,7 +23,7 @@ export async function runChainHistory(client: Client, workflowId: string, runId:
 export async function incidentHistory(client: Client, id: string): Promise<DecodedHistory | undefined> {
   const parsed = parseIncidentId(id);
   if (!parsed) return undefined;
-  const runs: { at: number; history: History }[] = [];
+  const runs: { at: number; history: History; first: string; tag: string }[] = [];
   for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
     let history: History;
     try {
@@ -34,9 +34,11 @@ export async function incidentHistory(client: Client, id: string): Promise<Decod
       throw err;
     }
     const first = startOf(history)?.firstExecutionRunId ?? execution.runId;
-    if (runTag(first) === parsed.runTag) runs.push({ at: execution.startTime.getTime(), history });
+    runs.push({ at: execution.startTime.getTime(), history, first, tag: tagOf(execution.memo, first) });
   }
-  if (runs.length === 0) return undefined;
-  runs.sort((a, b) => a.at - b.at);
-  return decodeHistories(runs.map((r) => r.history), client.workflow.options.loadedDataConverter);
+  // The chain of the run that carries the tag (a continued run may not repeat its memo).
+  const chains = new Set(runs.filter((r) => r.tag === parsed.runTag).map((r) => r.first));
+  const chain = runs.filter((r) => chains.has(r.first)).sort((a, b) => a.at - b.at);
+  if (chain.length === 0) return undefined;
+  return decodeHistories(chain.map((r) => r.history), client.workflow.options.loadedDataConverter);
 }

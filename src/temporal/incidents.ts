@@ -5,7 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Alert, AlertSubject } from '../model/alert.js';
 import { drillAlert } from '../model/drill-alert.js';
-import { parseIncidentId, runTag, type IncidentView, type IntakeStatus } from '../model/incident.js';
+import { parseIncidentId, tagOf, type IncidentView, type IntakeStatus } from '../model/incident.js';
 import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
 import { startSealSubject, updateSealSubject, type Seal, type SealedUpdate } from '../model/engine-seal.js';
@@ -15,6 +15,9 @@ import {
   abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
+import type { Logger } from '../logger.js';
+import { AlertDelivery, type IntakeRecord } from './alert-delivery.js';
+import type { AlertLog } from '../../adapters/intake-log/alert-log.js';
 import type { NoticeChannels } from '../model/notice.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
 import { OpenIncidentCap } from './open-incident-cap.js';
@@ -43,6 +46,10 @@ export interface IncidentService {
   forceAdvance(id: string, request: ForceAdvanceRequest): Promise<DecisionResult | undefined>;
   /** Records a request refused at the edge in the incident's timeline (no-op for an unknown or ended incident). */
   refuse(id: string, refusal: EdgeRefusal): Promise<void>;
+  /** Alerts answered and in the intake log, not yet delivered to their incidents. */
+  backlog(): number;
+  /** Stops delivering logged alerts (those left are delivered after the next start). */
+  close(): Promise<void>;
 }
 
 /** One run of an incident's chain, and its status when it was described. */
@@ -66,12 +73,18 @@ export interface IncidentServiceOptions {
   maxOpenPerRunbook?: number;
   /** The clusters the engine serves, by name; unset: only "default". */
   clusters?: readonly string[];
+  /**
+   * The intake log: alerts are answered once written there and delivered in batches (alert-delivery.ts). Unset: each
+   * alert is its own update-with-start, answered when the incident took it. Dry runs, drills and attach-only alerts always are.
+   */
+  intakeLog?: { log: AlertLog<IntakeRecord>; maxPending: number; logger: Logger };
 }
 
 export function createIncidentService(
   client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions,
 ): IncidentService {
   const cap = options.maxOpenPerRunbook ? new OpenIncidentCap(client, taskQueue, options.maxOpenPerRunbook) : undefined;
+  const capReason = (runbook: string) => `runbook ${runbook} has ${cap!.max} open incidents, its cap (KAFKA_IR_MAX_OPEN_INCIDENTS): this alert would open another; send it again later`;
   /** The run that `runId` continued as, read from its closing event (the visibility listing may not show it yet). */
   async function nextRun(workflowId: string, runId: string): Promise<string | undefined> {
     const { history } = await client.workflowService.getWorkflowExecutionHistory({
@@ -98,10 +111,11 @@ export function createIncidentService(
   async function currentRun(id: string): Promise<Run | undefined> {
     const parsed = parseIncidentId(id);
     if (!parsed) return undefined;
+    await delivery?.settled(parsed.workflowId);
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
       const described = await client.workflow.getHandle(parsed.workflowId, execution.runId).describe();
       const first = described.raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (runTag(first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId, described);
+      if (tagOf(described.memo, first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId, described);
     }
     return undefined;
   }
@@ -129,22 +143,46 @@ export function createIncidentService(
   }
 
   const clusters = options.clusters ?? [DEFAULT_CLUSTER];
+  /** A new incident's input: the runbook and the roster pinned as they are now. */
+  const inputFor = async (routed: Extract<ReturnType<typeof routeAlert>, { ok: true }>, alert: Alert, alertKey: string, cluster: string,
+    opts: { dryRun?: boolean; drill?: string; requestedBy?: string; attachOnly?: boolean }): Promise<RunIncidentInput> => ({
+    runbook: routed.runbook, alert, alertKey, subject: routed.subject, cluster, dryRun: (opts.dryRun ?? false) || opts.drill !== undefined,
+    roster: options.resolveRoster && !opts.attachOnly ? await options.resolveRoster(catalog().roster) : catalog().roster,
+    ...(opts.drill !== undefined ? { drill: true } : {}),
+    requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
+    ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),
+  });
+
+  const delivery = options.intakeLog && new AlertDelivery({
+    client, taskQueue, ...options.intakeLog,
+    async startArgs(record, intake) {
+      // Routed again with the runbooks of now: a restart may have changed them since the alert was logged.
+      const cluster = record.cluster ?? DEFAULT_CLUSTER;
+      const routed = routeAlert(catalog().runbooks, record.alert, sha256Hex, false, cluster);
+      if (!routed.ok || routed.workflowId !== record.workflowId) return undefined;
+      const input = { ...(await inputFor(routed, record.alert, record.alertKey, cluster, record)), incidentTag: record.tag, intake };
+      return [input, options.seal.seal(startSealSubject(record.workflowId, input))];
+    },
+  });
+
   const service: IncidentService = {
     clusters,
     async submit(alert, opts = {}) {
-      const { runbooks, roster: listed } = catalog();
       const chosen = chooseCluster(clusters, alert.subject.cluster);
       if (!chosen.ok) return { matched: false, reason: chosen.reason };
-      const routed = routeAlert(runbooks, alert, sha256Hex, opts.dryRun, chosen.cluster, opts.drill);
+      const routed = routeAlert(catalog().runbooks, alert, sha256Hex, opts.dryRun, chosen.cluster, opts.drill);
       if (!routed.ok) return { matched: false, reason: routed.reason };
-      const roster = options.resolveRoster && !opts.attachOnly ? await options.resolveRoster(listed) : listed;
       const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
-      const input: RunIncidentInput = {
-        runbook: routed.runbook, alert, alertKey, subject: routed.subject, cluster: chosen.cluster, dryRun: (opts.dryRun ?? false) || opts.drill !== undefined, roster,
-        ...(opts.drill !== undefined ? { drill: true } : {}),
-        requestedBy: opts.requestedBy, continueAsNewAfter: options.continueAsNewAfter,
-        ...(options.notify && Object.values(options.notify).some(Boolean) ? { notify: options.notify } : {}),
-      };
+      if (delivery && !opts.dryRun && opts.drill === undefined && !opts.attachOnly) {
+        const reserve = cap ? () => cap.reserve(routed.runbook.id) : undefined;
+        const to = { workflowId: routed.workflowId, runbook: routed.runbook.id, ...(chosen.cluster !== DEFAULT_CLUSTER ? { cluster: chosen.cluster } : {}), ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
+        const admitted = await delivery.admit(alert, alertKey, to, reserve);
+        if ('deferred' in admitted) return { matched: false, deferred: true, reason: capReason(routed.runbook.id) };
+        return { matched: true, id: admitted.id, runbook: routed.runbook.id, status: admitted.status };
+      }
+      // Attach-only, a dry run, a drill: one update, answered by the incident, after what the log holds for it was delivered.
+      await delivery?.settled(routed.workflowId);
+      const input = await inputFor(routed, alert, alertKey, chosen.cluster, opts);
       /** A plain update reaches only a running incident: one that closed meanwhile refuses it, and nothing starts. */
       const attach = async (none: Omit<Extract<SubmitOutcome, { matched: false }>, 'matched'>): Promise<SubmitOutcome> => {
         try {
@@ -159,7 +197,7 @@ export function createIncidentService(
       const release = cap ? await cap.reserve(routed.runbook.id) : () => {};
       if (!release) {
         // At the cap, an alert about an open incident still attaches; one that would open another waits.
-        return attach({ deferred: true, reason: `runbook ${routed.runbook.id} has ${cap!.max} open incidents, its cap (KAFKA_IR_MAX_OPEN_INCIDENTS): this alert would open another; send it again later` });
+        return attach({ deferred: true, reason: capReason(routed.runbook.id) });
       }
       const result = await client.workflow.executeUpdateWithStart(attachAlert, {
         args: [{ alert, alertKey }],
@@ -212,6 +250,8 @@ export function createIncidentService(
     abort: (id, request) => update(id, abortIncident, request),
     decide: (id, request) => update(id, decide, request),
     forceAdvance: (id, request) => update(id, forceAdvance, request),
+    backlog: () => delivery?.backlog ?? 0,
+    close: async () => delivery?.close(),
     async refuse(id, refusal) {
       await update(id, recordRefusal, refusal);
     },

@@ -1,5 +1,7 @@
 // What integration tests know about the real infrastructure: its env, the engine config it implies, and unique names.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { KafkaSettings } from '../../src/model/connections.js';
@@ -34,6 +36,8 @@ export function engineEnv(overrides: Record<string, string> = {}): NodeJS.Proces
     KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks',
     KAFKA_IR_PORT: '0',
     TEMPORAL_TASK_QUEUE: unique('kafka-ir-test'),
+    // Intake logs (one per task queue) under the temporary directory, not the home of whoever runs the tests.
+    KAFKA_IR_DATA_DIR: join(tmpdir(), 'kafka-ir-test-data'),
     ...overrides,
   };
 }

@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       const started = Date.now();
       const brokers = parseBrokers(args);
       const env = await up(brokers === undefined ? {} : { brokers });
-      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS} (SASL ${env.KAFKA_SASL_MECHANISM}, metrics ${env.KAFKA_METRICS}), Temporal ${env.TEMPORAL_ADDRESS}`);
       console.log('wrote .infra/env');
       return 0;
     }

@@ -7,6 +7,8 @@ import { infraPaths } from './paths.js';
 export interface InfraEnv {
   /** Comma-separated 127.0.0.1:port list of the client (SASL_PLAINTEXT) listeners. */
   KAFKA_BROKERS: string;
+  /** Comma-separated 127.0.0.1:port list of the brokers' Prometheus JMX exporters (/metrics), in node id order. */
+  KAFKA_METRICS: string;
   KAFKA_SASL_MECHANISM: 'scram-sha-512';
   KAFKA_SASL_USERNAME: string;
   KAFKA_SASL_PASSWORD: string;
@@ -18,6 +20,7 @@ export interface InfraEnv {
 
 const keys = [
   'KAFKA_BROKERS',
+  'KAFKA_METRICS',
   'KAFKA_SASL_MECHANISM',
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',

@@ -3,6 +3,8 @@ import { adminPassword } from './admin-password.js';
 import { withInfraLock } from './infra-lock.js';
 import { writeInfraEnv, type InfraEnv } from './infra-env.js';
 import { ensureKafkaJars } from './kafka/kafka-jars.js';
+import { ensureDefaultQuota } from './kafka/default-quota.js';
+import { ensureJmxExporter } from './kafka/jmx-exporter.js';
 import { currentBrokerCount, ensureKafkaCluster } from './kafka/kafka-cluster.js';
 import { infraPaths, kafkaVersion } from './paths.js';
 import { requireTool } from './prerequisites.js';
@@ -20,14 +22,16 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
     requireTool('java', 'to run Kafka');
     const version = kafkaVersion();
     const kafkaHome = ensureKafkaJars(version);
+    const agentJar = ensureJmxExporter();
     const temporalBinary = ensureTemporalBinary();
     const password = adminPassword(runDir);
-    const [brokers, temporalAddress] = await Promise.all([
-      ensureKafkaCluster({ brokers: options.brokers ?? currentBrokerCount() ?? 1, version, kafkaHome, adminPassword: password }),
+    const [kafka, temporalAddress] = await Promise.all([
+      ensureKafkaCluster({ brokers: options.brokers ?? currentBrokerCount() ?? 1, version, kafkaHome, adminPassword: password, agentJar }),
       ensureTemporal(temporalBinary),
     ]);
     const env: InfraEnv = {
-      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_METRICS: kafka.metrics.join(','),
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'admin',
       KAFKA_SASL_PASSWORD: password,
@@ -35,6 +39,7 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
       KAFKA_HOME: kafkaHome,
       KAFKA_VERSION: version,
     };
+    ensureDefaultQuota(env);
     writeInfraEnv(env);
     return env;
   });

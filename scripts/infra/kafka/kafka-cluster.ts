@@ -6,6 +6,8 @@ import { InfraError } from '../infra-error.js';
 import { infraPaths } from '../paths.js';
 import { HOST, PORTS, isPortFree } from '../ports.js';
 import { progress } from '../progress.js';
+import { isRunning } from '../daemon.js';
+import type { BrokerMetrics } from './jmx-exporter.js';
 import {
   formatNode,
   isFormatted,
@@ -61,21 +63,28 @@ export function clientAddress(index: number): string {
   return `${HOST}:${PORTS.kafkaClient + index}`;
 }
 
-function mainNodes(brokers: number, adminPassword: string): KafkaNode[] {
+export function metricsAddress(index: number): string {
+  return `${HOST}:${PORTS.kafkaMetrics + index}`;
+}
+
+function mainNodes(brokers: number, adminPassword: string, agentJar: string): KafkaNode[] {
   const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: PORTS.kafkaController + i }));
-  return voters.map((voter, i) =>
-    kafkaNode(join(clusterDir(), `node-${voter.nodeId}`), {
+  return voters.map((voter, i) => {
+    const dir = join(clusterDir(), `node-${voter.nodeId}`);
+    // A copy in the run state: the broker outlives the checkout that started it.
+    const metrics: BrokerMetrics = { port: PORTS.kafkaMetrics + i, agentJar, config: join(dir, 'jmx-exporter.yaml') };
+    return kafkaNode(dir, {
       nodeId: voter.nodeId,
       clientPort: PORTS.kafkaClient + i,
       controllerPort: voter.controllerPort,
       voters,
       adminPassword,
-    }),
-  );
+    }, metrics);
+  });
 }
 
 async function assertPortsFree(node: KafkaNode): Promise<void> {
-  for (const port of [node.spec.clientPort, node.spec.controllerPort]) {
+  for (const port of [node.spec.clientPort, node.spec.controllerPort, ...(node.metrics ? [node.metrics.port] : [])]) {
     if (!(await isPortFree(port))) {
       throw new InfraError(`port ${HOST}:${port} (Kafka node ${node.spec.nodeId}) is taken by another process: stop it, then retry`);
     }
@@ -88,8 +97,10 @@ export async function ensureKafkaCluster(options: {
   version: string;
   kafkaHome: string;
   adminPassword: string;
-}): Promise<string[]> {
-  const { brokers, version, kafkaHome, adminPassword } = options;
+  /** The Prometheus JMX exporter agent every node is started with. */
+  agentJar: string;
+}): Promise<{ brokers: string[]; metrics: string[] }> {
+  const { brokers, version, kafkaHome, adminPassword, agentJar } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_BROKERS) {
     throw new InfraError(`--brokers must be 1..${MAX_BROKERS}, got ${brokers}`);
   }
@@ -109,8 +120,17 @@ export async function ensureKafkaCluster(options: {
     writeFileSync(stateFile(), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  const nodes = mainNodes(brokers, adminPassword);
+  const nodes = mainNodes(brokers, adminPassword, agentJar);
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
+  const withoutAgent = nodes.filter((node) => {
+    const pid = nodePid(node);
+    return pid !== undefined && !isRunning(pid, '-javaagent:');
+  });
+  if (withoutAgent.length > 0) {
+    // Not restarted here: other checkouts' tests may be using them. `down` then `up` once brings the metrics.
+    progress(`Kafka node(s) ${withoutAgent.map((n) => n.spec.nodeId).join(',')} run without the metrics agent (started by an older checkout): ` +
+      '`npm run infra -- down && npm run infra -- up` restarts them with it');
+  }
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {
     writeNodeConfig(node);
@@ -122,6 +142,7 @@ export async function ensureKafkaCluster(options: {
   }
 
   const addresses = nodes.map((_, i) => clientAddress(i));
+  const metrics = nodes.map((_, i) => metricsAddress(i));
   await waitForKafka({ brokers: addresses, username: 'admin', password: adminPassword }, brokers, {
     timeoutMs: 120_000,
     deadNode: () => {
@@ -129,7 +150,7 @@ export async function ensureKafkaCluster(options: {
       return dead && `node ${dead.spec.nodeId}\n${nodeLogTail(dead)}`;
     },
   });
-  return addresses;
+  return { brokers: addresses, metrics };
 }
 
 function existingNodeDirs(): string[] {

@@ -12,7 +12,7 @@ export const PORTS = {
   extraClient: 19095,
   extraController: 19195,
   /** Prometheus JMX exporter (/metrics) of node id n is kafkaMetrics + n - 1. */
-  kafkaMetrics: 19292,
+  kafkaMetrics: 19492,
   temporalGrpc: 17233,
   temporalHttp: 17234,
   temporalMetrics: 17235,

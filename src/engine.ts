@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
-import { accessRecordSource } from '../adapters/access-log/access-source.js';
+import { accessRecordSource, type AccessRecordSource } from '../adapters/access-log/access-source.js';
 import { kafkaTopicMessages } from '../adapters/kafka/topic-messages.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
@@ -13,7 +13,7 @@ import { buildServer } from './server/app.js';
 import { ensureBaselineSchedule } from './temporal/baseline-schedule.js';
 import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { durationMs } from './model/duration.js';
-import { createIncidentService } from './temporal/incidents.js';
+import { createIncidentService, type IncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
 import { clientInterceptors, LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
@@ -31,6 +31,10 @@ import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
+import { describeScramUsers } from '../adapters/kafka/scram.js';
+import { topicIdNames } from '../adapters/kafka/topic-ids.js';
+import { startDetections, type RunningDetections } from './detection/run-detections.js';
+import { classificationOf } from './model/settings.js';
 
 let runtimeInstalled = false;
 
@@ -146,6 +150,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
+  const detections = await startAccessDetections(config, kafka, accessRecords, incidents, log);
   ready = true;
   log.info({ url, temporal: temporalAddress, taskQueue: config.temporal.taskQueue }, 'kafka-ir is ready');
 
@@ -155,6 +160,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     done: running,
     async close() {
       ready = false;
+      await detections?.stop();
       await server.close();
       await intake?.stop();
       worker.shutdown();
@@ -162,4 +168,28 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       await Promise.all([kafka.close(), connection.close(), nativeConnection.close()]);
     },
   };
+}
+
+/** The detections on the access records (docs/detections.md), when the settings ask for them. */
+async function startAccessDetections(
+  config: Config, kafka: KafkaClient, accessRecords: AccessRecordSource | undefined, incidents: IncidentService, log: Logger,
+): Promise<RunningDetections | undefined> {
+  const { detections: settings } = config.settings;
+  if (!settings) return undefined;
+  if (!accessRecords) {
+    throw new KafkaIrError('INVALID_CONFIG', 'detections are configured but accessLog is not: they read the brokers\' access records',
+      'configure accessLog in KAFKA_IR_CONFIG (docs/access-records.md), or remove detections');
+  }
+  return startDetections({
+    source: accessRecords,
+    settings,
+    context: {
+      classificationOf: (topic) => classificationOf(config.settings, topic),
+      trusted: new Set([...kafka.ownPrincipals, ...config.settings.protectedPrincipals, ...settings.ignorePrincipals]),
+    },
+    scramUsers: async () => (await describeScramUsers(config.kafka)).keys(),
+    topicNames: () => topicIdNames(kafka),
+    raise: (alert) => submit(incidents, { alert }),
+    log: log.child({ component: 'detections' }),
+  });
 }

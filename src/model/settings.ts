@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Duration } from './duration.js';
 import { AccessLogSettings } from './access-log-settings.js';
+import { DetectionSettings } from './detection-settings.js';
 
 export const TopicClassification = z.strictObject({
   /** A literal topic name, or a prefix ending in "*". */
@@ -77,6 +78,8 @@ export const Settings = z.strictObject({
   intake: IntakeTopic.optional(),
   /** The brokers' request and authorizer logs: who read what, exactly (docs/access-records.md). Off when absent. */
   accessLog: AccessLogSettings.optional(),
+  /** Detections kafka-ir runs on the access records, raising alerts into its own intake (docs/detections.md). Off when absent. */
+  detections: DetectionSettings.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

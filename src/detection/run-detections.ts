@@ -34,9 +34,14 @@ export async function startDetections(deps: DetectionDeps): Promise<RunningDetec
   const { source, settings, log } = deps;
   const [users, names] = await Promise.all([deps.scramUsers(), deps.topicNames()]);
   const detector = new AccessDetector(settings, { ...deps.context, scramUsers: users, topicNames: names });
+  const reported = new Set<string>();
   const scan = async (window: { from: number; to: number }, each: (r: AccessRecord) => void) => {
     const result = await source.scan({ window, filter: {}, onRecord: each });
-    for (const problem of result.problems) log.warn({ problem }, 'access records: a source could not be read');
+    // Once each: a pattern that matches nothing says so on every pass.
+    for (const problem of result.problems.filter((p) => !reported.has(p))) {
+      reported.add(problem);
+      log.warn({ problem }, 'access records: a source could not be read');
+    }
   };
 
   const started = Date.now() - WRITE_LAG_MS;

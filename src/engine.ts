@@ -2,8 +2,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { clusterSet, createActivities } from '../activities/index.js';
+import type { ClusterSet } from '../activities/kafka/cluster-set.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
-import { accessRecordSource } from '../adapters/access-log/access-source.js';
+import { accessRecordSource, type AccessRecordSource } from '../adapters/access-log/access-source.js';
 import { kafkaTopicMessages } from '../adapters/kafka/topic-messages.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
@@ -13,7 +14,7 @@ import { buildServer } from './server/app.js';
 import { ensureBaselineSchedule } from './temporal/baseline-schedule.js';
 import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
 import { durationMs } from './model/duration.js';
-import { createIncidentService } from './temporal/incidents.js';
+import { createIncidentService, type IncidentService } from './temporal/incidents.js';
 import { createWorker } from './temporal/worker.js';
 import { clientInterceptors, LOOPBACK_HOST, temporalConnectOptions } from './temporal/connection-options.js';
 import { EncryptionCodec } from './temporal/codec.js';
@@ -33,6 +34,10 @@ import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
 import { AlertLog } from '../adapters/intake-log/alert-log.js';
 import type { IntakeRecord } from './temporal/alert-delivery.js';
+import { describeScramUsers } from '../adapters/kafka/scram.js';
+import { topicIdNames } from '../adapters/kafka/topic-ids.js';
+import { startDetections, type RunningDetections } from './detection/run-detections.js';
+import { classificationOf, type ClusterConfig } from './model/settings.js';
 
 let runtimeInstalled = false;
 
@@ -163,6 +168,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
+  const detections = await Promise.all(startAccessDetections(config.clusters, clusters, incidents, log));
   ready = true;
   log.info({ url, temporal: temporalAddress, taskQueue: config.temporal.taskQueue }, 'kafka-ir is ready');
 
@@ -172,6 +178,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     done: running,
     async close() {
       ready = false;
+      await Promise.all(detections.map((d) => d.stop()));
       await server.close();
       await intake?.stop();
       await incidents.close();
@@ -180,4 +187,34 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       await Promise.all([clusters.close(), connection.close(), nativeConnection.close()]);
     },
   };
+}
+
+/**
+ * The detections on the access records (docs/detections.md), when the settings ask for them: one run per cluster that
+ * has access records, raising alerts that name their cluster.
+ */
+function startAccessDetections(configs: readonly ClusterConfig[], clusters: ClusterSet, incidents: IncidentService, log: Logger): Promise<RunningDetections>[] {
+  const wanted = configs.filter((c) => c.settings.detections);
+  if (wanted.length === 0) return [];
+  const withRecords = wanted.filter((c) => c.settings.accessLog);
+  if (withRecords.length === 0) {
+    throw new KafkaIrError('INVALID_CONFIG', 'detections are configured but accessLog is not: they read the brokers\' access records',
+      'configure accessLog in KAFKA_IR_CONFIG (docs/access-records.md), or remove detections');
+  }
+  return withRecords.map((c) => {
+    const { kafka, accessRecords } = clusters.of(c.name);
+    const settings = c.settings.detections!;
+    return startDetections({
+      source: accessRecords!,
+      settings,
+      context: {
+        classificationOf: (topic) => classificationOf(c.settings, topic),
+        trusted: new Set([...kafka.ownPrincipals, ...c.settings.protectedPrincipals, ...settings.ignorePrincipals]),
+      },
+      scramUsers: async () => (await describeScramUsers(c.kafka)).keys(),
+      topicNames: () => topicIdNames(kafka),
+      raise: (alert) => submit(incidents, { alert: { ...alert, subject: { ...alert.subject, cluster: c.name } } }),
+      log: log.child({ component: 'detections', cluster: c.name }),
+    });
+  });
 }

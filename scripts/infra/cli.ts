@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       const tls = args.includes('--tls') ? true : args.includes('--no-tls') ? false : undefined;
       const env = await up({ ...(brokers === undefined ? {} : { brokers }), ...(clusters === undefined ? {} : { clusters }), ...(tls === undefined ? {} : { tls }) });
       const second = env.KAFKA_BROKERS_2 ? `, second cluster ${env.KAFKA_BROKERS_2}` : '';
-      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS}${second} (SASL ${env.KAFKA_SASL_MECHANISM}), Temporal ${env.TEMPORAL_ADDRESS}`);
+      console.log(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: Kafka ${env.KAFKA_BROKERS}${second} (SASL ${env.KAFKA_SASL_MECHANISM}, metrics ${env.KAFKA_METRICS}), Temporal ${env.TEMPORAL_ADDRESS}`);
       if (env.KAFKA_SASL_SSL_BROKERS) console.log(`TLS: SASL_SSL ${env.KAFKA_SASL_SSL_BROKERS}, mTLS ${env.KAFKA_MTLS_BROKERS} (CA ${env.KAFKA_TLS_CA})`);
       console.log('wrote .infra/env');
       return 0;

@@ -8,6 +8,8 @@ import { infraPaths } from './paths.js';
 export interface InfraEnv extends Partial<InfraTlsEnv> {
   /** Comma-separated 127.0.0.1:port list of the client (SASL_PLAINTEXT) listeners. */
   KAFKA_BROKERS: string;
+  /** Comma-separated 127.0.0.1:port list of the brokers' Prometheus JMX exporters (/metrics), in node id order. */
+  KAFKA_METRICS: string;
   /** The second cluster's broker (`up --clusters 2`), with the same SASL credentials. */
   KAFKA_BROKERS_2?: string;
   KAFKA_SASL_MECHANISM: 'scram-sha-512';
@@ -42,6 +44,7 @@ export interface InfraTlsEnv {
 
 const keys = [
   'KAFKA_BROKERS',
+  'KAFKA_METRICS',
   'KAFKA_SASL_MECHANISM',
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',

@@ -17,6 +17,8 @@ export const PORTS = {
   /** First choice for startExtraBroker; the next free pair is taken when busy. */
   extraClient: 19095,
   extraController: 19195,
+  /** Prometheus JMX exporter (/metrics) of node id n is kafkaMetrics + n - 1. */
+  kafkaMetrics: 19492,
   temporalGrpc: 17233,
   temporalHttp: 17234,
   temporalMetrics: 17235,

@@ -6,6 +6,8 @@ import { writeInfraEnv, type InfraEnv, type InfraTlsEnv } from './infra-env.js';
 import { ensureKafkaJars } from './kafka/kafka-jars.js';
 import { DEV_PRINCIPAL_MAPPING_RULES, ensureDevPki, type DevPki } from './kafka/dev-pki.js';
 import { currentBrokerCount, currentTls, ensureKafkaCluster, hasSecondCluster, purgeKafkaCluster, stopKafkaCluster } from './kafka/kafka-cluster.js';
+import { ensureDefaultQuota } from './kafka/default-quota.js';
+import { ensureJmxExporter } from './kafka/jmx-exporter.js';
 import { infraPaths, kafkaVersion } from './paths.js';
 import { HOST, PORTS } from './ports.js';
 import { requireTool } from './prerequisites.js';
@@ -37,6 +39,7 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
     requireTool('java', 'to run Kafka');
     const version = kafkaVersion();
     const kafkaHome = ensureKafkaJars(version);
+    const agentJar = ensureJmxExporter();
     const temporalBinary = ensureTemporalBinary();
     const password = adminPassword(runDir);
     const second = (options.clusters ?? (hasSecondCluster() ? 2 : 1)) === 2;
@@ -46,15 +49,16 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
     }
     const count = options.brokers ?? currentBrokerCount() ?? 1;
     const pki = options.tls ?? currentTls() ? ensureDevPki(join(runDir, 'tls')) : undefined;
-    const [brokers, temporalAddress, secondBrokers] = await Promise.all([
-      ensureKafkaCluster({ brokers: count, version, kafkaHome, adminPassword: password, ...(pki ? { pki } : {}) }),
+    const [kafka, temporalAddress, secondCluster] = await Promise.all([
+      ensureKafkaCluster({ brokers: count, version, kafkaHome, adminPassword: password, agentJar, ...(pki ? { pki } : {}) }),
       ensureTemporal(temporalBinary),
       // Same SCRAM admin, authorizer and access records as the main cluster; one broker is enough to tell two apart.
       second ? ensureKafkaCluster({ brokers: 1, version, kafkaHome, adminPassword: password, cluster: 2 }) : undefined,
     ]);
     const env: InfraEnv = {
-      KAFKA_BROKERS: brokers.join(','),
-      ...(secondBrokers ? { KAFKA_BROKERS_2: secondBrokers.join(',') } : {}),
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_METRICS: kafka.metrics.join(','),
+      ...(secondCluster ? { KAFKA_BROKERS_2: secondCluster.brokers.join(',') } : {}),
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'admin',
       KAFKA_SASL_PASSWORD: password,
@@ -63,6 +67,7 @@ export async function up(options: UpOptions = {}): Promise<InfraEnv> {
       KAFKA_VERSION: version,
       ...(pki ? tlsEnv(pki, count) : {}),
     };
+    ensureDefaultQuota(env);
     writeInfraEnv(env);
     return env;
   });

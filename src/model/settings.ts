@@ -4,6 +4,7 @@ import { Duration } from './duration.js';
 import { AccessLogSettings } from './access-log-settings.js';
 import { KafkaSettings } from './connections.js';
 import { ClusterName } from './clusters.js';
+import { DetectionSettings } from './detection-settings.js';
 
 export const TopicClassification = z.strictObject({
   /** A literal topic name, or a prefix ending in "*". */
@@ -112,6 +113,8 @@ export const Settings = z.strictObject({
       if (!named.success) ctx.addIssue({ code: 'custom', path: [name], message: named.error.issues[0]!.message });
     }
   }).optional(),
+  /** Detections kafka-ir runs on the access records, raising alerts into its own intake (docs/detections.md). Off when absent. */
+  detections: DetectionSettings.optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -122,7 +125,8 @@ export interface ClusterConfig { name: string; kafka: KafkaSettings; settings: S
 export function clusterConfig(name: string, top: Settings, cluster: ClusterSettings, evidenceDir: string): ClusterConfig {
   const kafkaKeys = new Set(Object.keys(KafkaSettings.shape));
   const own = Object.fromEntries(Object.entries(cluster).filter(([k, v]) => v !== undefined && !kafkaKeys.has(k) && k !== 'evidenceDir'));
-  const { clusters: _all, ...shared } = top;
+  // Records are per cluster: another cluster's brokers' files would answer for the wrong brokers.
+  const { clusters: _all, accessLog: _records, ...shared } = top;
   // The connection settings' own schema keeps exactly its keys (whatever it grows), dropping the cluster's others.
   const kafka = KafkaSettings.parse(cluster);
   // A certificate problem then names this cluster's own key (clusters.<name>.ssl.ca), not a KAFKA_SSL_* variable.

@@ -6,8 +6,13 @@ import { devAccessLogFiles } from './access-log.js';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
 import { token } from './people.js';
 
-/** `accessLog`: read the dev brokers' access records (else blast radius falls back to group offsets). */
-export async function startBuiltinEngine(options: { accessLog?: boolean } = {}): Promise<TestEngine & { secrets: string; evidence: string }> {
+/**
+ * `accessLog`: read the dev brokers' access records (else blast radius falls back to group offsets); `settings`: more
+ * lines of the settings file; `env`: more engine variables.
+ */
+export async function startBuiltinEngine(
+  options: { accessLog?: boolean; settings?: string[]; env?: Record<string, string> } = {},
+): Promise<TestEngine & { secrets: string; evidence: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-builtin-'));
   const runbooks = join(dir, 'runbooks');
   cpSync('runbooks', runbooks, { recursive: true, filter: (src) => !src.endsWith('_roster.yaml') });
@@ -19,8 +24,9 @@ export async function startBuiltinEngine(options: { accessLog?: boolean } = {}):
     'authorizer: { superUsers: ["User:admin"], allowEveryoneIfNoAclFound: false }',
     'classifications: [{ topic: "customers-*", label: pii }]',
     ...(options.accessLog ? [`accessLog: { files: ${JSON.stringify(devAccessLogFiles())} }`] : []),
+    ...(options.settings ?? []),
   ].join('\n'));
-  const engine = await startTestEngine({ KAFKA_IR_RUNBOOKS: runbooks, KAFKA_IR_CONFIG: join(dir, 'config.yaml'), KAFKA_IR_EVIDENCE_DIR: evidence });
+  const engine = await startTestEngine({ KAFKA_IR_RUNBOOKS: runbooks, KAFKA_IR_CONFIG: join(dir, 'config.yaml'), KAFKA_IR_EVIDENCE_DIR: evidence, ...options.env });
   return Object.assign(engine, { secrets, evidence, runbookFiles: readdirSync(runbooks) });
 }
 

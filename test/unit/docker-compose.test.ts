@@ -29,9 +29,19 @@ describe('docker-compose.yml', () => {
     const logs = readFileSync('docker/kafka-log4j.properties', 'utf8');
     expect(logs.slice(logs.indexOf('\n') + 1)).toBe(brokerLog4jProperties({ logDir: '${kafka.logs.dir}', accessLogDir: '/usr/logs', brokerPrincipal: 'User:admin' }));
     expect(compose.services.kafka.environment.KAFKA_LOG4J_OPTS).toBe('-Dlog4j.configuration=file:/etc/kafka-ir/log4j.properties');
-    expect(compose.services.kafka.volumes).toEqual(['./docker/kafka-log4j.properties:/etc/kafka-ir/log4j.properties:ro', 'kafka-access-log:/usr/logs']);
+    expect(compose.services.kafka.volumes).toEqual(expect.arrayContaining(['./docker/kafka-log4j.properties:/etc/kafka-ir/log4j.properties:ro', 'kafka-access-log:/usr/logs']));
     expect(compose.services['kafka-ir'].volumes).toContain('kafka-access-log:/var/log/kafka:ro');
     const settings = Settings.parse(parse(readFileSync('docker/kafka-ir.yaml', 'utf8')));
     expect(settings.accessLog?.files).toEqual([{ broker: 1, paths: ['/var/log/kafka/kafka-request.log*', '/var/log/kafka/kafka-authorizer.log*'] }]);
+  });
+
+  it('starts the broker with the detection pack\'s JMX exporter and Prometheus with its rules', () => {
+    const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
+    expect(compose.services.kafka.environment.KAFKA_OPTS).toBe('-javaagent:/opt/jmx/jmx_prometheus_javaagent.jar=9404:/etc/kafka-ir/jmx-exporter.yaml');
+    expect(compose.services.kafka.volumes).toEqual(expect.arrayContaining(['./detection/jmx-exporter.yaml:/etc/kafka-ir/jmx-exporter.yaml:ro', 'jmx-agent:/opt/jmx:ro']));
+    expect(compose.services['jmx-agent'].command.at(-1)).toBe(
+      'https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar');
+    const prometheus = parse(readFileSync('detection/prometheus/prometheus.yml', 'utf8'));
+    expect(prometheus.scrape_configs.map((s: { static_configs: { targets: string[] }[] }) => s.static_configs[0]!.targets[0])).toEqual(['kafka:9404', 'kafka-ir:8080']);
   });
 });

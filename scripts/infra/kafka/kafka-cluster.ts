@@ -7,6 +7,8 @@ import { InfraError } from '../infra-error.js';
 import { infraPaths } from '../paths.js';
 import { HOST, PORTS, isPortFree } from '../ports.js';
 import { progress } from '../progress.js';
+import { isRunning } from '../daemon.js';
+import type { BrokerMetrics } from './jmx-exporter.js';
 import {
   formatNode,
   isFormatted,
@@ -84,6 +86,10 @@ export function clientAddress(index: number, cluster: ClusterIndex = 1): string 
   return `${HOST}:${LAYOUT[cluster].clientPort + index}`;
 }
 
+export function metricsAddress(index: number): string {
+  return `${HOST}:${PORTS.kafkaMetrics + index}`;
+}
+
 function nodeTls(pki: DevPki, index: number): NodeTls {
   return {
     saslSslPort: PORTS.kafkaSaslSsl + index, mtlsPort: PORTS.kafkaMtls + index,
@@ -92,24 +98,28 @@ function nodeTls(pki: DevPki, index: number): NodeTls {
   };
 }
 
-function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIndex, pki?: DevPki): KafkaNode[] {
+/** The main cluster's nodes carry the metrics agent (and, with `pki`, the TLS listeners); the second's carry neither. */
+function clusterNodes(brokers: number, adminPassword: string, cluster: ClusterIndex, agentJar?: string, pki?: DevPki): KafkaNode[] {
   const { clientPort, controllerPort } = LAYOUT[cluster];
   const voters = Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, controllerPort: controllerPort + i }));
-  return voters.map((voter, i) =>
-    kafkaNode(join(clusterDir(cluster), `node-${voter.nodeId}`), {
+  return voters.map((voter, i) => {
+    const dir = join(clusterDir(cluster), `node-${voter.nodeId}`);
+    // A copy of the exporter config in the run state: the broker outlives the checkout that started it.
+    const metrics: BrokerMetrics | undefined = agentJar ? { port: PORTS.kafkaMetrics + i, agentJar, config: join(dir, 'jmx-exporter.yaml') } : undefined;
+    return kafkaNode(dir, {
       nodeId: voter.nodeId,
       clientPort: clientPort + i,
       controllerPort: voter.controllerPort,
       voters,
       adminPassword,
       ...(pki ? { tls: nodeTls(pki, i) } : {}),
-    }),
-  );
+    }, metrics);
+  });
 }
 
 async function assertPortsFree(node: KafkaNode): Promise<void> {
   const tls = node.spec.tls ? [node.spec.tls.saslSslPort, node.spec.tls.mtlsPort] : [];
-  for (const port of [node.spec.clientPort, node.spec.controllerPort, ...tls]) {
+  for (const port of [node.spec.clientPort, node.spec.controllerPort, ...tls, ...(node.metrics ? [node.metrics.port] : [])]) {
     if (!(await isPortFree(port))) {
       throw new InfraError(`port ${HOST}:${port} (Kafka node ${node.spec.nodeId}) is taken by another process: stop it, then retry`);
     }
@@ -126,8 +136,10 @@ export async function ensureKafkaCluster(options: {
   cluster?: ClusterIndex;
   /** Present (main cluster only): SASL_SSL and mTLS listeners with these certificates. */
   pki?: DevPki;
-}): Promise<string[]> {
-  const { brokers, version, kafkaHome, adminPassword, cluster = 1, pki } = options;
+  /** The Prometheus JMX exporter agent each node is started with (main cluster only). */
+  agentJar?: string;
+}): Promise<{ brokers: string[]; metrics: string[] }> {
+  const { brokers, version, kafkaHome, adminPassword, cluster = 1, pki, agentJar } = options;
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_BROKERS) {
     throw new InfraError(`--brokers must be 1..${MAX_BROKERS}, got ${brokers}`);
   }
@@ -153,12 +165,21 @@ export async function ensureKafkaCluster(options: {
     writeFileSync(stateFile(cluster), `${JSON.stringify(state, null, 2)}\n`);
   }
 
-  const nodes = clusterNodes(brokers, adminPassword, cluster, pki);
+  const nodes = clusterNodes(brokers, adminPassword, cluster, agentJar, pki);
   // A node (re)started by a checkout that predates --tls runs without the TLS listeners: restart it with them.
   const withoutTls = pki ? nodes.filter((node) => nodePid(node) !== undefined && !readFileSync(node.propsFile, 'utf8').includes('SASL_SSL://')) : [];
   if (withoutTls.length) progress(`restarting Kafka node(s) ${withoutTls.map((n) => n.spec.nodeId).join(',')} with their TLS listeners`);
   await Promise.all(withoutTls.map((node) => stopNode(node, STOP_GRACE_MS)));
   const stopped = nodes.filter((node) => nodePid(node) === undefined);
+  const withoutAgent = agentJar ? nodes.filter((node) => {
+    const pid = nodePid(node);
+    return pid !== undefined && !isRunning(pid, '-javaagent:');
+  }) : [];
+  if (withoutAgent.length > 0) {
+    // Not restarted here: other checkouts' tests may be using them. `down` then `up` once brings the metrics.
+    progress(`Kafka node(s) ${withoutAgent.map((n) => n.spec.nodeId).join(',')} run without the metrics agent (started by an older checkout): ` +
+      '`npm run infra -- down && npm run infra -- up` restarts them with it');
+  }
   for (const node of stopped) await assertPortsFree(node);
   for (const node of stopped) {
     writeNodeConfig(node);
@@ -170,6 +191,7 @@ export async function ensureKafkaCluster(options: {
   }
 
   const addresses = nodes.map((_, i) => clientAddress(i, cluster));
+  const metrics = agentJar ? nodes.map((_, i) => metricsAddress(i)) : [];
   await waitForKafka({ brokers: addresses, username: 'admin', password: adminPassword }, brokers, {
     timeoutMs: 120_000,
     deadNode: () => {
@@ -177,7 +199,7 @@ export async function ensureKafkaCluster(options: {
       return dead && `node ${dead.spec.nodeId}\n${nodeLogTail(dead)}`;
     },
   });
-  return addresses;
+  return { brokers: addresses, metrics };
 }
 
 function existingNodeDirs(cluster: ClusterIndex): string[] {

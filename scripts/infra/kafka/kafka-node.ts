@@ -1,11 +1,12 @@
 // One Kafka node on disk and as a process: its generated configs, storage format, start and stop.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { livePid, logTail, startDaemon, stopDaemon } from '../daemon.js';
 import { InfraError } from '../infra-error.js';
 import { requireTool } from '../prerequisites.js';
+import { javaAgentFlag, jmxExporterConfig, type BrokerMetrics } from './jmx-exporter.js';
 import { brokerLog4j2Properties, brokerLog4jProperties } from './log4j-properties.js';
 import { serverProperties, type KafkaNodeSpec } from './server-properties.js';
 
@@ -20,6 +21,8 @@ export interface NodeFiles {
 
 export interface KafkaNode extends NodeFiles {
   spec: KafkaNodeSpec;
+  /** The Prometheus JMX exporter agent, when the node serves metrics. */
+  metrics?: BrokerMetrics;
 }
 
 /** Small heaps and the serial collector: this runs on a 2-core dev box next to the tests. */
@@ -44,8 +47,8 @@ export function nodeFiles(dir: string): NodeFiles {
   };
 }
 
-export function kafkaNode(dir: string, spec: Omit<KafkaNodeSpec, 'dataDir'>): KafkaNode {
-  return { ...nodeFiles(dir), spec: { ...spec, dataDir: join(dir, 'data') } };
+export function kafkaNode(dir: string, spec: Omit<KafkaNodeSpec, 'dataDir'>, metrics?: BrokerMetrics): KafkaNode {
+  return { ...nodeFiles(dir), spec: { ...spec, dataDir: join(dir, 'data') }, ...(metrics ? { metrics } : {}) };
 }
 
 /** A Kafka cluster id: 16 random bytes, base64url (Uuid.toString); never starting with '-' (argv). */
@@ -63,6 +66,7 @@ export function writeNodeConfig(node: KafkaNode): void {
   const files = { logDir: node.logDir, brokerPrincipal: 'User:admin' };
   writeFileSync(join(node.dir, 'log4j.properties'), brokerLog4jProperties(files));
   writeFileSync(join(node.dir, 'log4j2.properties'), brokerLog4j2Properties(files));
+  if (node.metrics) copyFileSync(jmxExporterConfig(), node.metrics.config);
 }
 
 export function isFormatted(node: KafkaNode): boolean {
@@ -104,6 +108,7 @@ export function startNode(kafkaHome: string, node: KafkaNode): number {
     args: [
       ...BROKER_JVM,
       '-Djava.awt.headless=true',
+      ...(node.metrics ? [javaAgentFlag(node.metrics)] : []),
       ...logConfigFlags(node.dir, ''),
       `-Dkafka.logs.dir=${node.logDir}`,
       '-cp',

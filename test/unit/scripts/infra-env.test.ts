@@ -8,7 +8,7 @@ import { infraTls, readInfraEnv, writeInfraEnv, type InfraEnv } from '../../../s
 import { DEV_PRINCIPAL_MAPPING_RULES } from '../../../scripts/infra/kafka/dev-pki.js';
 
 const base: InfraEnv = {
-  KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'admin', KAFKA_SASL_PASSWORD: 'pw',
+  KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_METRICS: '127.0.0.1:19492', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'admin', KAFKA_SASL_PASSWORD: 'pw',
   TEMPORAL_ADDRESS: '127.0.0.1:17233', KAFKA_HOME: '/k', KAFKA_VERSION: '3.9.1',
 };
 const tls = {

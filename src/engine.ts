@@ -31,6 +31,7 @@ import { openIncidentsByRunbook } from './temporal/open-incidents.js';
 import { slackClient } from '../adapters/slack/slack-client.js';
 import { usergroupResolver } from '../adapters/slack/slack-usergroups.js';
 import { EngineSeal, sealKeys } from '../adapters/engine-seal.js';
+import { createPager } from '../adapters/paging/pager.js';
 
 let runtimeInstalled = false;
 
@@ -65,6 +66,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   if (config.temporal.address) temporalConnectOptions({ ...config.temporal, address: config.temporal.address }); // refuses before anything starts
   const { runbooks: loaded, roster } = loadRunbookSet(config.runbookDirs);
   const runbooks = loaded.map((r) => r.runbook);
+  // Refuses to start, naming the group and the variable or file, when a paging key the roster names is missing.
+  const pager = createPager(roster, config.paging.readEnv, config.paging);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
@@ -102,7 +105,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       maxOpenPerRunbook: config.edge.maxOpenIncidents,
       clusters: config.clusters.map((c) => c.name),
-      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
+      notify: { slack: config.slack !== undefined, email: config.email !== undefined, page: pager !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
   );
@@ -115,7 +118,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       // The hunt's follow-ups enter by the same path as every other alert: routed, deduplicated, counted.
       raiseAlert: (alert, { dryRun }) => submit(incidents, { alert }, { dryRun }),
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
-      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret, pager }, seal,
     }),
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
@@ -150,9 +153,13 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     metrics,
     slack: config.slack,
     linkSecret: config.linkSecret,
+    paging: config.paging.webhooks,
     edge: config.edge,
   });
-  log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
+  log.info({
+    slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off',
+    paging: pager ? [...pager.groups] : 'off',
+  }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
   ready = true;

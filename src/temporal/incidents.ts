@@ -10,9 +10,9 @@ import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
 import { startSealSubject, updateSealSubject, type Seal, type SealedUpdate } from '../model/engine-seal.js';
 import type { EngineSeal } from '../../adapters/engine-seal.js';
-import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../model/incident-requests.js';
+import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, PageAcknowledgement } from '../model/incident-requests.js';
 import {
-  abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
+  abortIncident, acknowledgePage, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
 import type { NoticeChannels } from '../model/notice.js';
@@ -43,6 +43,8 @@ export interface IncidentService {
   forceAdvance(id: string, request: ForceAdvanceRequest): Promise<DecisionResult | undefined>;
   /** Records a request refused at the edge in the incident's timeline (no-op for an unknown or ended incident). */
   refuse(id: string, refusal: EdgeRefusal): Promise<void>;
+  /** Records a page acknowledged in PagerDuty or Opsgenie (undefined for an unknown incident). */
+  acknowledgePage(id: string, ack: PageAcknowledgement): Promise<DecisionResult | undefined>;
 }
 
 /** One run of an incident's chain, and its status when it was described. */
@@ -212,6 +214,7 @@ export function createIncidentService(
     abort: (id, request) => update(id, abortIncident, request),
     decide: (id, request) => update(id, decide, request),
     forceAdvance: (id, request) => update(id, forceAdvance, request),
+    acknowledgePage: (id, ack) => update(id, acknowledgePage, ack),
     async refuse(id, refusal) {
       await update(id, recordRefusal, refusal);
     },

@@ -38,7 +38,7 @@ export class Communications {
     this.state.timers.cancel(timerId(message.id));
     if (event.type === 'step.approved') this.send(message, s.output as MessageDraft);
     else {
-      const timedOut = (event as { timedOut?: boolean }).timedOut === true;
+      const timedOut = event.type === 'message.timeout';
       s.status = timedOut ? 'skipped' : 'rejected';
       this.state.record('message.unsent', { message: message.id, reason: timedOut ? `not approved within ${message.approval!.timeout}` : 'rejected' });
     }
@@ -80,7 +80,7 @@ export class Communications {
       approvals: { quorum: quorumOf(approval), votes: [], waitingOn: waitingOn(approval, state.input.roster, [], state.input.requestedBy) },
     });
     state.record('approval.requested', { step: message.id, from: describeFrom(approval), quorum: quorumOf(approval), timeout: approval.timeout, message: true });
-    state.timers.start(timerId(message.id), { type: 'step.rejected', step: message.id, timedOut: true } as IncidentEvent, durationMs(approval.timeout));
+    state.timers.start(timerId(message.id), { type: 'message.timeout', step: message.id }, durationMs(approval.timeout));
     if (state.input.dryRun) state.events.push({ type: 'step.approved', step: message.id });
     else state.notifier.send({ kind: 'approval', incident: state.incidentNotice(), approval: state.approvalCard(message.id) });
   }

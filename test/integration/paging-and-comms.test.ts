@@ -1,8 +1,8 @@
 // Paging and the communication plan on real Temporal and Kafka, with the PagerDuty, Opsgenie and Slack stand-ins: a
 // step waiting for approval pages kafka-oncall (PagerDuty), its escalation pages the commanders (Opsgenie), the first
 // vote acknowledges and the decision resolves both; acknowledgements sent back by the vendors' webhooks are in the
-// timeline and the post-mortem; the customers' message goes out only once secops approves it, the executives' at
-// containment.done, and each message, with whom it reached, is in the report.
+// timeline and the post-mortem; the customers' message goes out only once secops approves it, legal's never (not
+// approved in time), the executives' at containment.done, and each message, with whom it reached, is in the report.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
@@ -90,7 +90,8 @@ describe('paging and the communication plan', () => {
     // containment.done tells the executives; recovery lifts the DENY and the incident closes.
     const execs = await slack.waitFor((m) => m.channel === 'C0EXECS01', 30_000);
     expect(execs.text).toBe(`Containment of ${principal} is done (incident ${id}).`);
-    const final = await engine.closed(id, 30_000);
+    // Closed, then archived once its last messages are out (a message may be sent after the "closed" entry, never after the archive).
+    const final = await eventually(async () => { const v = await engine.view(id); return v.status === 'closed' && v.timeline.at(-1)?.type === 'archived' ? v : undefined; }, 30_000, 'the close and the archive');
     expect(await bindingsOf(kafka, principal)).toEqual([]);
 
     const timeline = final.timeline as Record<string, unknown>[];
@@ -104,6 +105,11 @@ describe('paging and the communication plan', () => {
     expect(at('message.sent', { message: 'tell-customers', audience: 'customers-support', channel: 'slack', to: 'C0CUSTSUP' }))
       .toBeGreaterThan(at('decision', { step: 'tell-customers', person: 'bob' }));
     expect(at('message.sent', { message: 'tell-execs', audience: 'execs', to: 'C0EXECS01' })).toBeGreaterThan(-1);
+    // Nobody approved legal's message within its 3 s: never sent, and said so.
+    expect(at('message.unsent', { message: 'tell-legal', reason: 'not approved within 3s' })).toBeGreaterThan(-1);
+    expect(at('message.sent', { message: 'tell-legal' })).toBe(-1);
+    expect(slack.messages.filter((m) => m.channel === 'C0LEGAL01')).toEqual([]);
+    expect(final.steps.find((s: { id: string }) => s.id === 'tell-legal')).toMatchObject({ action: 'message', status: 'skipped' });
 
     const report = await (await fetch(`${engine.url}/v1/incidents/${id}/report?format=md`)).text();
     for (const line of ['page acknowledged by Alice Oncall via pagerduty', 'paged incident-commanders via opsgenie',

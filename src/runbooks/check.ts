@@ -143,7 +143,7 @@ function checkCommunications(runbook: Runbook, roster: Roster, steps: Map<string
     if (steps.has(message.id) || ids.has(message.id)) problems.push({ path: [...at, 'id'], message: `id "${message.id}" is already used by a step or another message: message ids share the steps' names` });
     ids.add(message.id);
     const phase = message.on.split('.')[0] as keyof Runbook['phases'];
-    if (!runbook.phases[phase]?.length) problems.push({ path: [...at, 'on'], message: `phase ${phase} has no steps in this runbook, so "${message.on}" never happens` });
+    if (runbook.phases[phase] === undefined) problems.push({ path: [...at, 'on'], message: `phase ${phase} is not in this runbook, so "${message.on}" never happens` });
     message.to.forEach((audience, j) => {
       if (!roster.audiences?.[audience]) problems.push({ path: [...at, 'to', j], message: `audience "${audience}" is not in _roster.yaml (add it under audiences: with its slack channel or email list)` });
     });

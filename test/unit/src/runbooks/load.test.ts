@@ -60,7 +60,7 @@ describe('invalid runbooks', () => {
       `${f}:12 (communications[0].id) id "deny" is already used by a step or another message: message ids share the steps' names`,
       `${f}:14 (communications[0].to[0]) audience "execs" is not in _roster.yaml (add it under audiences: with its slack channel or email list)`,
       `${f}:15 (communications[0].text) \${alert.subject.user} "user" is not a field of alert`,
-      `${f}:17 (communications[1].on) phase recovery has no steps in this runbook, so "recovery.started" never happens`,
+      `${f}:17 (communications[1].on) phase recovery is not in this runbook, so "recovery.started" never happens`,
       `${f}:18 (communications[1].to[0]) audience "customers" is not in _roster.yaml (add it under audiences: with its slack channel or email list)`,
       `${f}:24 (communications[1].approval.onTimeout) a message that needs approval is never sent without it: use onTimeout: skip`,
       `${f}:23 (communications[1].approval.escalate) messages do not escalate: give the approval to the groups who should decide`,

@@ -61,7 +61,7 @@ async function startFloor(): Promise<{ url: string; close(): Promise<void> }> {
     return { matched: true, id: `${routed.workflowId}-00000000`, runbook: routed.runbook.id, status: 'attached' };
   };
   const unused = async () => { throw new Error('not in the floor'); };
-  const incidents: IncidentService = { submit, view: unused, list: unused, note: unused, abort: unused, decide: unused, forceAdvance: unused, refuse: unused, drill: unused, backlog: () => 0, close: async () => {} };
+  const incidents: IncidentService = { submit, view: unused, list: unused, note: unused, abort: unused, decide: unused, forceAdvance: unused, refuse: unused, drill: unused, acknowledgePage: unused, backlog: () => 0, close: async () => {} };
   const server = buildServer({
     incidents, intake: { alertmanager: config.settings.alertmanager }, roster, ready: () => true, log, edge: config.edge,
   });

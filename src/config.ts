@@ -108,6 +108,11 @@ const ServerEnv = EngineEnv.extend({
   SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/, 'a Slack workspace id looks like T0123ABCD').optional(),
   SLACK_APP_ID: z.string().regex(/^A[A-Z0-9]+$/, 'a Slack app id looks like A0123ABCD').optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Paging: where the Events API and the Alert API are (stand-ins, Opsgenie's EU instance), and what authenticates their webhooks. */
+  PAGERDUTY_EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPSGENIE_API_URL: z.url({ protocol: /^https?$/, error: 'expected https://api.opsgenie.com or https://api.eu.opsgenie.com' }).optional(),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, 'must be the signing secret of the PagerDuty webhook subscription').optional(),
+  OPSGENIE_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters (make one with: openssl rand -base64 24)').optional(),
   /** Email: an SMTP URL (smtp://user:pass@host:587, smtps://…), the sender, and who gets summaries. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:password@]host:port or smtps://…' }).optional(),
   EMAIL_FROM: z.string().min(3).optional(),
@@ -319,6 +324,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM!, to: e.EMAIL_TO } satisfies EmailSettings : undefined,
     linkSecret: e.KAFKA_IR_LINK_SECRET,
+    paging: {
+      pagerDutyUrl: e.PAGERDUTY_EVENTS_URL, opsgenieUrl: e.OPSGENIE_API_URL,
+      webhooks: { pagerDutySecret: e.PAGERDUTY_WEBHOOK_SECRET, opsgenieToken: e.OPSGENIE_WEBHOOK_TOKEN },
+      /** Reads the roster's paging keys ({ env: NAME }) at start-up; a function, so no log of the config can show them. */
+      readEnv: (name: string): string | undefined => env[name],
+    },
     edge: {
       allowedHosts: e.KAFKA_IR_ALLOWED_HOSTS ?? defaultHosts(e),
       codecCorsOrigin: e.KAFKA_IR_CODEC_CORS_ORIGIN,

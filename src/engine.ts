@@ -38,6 +38,7 @@ import { describeScramUsers } from '../adapters/kafka/scram.js';
 import { topicIdNames } from '../adapters/kafka/topic-ids.js';
 import { startDetections, type RunningDetections } from './detection/run-detections.js';
 import { classificationOf, type ClusterConfig } from './model/settings.js';
+import { createPager } from '../adapters/paging/pager.js';
 
 let runtimeInstalled = false;
 
@@ -72,6 +73,8 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   if (config.temporal.address) temporalConnectOptions({ ...config.temporal, address: config.temporal.address }); // refuses before anything starts
   const { runbooks: loaded, roster } = loadRunbookSet(config.runbookDirs);
   const runbooks = loaded.map((r) => r.runbook);
+  // Refuses to start, naming the group and the variable or file, when a paging key the roster names is missing.
+  const pager = createPager(roster, config.paging.readEnv, config.paging);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
@@ -114,7 +117,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       maxOpenPerRunbook: config.edge.maxOpenIncidents,
       clusters: config.clusters.map((c) => c.name),
       intakeLog: { log: intakeLog, maxPending: config.intakeLog.maxPending, logger: log.child({ component: 'intake-log' }) },
-      notify: { slack: config.slack !== undefined, email: config.email !== undefined },
+      notify: { slack: config.slack !== undefined, email: config.email !== undefined, page: pager !== undefined },
       ...(config.slack ? { resolveRoster: usergroupResolver(slackClient(config.slack), log) } : {}),
     }), metrics,
   );
@@ -128,7 +131,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
       // The hunt's follow-ups enter by the same path as every other alert: routed, deduplicated, counted.
       raiseAlert: (alert, { dryRun }) => submit(incidents, { alert }, { dryRun }),
       buildReport, historyOf: (workflowId, runId) => runChainHistory(client, workflowId, runId), onArchived: (report) => metrics.observeReport(report),
-      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret }, seal,
+      notify: { slack: config.slack, email: config.email, publicUrl: config.publicUrl, linkSecret: config.linkSecret, pager }, seal,
     }),
     dataConverter,
     cachedIncidents: config.temporal.cachedIncidents,
@@ -163,9 +166,13 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
     metrics,
     slack: config.slack,
     linkSecret: config.linkSecret,
+    paging: config.paging.webhooks,
     edge: config.edge,
   });
-  log.info({ slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off' }, 'notifications');
+  log.info({
+    slack: config.slack ? config.slack.channel : 'off', email: config.email ? 'on' : 'off', emailLinks: config.linkSecret ? 'on' : 'off',
+    paging: pager ? [...pager.groups] : 'off',
+  }, 'notifications');
   if (config.email && !config.linkSecret) log.warn('KAFKA_IR_LINK_SECRET is not set: approval emails carry no links (decide in Slack or with the CLI)');
   const url = await server.listen({ host: config.host, port: config.port });
   const detections = await Promise.all(startAccessDetections(config.clusters, clusters, incidents, log));

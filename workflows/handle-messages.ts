@@ -3,12 +3,12 @@ import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } 
 import type { z } from 'zod';
 import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
 import {
-  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, type RefusalSample,
+  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, PageAcknowledgement, type RefusalSample,
 } from '../src/model/incident-requests.js';
 import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, isAnswer, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
-import { abortIncident, addNote, attachAlert, attachAlerts, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
+import { abortIncident, acknowledgePage, addNote, attachAlert, attachAlerts, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
 
 /** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
 function fits(schema: z.ZodType, needs: string): (payload: unknown, seal?: unknown) => void {
@@ -161,14 +161,24 @@ export function handleMessages(state: IncidentState): void {
     { validator: fits(EdgeRefusal, 'a refusal needs { channel, reason }') },
   );
   setHandler(
+    acknowledgePage,
+    (ack, seal) => admitted('acknowledgePage', ack, seal, () => {
+      // Someone answered the page: who, and when, goes in the timeline and the post-mortem (it decides nothing).
+      if (!view.steps.some((s) => s.id === ack.step)) return { accepted: false, reason: `step "${ack.step}" is not in this incident` };
+      state.record('page.acknowledged', { step: ack.step, via: ack.via, by: ack.by, ...(ack.at ? { ackedAt: ack.at } : {}) });
+      return { accepted: true };
+    }),
+    { validator: fits(PageAcknowledgement, 'a page acknowledgement needs { step, via: pagerduty | opsgenie, by }') },
+  );
+  setHandler(
     decide,
     (request, seal) => admitted('decide', request, seal, () => {
-      const def = state.defs.get(request.step);
+      const approval = state.approvalOf(request.step);
       const s = view.steps.find((x) => x.id === request.step);
       const used = request.nonce !== undefined && usedNonces.has(request.nonce);
       const verdict = used
         ? { accepted: false as const, reason: 'this approval link has already been used; each link decides once' }
-        : judge(request, s, def?.approval, input.roster, input.requestedBy, pendingOutcome(events, request.step));
+        : judge(request, s, approval, input.roster, input.requestedBy, pendingOutcome(events, request.step));
       if (!verdict.accepted) {
         state.record('decision.refused', { step: request.step, person: request.person, channel: request.channel, decision: request.decision, reason: verdict.reason });
         if (s?.approvals || s?.ask) state.refreshCard(request.step);
@@ -187,7 +197,7 @@ export function handleMessages(state: IncidentState): void {
       }
       const approvals = s!.approvals!;
       approvals.votes.push({ person: request.person, channel: request.channel, decision, at: now() });
-      approvals.waitingOn = waitingOn(def!.approval!, input.roster, approvals.votes, input.requestedBy, approvals.escalatedTo);
+      approvals.waitingOn = waitingOn(approval!, input.roster, approvals.votes, input.requestedBy, approvals.escalatedTo);
       state.record('decision', { step: request.step, person: request.person, channel: request.channel, decision, reason: request.reason });
       if (verdict.outcome === 'approved') events.push({ type: 'step.approved', step: request.step });
       if (verdict.outcome === 'rejected') events.push({ type: 'step.rejected', step: request.step });

@@ -12,6 +12,8 @@ import type { IncidentContext, IncidentEvent } from '../src/model/to-machine.js'
 import { approvalNotice, askNotice, noticeIncident } from '../src/model/notices.js';
 import { askedOf } from '../src/model/approval-seats.js';
 import type { ApprovalNotice, NoticeIncident, NoticeRefs } from '../src/model/notice.js';
+import type { Approval } from '../src/model/runbook.js';
+import { Communications } from './communications.js';
 import { Notifier } from './notify.js';
 import { DEFAULT_CLUSTER } from '../src/model/clusters.js';
 import type { SealChecker } from './seal-check.js';
@@ -83,6 +85,7 @@ export class IncidentState {
   readonly events: IncidentEvent[] = [];
   readonly timers = new Timers((event) => this.events.push(event));
   readonly notifier: Notifier;
+  readonly communications: Communications;
   /** The check of the start's seal while it runs: handlers wait for it, and refuse everything if the start was not the engine's. */
   admission?: Promise<string | undefined>;
   /** Checks the engine's seal on updates, in a run that requires it. */
@@ -113,7 +116,13 @@ export class IncidentState {
     this.notifier = new Notifier(input.notify, carried?.noticeRefs ?? { cards: {} }, (channel, kind, error) => {
       this.record('notify.failed', { channel, kind, error });
       log.warn('notification failed', { incidentId: id, channel, kind, error });
-    });
+    }, (type, fields) => this.record(type, fields));
+    this.communications = new Communications(this);
+  }
+
+  /** A gated step's approval, or a message's of the communication plan (both are decided the same way). */
+  approvalOf(step: string): Approval | undefined {
+    return this.defs.get(step)?.approval ?? this.input.runbook.communications?.find((m) => m.id === step)?.approval;
   }
 
   /** Who an activity works for: the incident, its step, and the cluster it acts on (left out for "default", as before there were several). */
@@ -200,14 +209,14 @@ export class IncidentState {
    */
   approvalCard(step: string, state?: ApprovalNotice['state']): ApprovalNotice {
     const s = this.stepView(step);
-    const approval = this.defs.get(step)!.approval;
+    const approval = this.approvalOf(step);
     if (s.ask && s.status !== 'awaiting_approval') return askNotice(this.view, s, askedOf(approval, this.input.roster), this.input.roster, this.input.alert);
     return approvalNotice(this.view, s, approval!, this.input.roster, this.input.alert, state);
   }
 
   refreshCard(step: string, state?: ApprovalNotice['state']): void {
     const s = this.stepView(step);
-    if (this.notifier.enabled && ((this.defs.get(step)?.approval && s.approvals) || s.ask)) {
+    if (this.notifier.enabled && ((this.approvalOf(step) && s?.approvals) || s?.ask)) {
       this.notifier.send({ kind: 'decision', incident: this.incidentNotice(), approval: this.approvalCard(step, state) });
     }
   }

@@ -3,7 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IncidentView, IntakeStatus } from '../src/model/incident.js';
 import type { Seal } from '../src/model/engine-seal.js';
 import type {
-  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest,
+  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, PageAcknowledgement,
 } from '../src/model/incident-requests.js';
 
 export interface AttachResult { id: string; status: IntakeStatus }
@@ -18,4 +18,5 @@ export const abortIncident = defineUpdate<DecisionResult, [AbortRequest, Seal?]>
 export const decide = defineUpdate<DecisionResult, [DecisionRequest, Seal?]>('decide');
 export const forceAdvance = defineUpdate<DecisionResult, [ForceAdvanceRequest, Seal?]>('forceAdvance');
 export const recordRefusal = defineUpdate<DecisionResult, [EdgeRefusal, Seal?]>('recordRefusal');
+export const acknowledgePage = defineUpdate<DecisionResult, [PageAcknowledgement, Seal?]>('acknowledgePage');
 export const incidentView = defineQuery<IncidentView>('incidentView');

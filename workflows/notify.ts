@@ -1,7 +1,7 @@
 // The incident's notices, queued in order per channel as src/model/notice.ts describes each channel, one activity per notice.
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NOTICE_CHANNELS, carries, type ChannelName, type Notice, type NoticeChannels, type NoticeRefs } from '../src/model/notice.js';
+import { NOTICE_CHANNELS, carries, type ChannelName, type Notice, type NoticeChannels, type NoticeOutcome, type NoticeRefs } from '../src/model/notice.js';
 
 type Channel = (typeof NOTICE_CHANNELS)[number];
 /** What each channel's activity takes and returns, by its description: a new channel compiles only once its activity does. */
@@ -25,6 +25,8 @@ export class Notifier {
     private readonly channels: NoticeChannels | undefined,
     public refs: NoticeRefs,
     private readonly failed: (channel: string, kind: string, error: string) => void,
+    /** Records what a channel's activity reports for the timeline (pages sent). */
+    private readonly record: (type: string, fields: Record<string, unknown>) => void = () => undefined,
   ) {}
 
   /** Whether the incident notifies on this channel. */
@@ -36,13 +38,20 @@ export class Notifier {
     return NOTICE_CHANNELS.some((c) => this.has(c.name));
   }
 
-  /** Queues a notice on every channel that is on and carries it; a channel that keeps failing is recorded, never fatal to the incident. */
-  send(notice: Notice): void {
+  /**
+   * Queues a notice on every channel that is on and carries it; a channel that keeps failing is recorded, never fatal to
+   * the incident. `sent` runs once a channel has sent it.
+   */
+  send(notice: Notice, sent?: (channel: ChannelName) => void): void {
     for (const channel of NOTICE_CHANNELS) {
       if (!this.has(channel.name) || !carries(channel, notice)) continue;
       const task = channel.keepsRefs
-        ? async () => { this.refs = await activities[channel.activity]({ notice, refs: this.refs }); }
-        : async () => { await activities[channel.activity]({ notice }); };
+        ? async () => { this.refs = await activities[channel.activity]({ notice, refs: this.refs }); sent?.(channel.name); }
+        : async () => {
+          const outcome = await activities[channel.activity]({ notice }) as NoticeOutcome | undefined;
+          for (const { type, ...fields } of outcome?.timeline ?? []) this.record(type, fields);
+          sent?.(channel.name);
+        };
       this.queues.set(channel.name, this.queue(this.queues.get(channel.name) ?? Promise.resolve(), channel.name, notice, task));
     }
   }

@@ -16,11 +16,14 @@ export function perform(state: IncidentState, steps: Steps, commands: readonly {
   const { input, view, notifier, timers } = state;
   for (const command of commands as (MachineCommand | XstateCommand)[]) {
     switch (command.type) {
-      case 'enterPhase':
+      case 'enterPhase': {
+        const left = view.phase;
         view.phase = command.params.phase;
         state.record('phase', { phase: command.params.phase });
+        state.communications.phaseChanged(left, command.params.phase);
         if (command.params.phase !== 'preparation') notifier.send({ kind: 'phase', incident: state.incidentNotice(), phase: command.params.phase });
         break;
+      }
       case 'planStep': state.track(() => steps.plan(command.params.step)); break;
       case 'applyStep': state.track(() => steps.apply(command.params.step)); break;
       case 'runStep': state.track(() => steps.run(command.params.step)); break;
@@ -72,10 +75,13 @@ export function perform(state: IncidentState, steps: Steps, commands: readonly {
         if (waited) state.refreshCard(step);
         break;
       }
-      case 'closeIncident':
+      case 'closeIncident': {
+        const left = view.phase;
         Object.assign(view, { status: 'closed', phase: 'closed', closedAt: now() });
         state.record('closed');
+        state.communications.phaseChanged(left, 'closed');
         break;
+      }
       case 'abortIncident':
         Object.assign(view, { status: 'aborted', phase: 'aborted', closedAt: now() });
         state.record('aborted');

@@ -4,6 +4,7 @@ import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { startSealSubject, type Seal } from '../src/model/engine-seal.js';
 import { incidentId, type IncidentInput, type IncidentView } from '../src/model/incident.js';
 import { INCIDENT_LIMITS } from '../src/model/incident-limits.js';
+import { groupsOf } from '../src/model/approval-seats.js';
 import { incidentSummary } from '../src/model/notices.js';
 import { toMachine } from '../src/model/to-machine.js';
 import { archiveAtClose } from './archive-at-close.js';
@@ -117,15 +118,21 @@ export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise
       }
       continue;
     }
-    const [next, commands] = transition(machine, snapshot, events.shift()!);
+    const event = events.shift()!;
+    if (state.communications.handle(event)) continue;
+    const [next, commands] = transition(machine, snapshot, event);
     snapshot = next;
     perform(state, steps, commands);
   }
+  state.communications.end();
   if (view.status === 'aborted' && state.rollbackRequested && !input.dryRun) await steps.rollback();
   await condition(allHandlersFinished);
+  // The plan's last messages and the pages' last answers are in the archived record: sent (or failed) before it. No
+  // earlier incident had a plan or paged, so earlier histories replay as they ran.
+  if (input.runbook.communications?.length || notifier.has('page')) await condition(() => notifier.idle());
   // Behind patched(): incidents that ended before the archive existed still replay.
   if (patched('archive-at-close')) await archiveAtClose(view, (type, fields) => state.record(type, fields));
-  notifier.send({ kind: 'closed', incident: state.incidentNotice(), summary: incidentSummary(view) });
+  notifier.send({ kind: 'closed', incident: state.incidentNotice(), summary: incidentSummary(view, (step) => { const a = state.approvalOf(step); return a ? groupsOf(a) : []; }) });
   await condition(() => notifier.idle());
   log.info('incident ended', { incidentId: id, status: view.status });
   return view;

@@ -141,6 +141,11 @@ export function threadMessage(n: Exclude<Notice, { kind: 'opened' | 'approval' |
     case 'closed':
       return { text: `Incident ${n.incident.id} ${n.incident.status}`, blocks: [section(summaryText(n.incident, n.summary)), context(`Post-mortem: <${reportUrl}|report>`)] };
     case 'message':
-      return { text: n.text, blocks: [section(esc(n.text)), context(`From step \`${esc(n.step)}\` of runbook \`${esc(n.incident.runbook.id)}\``)] };
+      return {
+        text: n.text,
+        blocks: [section(esc(n.text)), context(n.audience
+          ? `To ${esc(n.audience)}, from the communication plan of runbook \`${esc(n.incident.runbook.id)}\` (incident ${esc(n.incident.id)})`
+          : `From step \`${esc(n.step)}\` of runbook \`${esc(n.incident.runbook.id)}\``)],
+      };
   }
 }

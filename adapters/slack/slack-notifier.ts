@@ -30,30 +30,30 @@ export function slackNotifier(settings: SlackNotifierSettings, publicUrl: string
    * The top-level message an earlier attempt posted, when Slack processed it but the answer was lost. Without
    * channels:history (groups:history in a private channel) the lookup fails: posting again beats posting nothing.
    */
-  const postedBefore = async ({ key, firstScheduledMs }: PostAttempt): Promise<SlackRef | undefined> => {
+  const postedBefore = async ({ key, firstScheduledMs }: PostAttempt, to: string): Promise<SlackRef | undefined> => {
     try {
       const history = await client.conversations.history({
-        channel, oldest: slackTs(firstScheduledMs - CLOCK_MARGIN_MS), include_all_metadata: true, limit: 200,
+        channel: to, oldest: slackTs(firstScheduledMs - CLOCK_MARGIN_MS), include_all_metadata: true, limit: 200,
       });
       const found = history.messages?.find((m) => m.metadata?.event_type === NOTICE_EVENT && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key);
-      return found?.ts ? { channel, ts: found.ts } : undefined;
+      return found?.ts ? { channel: to, ts: found.ts } : undefined;
     } catch {
       return undefined;
     }
   };
   /** A thread reply is posted as is; a top-level post (thread root, approval card) is found instead on a retry that follows a lost answer. */
-  const post = async (message: { text: string; blocks: unknown[] }, sender: PostAttempt | undefined, threadTs?: string): Promise<SlackRef> => {
+  const post = async (message: { text: string; blocks: unknown[] }, sender: PostAttempt | undefined, threadTs?: string, to = channel): Promise<SlackRef> => {
     const attempt = threadTs ? undefined : sender;
     if (attempt && attempt.attempt > 1) {
-      const earlier = await postedBefore(attempt);
+      const earlier = await postedBefore(attempt, to);
       if (earlier) return earlier;
     }
     const result = await call('chat.postMessage', (c) => c.chat.postMessage({
-      channel, text: message.text, blocks: message.blocks as never, unfurl_links: false,
+      channel: to, text: message.text, blocks: message.blocks as never, unfurl_links: false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
       ...(attempt ? { metadata: { event_type: NOTICE_EVENT, event_payload: { key: attempt.key } } } : {}),
     }));
-    return { channel: result.channel ?? channel, ts: result.ts! };
+    return { channel: result.channel ?? to, ts: result.ts! };
   };
 
   return {
@@ -81,6 +81,11 @@ export function slackNotifier(settings: SlackNotifierSettings, publicUrl: string
         }
         default: {
           const message = threadMessage(notice, `${url}/report?format=html`);
+          // A communication plan's message goes to its audience's channel, on its own, found again on a retry.
+          if (notice.kind === 'message' && notice.slackChannel) {
+            await post(message, attempt, undefined, notice.slackChannel);
+            return refs;
+          }
           if (refs.thread) {
             await post(message, attempt, refs.thread.ts);
             return refs;

@@ -11,7 +11,7 @@ export interface Seal { at: string; mac: string }
 export const SEAL_MAX_SKEW_MS = 10 * 60_000;
 
 /** The updates that carry a person or a decision, and so are sealed. Alerts are not: they decide nothing. */
-export type SealedUpdate = 'addNote' | 'abortIncident' | 'decide' | 'forceAdvance' | 'recordRefusal';
+export type SealedUpdate = 'addNote' | 'abortIncident' | 'decide' | 'forceAdvance' | 'recordRefusal' | 'acknowledgePage';
 
 /** What an update's seal covers: the update, the incident's chain (its workflow id and first run) and the request. */
 export function updateSealSubject(update: SealedUpdate, workflowId: string, firstRunId: string, request: unknown): Record<string, unknown> {

@@ -13,7 +13,7 @@ const Ms = z.number().int().nonnegative().nullable().describe('milliseconds; nul
 
 export const ReportEvent = z.object({
   at: At,
-  type: z.string().describe('alert, phase, approval.requested, approval.escalated, vote, decision.refused, note, lessons, abort, force-advance, action.plan, action.apply, action.run, action.undo, step.ended, closed, aborted, rollback.*'),
+  type: z.string().describe('alert, phase, approval.requested, approval.escalated, vote, decision.refused, note, lessons, abort, force-advance, action.plan, action.apply, action.run, action.undo, step.ended, closed, aborted, rollback.*, page.triggered, page.acknowledged, page.resolved, message.sent, message.unsent, message.dry-run'),
   summary: z.string(),
   step: z.string().optional(),
   phase: z.string().optional(),

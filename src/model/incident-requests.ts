@@ -25,6 +25,15 @@ export type AbortRequest = z.infer<typeof AbortRequest>;
 export const ForceAdvanceRequest = z.object({ ...asker, reason: z.string() });
 export type ForceAdvanceRequest = z.infer<typeof ForceAdvanceRequest>;
 
+/** A page acknowledged in PagerDuty or Opsgenie, as its webhook said: by whom there (the vendor's name for them), for which step. */
+export const PageAcknowledgement = z.object({
+  step: z.string(),
+  via: z.enum(['pagerduty', 'opsgenie']),
+  by: z.string().max(200),
+  at: z.string().optional(),
+});
+export type PageAcknowledgement = z.infer<typeof PageAcknowledgement>;
+
 export const DecisionRequest = z.object({
   ...asker,
   step: z.string(),

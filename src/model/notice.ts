@@ -43,6 +43,8 @@ export interface ApprovalNotice {
   state: 'waiting' | 'approved' | 'rejected' | 'ended';
   /** Refused attempts, newest last (a click by someone not allowed, a replayed link, …). */
   refusals: { at: string; person?: string; channel: string; reason: string }[];
+  /** The groups asked so far: `from`, then each escalation's (who is paged, and whose pages end with the wait). */
+  asked?: string[];
 }
 
 export type Notice =
@@ -56,8 +58,14 @@ export type Notice =
   | { kind: 'decision'; incident: NoticeIncident; approval: ApprovalNotice }
   | { kind: 'escalated'; incident: NoticeIncident; approval: ApprovalNotice; to: string[]; people: NoticePerson[] }
   | { kind: 'closed'; incident: NoticeIncident; summary: IncidentSummary }
-  /** A runbook's own slack.notify / email.notify step: to one channel only. */
-  | { kind: 'message'; incident: NoticeIncident; channel: ChannelName; step: string; text: string; subject?: string; to?: string[] };
+  /**
+   * A runbook's own slack.notify / email.notify step, or a message of its communication plan: to one channel only.
+   * `slackChannel` posts to that channel instead of the incident's thread; `audience` names who the plan wrote to.
+   */
+  | {
+    kind: 'message'; incident: NoticeIncident; channel: ChannelName; step: string; text: string; subject?: string; to?: string[];
+    slackChannel?: string; audience?: string;
+  };
 
 export interface IncidentSummary {
   openedAt: string;
@@ -66,6 +74,8 @@ export interface IncidentSummary {
   timeToContainMs?: number;
   steps: { id: string; action: string; status: string; summary?: string }[];
   decisions: { step: string; person: string; channel: string; decision: string; at: string }[];
+  /** Every approval the incident asked for and the groups asked (their pages end at close, if not before). */
+  asked?: { step: string; groups: string[] }[];
 }
 
 /** Where an incident's Slack messages are: the thread of its first message, and one card per gated step. */
@@ -85,13 +95,18 @@ export interface NoticeChannel {
   keepsRefs: boolean;
 }
 
+/** What a channel's activity may return for the incident's timeline (a page triggered, a message sent and to whom). */
+export interface NoticeOutcome { timeline?: { type: string; [field: string]: unknown }[] }
+
 /**
  * Every channel, in the order one notice is queued on them (recorded histories schedule Slack's activity before
- * email's). Email carries what needs a person (approvals, escalations) and the summary at close; the rest is Slack's thread.
+ * email's, and none pages). Email carries what needs a person (approvals, escalations) and the summary at close; the rest is Slack's thread.
  */
 export const NOTICE_CHANNELS = [
   { name: 'slack', label: 'Slack', activity: 'notifySlack', carries: 'all', keepsRefs: true },
   { name: 'email', label: 'email', activity: 'notifyEmail', carries: ['approval', 'escalated', 'closed', 'message'], keepsRefs: false },
+  /** Pages the groups a step waits for; acknowledges on the first vote, resolves once decided, or at close. */
+  { name: 'page', label: 'paging', activity: 'notifyPager', carries: ['approval', 'decision', 'escalated', 'closed'], keepsRefs: false },
 ] as const satisfies readonly NoticeChannel[];
 export type ChannelName = (typeof NOTICE_CHANNELS)[number]['name'];
 

@@ -3,7 +3,7 @@ import type { Alert } from './alert.js';
 import { durationMs } from './duration.js';
 import type { IncidentView, StepView } from './incident.js';
 import type { ApprovalNotice, IncidentSummary, NoticeIncident, NoticePerson } from './notice.js';
-import { describeFrom, fillSeats, quorumOf, seatsOf, votersOf } from './approval-seats.js';
+import { describeFrom, fillSeats, groupsOf, quorumOf, seatsOf, votersOf } from './approval-seats.js';
 import type { Roster } from './roster.js';
 import type { Approval } from './runbook.js';
 
@@ -41,7 +41,15 @@ function findings(view: IncidentView): string[] {
   });
 }
 
+/** A message of the communication plan waiting for approval: the exact text, and who it goes to. */
+function draftOf(step: StepView): string[] {
+  if (step.action !== 'message') return [];
+  const d = step.output as { to?: string[]; subject?: string; text?: string } | undefined;
+  return [`Message to ${(d?.to ?? []).join(', ')}${d?.subject ? ` (subject: ${d.subject})` : ''}: "${d?.text ?? ''}"`];
+}
+
 function undoOf(step: StepView): string {
+  if (step.action === 'message') return 'A message cannot be unsent once approved.';
   if (!step.plan || step.plan.changes.length === 0) return 'Nothing to undo: the plan changes nothing.';
   if (step.plan.inverse.length === 0) return 'Irreversible: this cannot be undone.';
   return `Reversible: the inverse (${step.plan.inverse.length} change(s)) is recorded before applying; recovery or an abort with rollback restores the previous state.`;
@@ -67,7 +75,7 @@ export function approvalNotice(
     action: step.action,
     phase: step.phase,
     ...(step.plan ? { plan: { summary: step.plan.summary, hash: step.plan.hash, changes: step.plan.changes, notes: step.plan.notes } } : {}),
-    why: [`Alert: ${alert.summary}`, ...findings(view)],
+    why: [`Alert: ${alert.summary}`, ...findings(view), ...draftOf(step)],
     undo: undoOf(step),
     from: describeFrom(approval),
     quorum: quorumOf(approval),
@@ -80,6 +88,7 @@ export function approvalNotice(
       .filter((t) => t.type === 'decision.refused' && t.step === step.id)
       .slice(-5)
       .map((t) => ({ at: t.at, channel: String(t.channel), reason: String(t.reason), ...(t.person ? { person: String(t.person) } : {}) })),
+    asked: askedGroups(view, step.id, groupsOf(approval)),
   };
 }
 
@@ -108,7 +117,14 @@ export function askNotice(view: IncidentView, step: StepView, asked: readonly st
   };
 }
 
-export function incidentSummary(view: IncidentView): IncidentSummary {
+/** The groups a step's approval was put to: its own, then those of each escalation recorded for it. */
+function askedGroups(view: IncidentView, step: string, from: readonly string[]): string[] {
+  const escalated = view.timeline.filter((t) => t.type === 'approval.escalated' && t.step === step).flatMap((t) => (t.to as string[] | undefined) ?? []);
+  return [...new Set([...from, ...escalated])];
+}
+
+/** `groupsAsked` names the groups each gated step (or message) asks, for the pages the close resolves. */
+export function incidentSummary(view: IncidentView, groupsAsked: (step: string) => string[] = () => []): IncidentSummary {
   const contained = view.timeline.find((t) => t.type === 'step.done' && view.steps.some((s) => s.id === t.step && s.phase === 'containment' && s.plan));
   return {
     openedAt: view.openedAt,
@@ -117,5 +133,8 @@ export function incidentSummary(view: IncidentView): IncidentSummary {
     steps: view.steps.map((s) => ({ id: s.id, action: s.action, status: s.status, ...(s.plan ? { summary: s.plan.summary } : {}) })),
     decisions: view.steps.flatMap((s) => [...(s.approvals?.votes ?? []), ...(s.ask?.answer ? [s.ask.answer] : [])]
       .map((v) => ({ step: s.id, person: v.person, channel: v.channel, decision: v.decision, at: v.at }))),
+    asked: view.timeline
+      .filter((t) => t.type === 'approval.requested')
+      .map((t) => ({ step: String(t.step), groups: askedGroups(view, String(t.step), groupsAsked(String(t.step))) })),
   };
 }

@@ -67,6 +67,25 @@ export function isParallel(item: PhaseItem): item is ParallelGroup {
   return 'parallel' in item;
 }
 
+/** When a message is sent: a phase starting or done (the next one started, or the incident closed from it). */
+export const MessageTrigger = z.string().regex(
+  new RegExp(`^(${PHASES.join('|')})\\.(started|done)$`),
+  `"on" is <phase>.started or <phase>.done, with a phase among ${PHASES.join(', ')}`,
+);
+
+/** One message of the communication plan: to audiences of the roster, at a phase, optionally after an approval. */
+export const Communication = z.strictObject({
+  id: StepId,
+  on: MessageTrigger,
+  to: z.array(z.string().min(1)).min(1),
+  subject: z.string().min(1).max(200).optional(),
+  /** Templates over alert and incident data (${incident.id}, ${alert.subject.principal}…). */
+  text: z.string().min(1).max(3000),
+  /** A message that needs approval is a decision: it is sent once approved, never on timeout. */
+  approval: Approval.optional(),
+});
+export type Communication = z.infer<typeof Communication>;
+
 export const Runbook = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a runbook id is lower-case letters, digits and dashes'),
   version: z.number().int().min(1),
@@ -86,6 +105,8 @@ export const Runbook = z.strictObject({
   phases: z.strictObject(Object.fromEntries(PHASES.map((p) => [p, z.array(PhaseItem).optional()])) as {
     [P in Phase]: z.ZodOptional<z.ZodArray<typeof PhaseItem>>;
   }),
+  /** The communication plan: who is told what, and when (runbooks/README.md, "Communication plan"). */
+  communications: z.array(Communication).optional(),
 });
 export type Runbook = z.infer<typeof Runbook>;
 

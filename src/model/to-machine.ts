@@ -27,7 +27,9 @@ export type IncidentEvent =
   | { type: 'step.answered'; step: string; answer: 'retry' | 'skip' | 'abort' }
   | { type: 'lessons.recorded' }
   | { type: 'incident.forceAdvance' }
-  | { type: 'incident.abort' };
+  | { type: 'incident.abort' }
+  /** A communication plan's message was not approved in time (workflows/communications.ts; never given to the machine). */
+  | { type: 'message.timeout'; step: string };
 
 /** The commands the machine hands the workflow (params resolved by xstate). */
 export type MachineCommand =

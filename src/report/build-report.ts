@@ -16,6 +16,7 @@ import { reportMetrics } from './report-metrics.js';
 const FROM_VIEW = new Set([
   'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
   'step.waiting', 'step.confirmed', 'step.unconfirmed',
+  'page.triggered', 'page.acknowledged', 'page.resolved', 'message.sent', 'message.unsent', 'message.dry-run',
 ]);
 const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
 
@@ -39,6 +40,12 @@ function viewEvent(t: TimelineEntry): ReportEvent {
     : t.type === 'step.waiting' ? describeWait(t.brokers as BrokerWait[])
     : t.type === 'step.confirmed' ? `every broker answered, broker(s) ${[t.brokers].flat().join(', ')} too`
     : t.type === 'step.unconfirmed' ? str(t.detail)
+    : t.type === 'page.triggered' ? `paged ${str(t.group)} via ${str(t.via)}`
+    : t.type === 'page.acknowledged' ? `page acknowledged by ${str(t.by)} via ${str(t.via)}`
+    : t.type === 'page.resolved' ? `page of ${str(t.group)} resolved via ${str(t.via)}`
+    : t.type === 'message.sent' ? `message "${str(t.message)}" sent to ${str(t.audience)} (${str(t.channel)}: ${str(t.to)}): ${str(t.text)}`
+    : t.type === 'message.unsent' ? `message "${str(t.message)}" not sent${t.audience ? ` to ${str(t.audience)}` : ''}: ${str(t.reason)}`
+    : t.type === 'message.dry-run' ? `message "${str(t.message)}" to ${[t.to].flat().join(', ')} not sent (dry run): ${str(t.text)}`
     : t.type === 'followUp' ? `follow-up ${t.incident ? `incident ${str(t.incident)} (${str(t.runbook)}, ${str(t.status)})` : `${str(t.status)}: ${str(t.reason)}`}: ${str(t.kind)} about ${str(t.principal)}`
     : t.type;
   return { at: t.at, type: t.type === 'decision' ? 'vote' : t.type, summary, ...step, ...(t.phase && t.type === 'phase' ? { phase: str(t.phase) } : {}), ...person };

@@ -36,9 +36,10 @@ function proceedRefusal(runbook: Runbook, step: Step): string | undefined {
   return undefined;
 }
 
-function checkApproval(runbook: Runbook, step: Step, approval: Approval, at: (string | number)[], roster: Roster): Problem[] {
+/** `step` is undefined for a message of the communication plan, which never proceeds unapproved (checked with it). */
+function checkApproval(runbook: Runbook, step: Step | undefined, approval: Approval, at: (string | number)[], roster: Roster): Problem[] {
   const problems: Problem[] = [];
-  const refusal = approval.onTimeout === 'proceed' ? proceedRefusal(runbook, step) : undefined;
+  const refusal = approval.onTimeout === 'proceed' && step ? proceedRefusal(runbook, step) : undefined;
   if (refusal) problems.push({ path: [...at, 'onTimeout'], message: refusal });
   const groups = groupsOf(approval);
   groups.forEach((group, i) => {
@@ -129,5 +130,30 @@ export function checkRunbook(runbook: Runbook, roster: Roster): Problem[] {
     }
     seen.set(step.id, { phase, action: isUndoStep(step) ? undefined : step.action });
   }
+  problems.push(...checkCommunications(runbook, roster, seen));
+  return problems;
+}
+
+/** The communication plan: unique ids apart from the steps', audiences of the roster, phases the runbook has, approvals. */
+function checkCommunications(runbook: Runbook, roster: Roster, steps: Map<string, { phase: string; action?: string }>): Problem[] {
+  const problems: Problem[] = [];
+  const ids = new Set<string>();
+  (runbook.communications ?? []).forEach((message, i) => {
+    const at = ['communications', i];
+    if (steps.has(message.id) || ids.has(message.id)) problems.push({ path: [...at, 'id'], message: `id "${message.id}" is already used by a step or another message: message ids share the steps' names` });
+    ids.add(message.id);
+    const phase = message.on.split('.')[0] as keyof Runbook['phases'];
+    if (runbook.phases[phase] === undefined) problems.push({ path: [...at, 'on'], message: `phase ${phase} is not in this runbook, so "${message.on}" never happens` });
+    message.to.forEach((audience, j) => {
+      if (!roster.audiences?.[audience]) problems.push({ path: [...at, 'to', j], message: `audience "${audience}" is not in _roster.yaml (add it under audiences: with its slack channel or email list)` });
+    });
+    problems.push(...checkTemplates({ subject: message.subject, text: message.text }, at, steps));
+    if (!message.approval) return;
+    if (message.approval.onTimeout === 'proceed') {
+      problems.push({ path: [...at, 'approval', 'onTimeout'], message: 'a message that needs approval is never sent without it: use onTimeout: skip' });
+    }
+    if (message.approval.escalate) problems.push({ path: [...at, 'approval', 'escalate'], message: 'messages do not escalate: give the approval to the groups who should decide' });
+    problems.push(...checkApproval(runbook, undefined, { ...message.approval, escalate: undefined }, [...at, 'approval'], roster));
+  });
   return problems;
 }

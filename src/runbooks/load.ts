@@ -78,13 +78,15 @@ export function loadRoster(dir: string): { roster: Roster; problems: RunbookProb
   return { roster: parsed.value ?? EMPTY_ROSTER, problems: parsed.problems };
 }
 
-/** Several folders' rosters as one: people, group members and Slack user group links are merged. */
+/** Several folders' rosters as one: people, group members, Slack user group links, pagers and audiences are merged. */
 export function mergeRosters(rosters: Roster[]): Roster {
   const merged: Roster = { people: {}, groups: {} };
   for (const r of rosters) {
     Object.assign(merged.people, r.people);
     for (const [g, members] of Object.entries(r.groups)) merged.groups[g] = [...new Set([...(merged.groups[g] ?? []), ...members])];
     if (r.slackUsergroups) merged.slackUsergroups = { ...merged.slackUsergroups, ...r.slackUsergroups };
+    if (r.paging) merged.paging = { ...merged.paging, ...r.paging };
+    if (r.audiences) merged.audiences = { ...merged.audiences, ...r.audiences };
   }
   return merged;
 }

@@ -11,6 +11,7 @@ import { temporalRefusal } from '../temporal/temporal-unavailable.js';
 import { reportRoutes } from './report.js';
 import { metricsRoutes } from './metrics.js';
 import { slackRoutes } from './slack.js';
+import { pagingRoutes, type PagingWebhooks } from './paging.js';
 import { approvalRoutes } from './approvals.js';
 import type { SlackSettings } from '../model/connections.js';
 import type { IncidentReports } from '../temporal/incident-reports.js';
@@ -39,6 +40,8 @@ export interface ServerDeps {
   /** Slack interactivity (POST /v1/slack/interactions) and email approval links (/v1/approvals/:token); absent when unset. */
   slack?: SlackSettings;
   linkSecret?: string;
+  /** Page acknowledgements from PagerDuty and Opsgenie (POST /v1/paging/*); each route is absent when its secret is unset. */
+  paging?: PagingWebhooks;
   /** Served host names, the codec's CORS origin, intake limits, refusal reporting (docs/operations.md "Limits"); unset: the defaults. */
   edge?: Partial<EdgeLimits>;
 }
@@ -72,5 +75,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   reportRoutes(app, deps);
   slackRoutes(app, { ...deps, refusals });
   approvalRoutes(app, { ...deps, refusals });
+  pagingRoutes(app, deps);
   return app;
 }

@@ -10,9 +10,9 @@ import { alertKey as keyOf, routeAlert } from '../model/route-alert.js';
 import type { Runbook } from '../model/runbook.js';
 import { startSealSubject, updateSealSubject, type Seal, type SealedUpdate } from '../model/engine-seal.js';
 import type { EngineSeal } from '../../adapters/engine-seal.js';
-import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../model/incident-requests.js';
+import type { AbortRequest, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, PageAcknowledgement } from '../model/incident-requests.js';
 import {
-  abortIncident, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
+  abortIncident, acknowledgePage, addNote, attachAlert, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult,
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
 import type { Logger } from '../logger.js';
@@ -50,6 +50,8 @@ export interface IncidentService {
   backlog(): number;
   /** Stops delivering logged alerts (those left are delivered after the next start). */
   close(): Promise<void>;
+  /** Records a page acknowledged in PagerDuty or Opsgenie (undefined for an unknown incident). */
+  acknowledgePage(id: string, ack: PageAcknowledgement): Promise<DecisionResult | undefined>;
 }
 
 /** One run of an incident's chain, and its status when it was described. */
@@ -252,6 +254,7 @@ export function createIncidentService(
     forceAdvance: (id, request) => update(id, forceAdvance, request),
     backlog: () => delivery?.backlog ?? 0,
     close: async () => delivery?.close(),
+    acknowledgePage: (id, ack) => update(id, acknowledgePage, ack),
     async refuse(id, refusal) {
       await update(id, recordRefusal, refusal);
     },

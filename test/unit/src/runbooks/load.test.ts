@@ -1,5 +1,5 @@
 // Invalid runbooks are refused before anything runs, with the file, YAML path, line and what to do — pinned per fixture.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkRunbookSet, formatProblem, loadRoster, loadRunbookSet, parseRunbookFile, RunbookError } from '../../../../src/runbooks/load.js';
 
@@ -47,6 +47,24 @@ describe('invalid runbooks', () => {
     expect(problemsOf('unattended.yaml')).toEqual([
       `${dir}/unattended.yaml:13 (phases.containment[0].approval.onTimeout) onTimeout: proceed needs the runbook to say at which severities a step may go ahead unanswered: add \`unattended: { severity: [high, critical] }\` (or the severities you mean) at the top level`,
       `${dir}/unattended.yaml:16 (phases.containment[1].onFailure) onFailure: ask needs someone to ask: give the step an approval, or add incident-commanders to _roster.yaml`,
+    ]);
+  });
+
+  it('checks a communication plan: its triggers, ids apart from the steps, audiences of the roster, templates, approvals that never send unapproved', () => {
+    const f = `${dir}/communications.yaml`;
+    expect(problemsOf('communications.yaml')).toEqual([
+      `${f}:26 (communications[2].on) "on" is <phase>.started or <phase>.done, with a phase among preparation, detection, containment, eradication, recovery, lessons`,
+    ]);
+    const valid = parseRunbookFile(f, readFileSync(f, 'utf8').replace('containment.begun', 'containment.started'), roster).problems.map(formatProblem).map((p) => p.trim());
+    expect(valid).toEqual([
+      `${f}:12 (communications[0].id) id "deny" is already used by a step or another message: message ids share the steps' names`,
+      `${f}:14 (communications[0].to[0]) audience "execs" is not in _roster.yaml (add it under audiences: with its slack channel or email list)`,
+      `${f}:15 (communications[0].text) \${alert.subject.user} "user" is not a field of alert`,
+      `${f}:17 (communications[1].on) phase recovery is not in this runbook, so "recovery.started" never happens`,
+      `${f}:18 (communications[1].to[0]) audience "customers" is not in _roster.yaml (add it under audiences: with its slack channel or email list)`,
+      `${f}:24 (communications[1].approval.onTimeout) a message that needs approval is never sent without it: use onTimeout: skip`,
+      `${f}:23 (communications[1].approval.escalate) messages do not escalate: give the approval to the groups who should decide`,
+      `${f}:27 (communications[2].to[0]) audience "execs" is not in _roster.yaml (add it under audiences: with its slack channel or email list)`,
     ]);
   });
 

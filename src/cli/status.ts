@@ -21,7 +21,7 @@ export function formatIncident(v: IncidentView): string {
         : s.status === 'awaiting_answer' && s.ask ? ` — ${s.ask.error}; answer: kafka-ir answer ${v.id} retry|skip|abort --step ${s.id} (${s.ask.waitingOn.join(', ')})`
         : s.status === 'unconfirmed' && s.waitingFor ? ` — ${describeUnconfirmed(s.waitingFor)}`
         : s.waitingFor ? ` — ${describeWait(s.waitingFor)}`
-        : s.error ? ` — ${s.error}` : s.plan ? ` — ${s.plan.summary}` : '';
+        : s.error ? ` — ${s.error}` : s.note ? ` — ${s.note}` : s.plan ? ` — ${s.plan.summary}` : '';
       return `    ${MARK[s.status] ?? ' '} ${s.phase.padEnd(11)} ${s.id} (${s.action}) ${s.status}${extra}`;
     }),
     '  recent:',

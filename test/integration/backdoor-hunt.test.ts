@@ -191,6 +191,8 @@ describe('on a broker with delegation tokens (an extra one-node cluster): a toke
     cpSync('runbooks', runbooks, { recursive: true, filter: (src) => !src.endsWith('_roster.yaml') });
     cpSync('test/fixtures/runbooks/_roster.yaml', join(runbooks, '_roster.yaml'));
     writeFileSync(join(dir, 'config.yaml'), [
+      // The follow-up compromised-credentials incident rotates: without a sink its runbook is disabled and the alert refused.
+      `secretSink: { type: file, dir: ${JSON.stringify(join(dir, 'secrets'))} }`,
       'authorizer: { superUsers: ["User:admin"], allowEveryoneIfNoAclFound: false }',
       `accessLog: { files: [{ broker: 1, paths: [${JSON.stringify(join(extra.logDir, 'kafka-*.log*'))}] }] }`,
     ].join('\n'));

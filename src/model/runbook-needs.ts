@@ -31,9 +31,9 @@ const evidence: Check = (f) => (f.evidence.problem
   ? { setting: 'KAFKA_IR_EVIDENCE_DIR', fix: `the evidence folder ${f.evidence.dir} ${f.evidence.problem}: set KAFKA_IR_EVIDENCE_DIR to a folder the engine can write`, required: true }
   : undefined);
 
-const baseline = (what: string): Check => (f, stopsIncident) => (f.baseline
+const baseline: Check = (f, stopsIncident) => (f.baseline
   ? undefined
-  : { setting: 'baseline.every', fix: `${what} until a baseline exists: set baseline: { every: 6h } in the settings file (the first is taken at start-up)`, required: stopsIncident });
+  : { setting: 'baseline.every', fix: 'fails until a baseline exists: set baseline: { every: 6h } in the settings file (the first is taken at start-up)', required: stopsIncident });
 
 const authorizer: Check = (f) => (f.authorizerDeclared
   ? undefined
@@ -52,7 +52,7 @@ const NEEDS: Partial<Record<ActionName, Check[]>> = {
   'slack.notify': [(f) => (f.slack ? undefined : { setting: 'SLACK_BOT_TOKEN', fix: 'posts nothing: set SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL, SLACK_TEAM_ID and SLACK_APP_ID', required: false })],
   'kafka.evidence.capture': [evidence],
   'kafka.baseline.snapshot': [evidence],
-  'kafka.baseline.diff': [evidence, baseline('fails')],
+  'kafka.baseline.diff': [evidence, baseline],
   'kafka.admin.audit': [
     evidence,
     (f, stopsIncident) => (f.accessLog || f.baseline
@@ -76,13 +76,8 @@ export function unmetNeeds(runbook: Runbook, facilities: Facilities): UnmetNeed[
   });
 }
 
-/** What a step lacks, for a line that already names the runbook. */
+/** What a step lacks, which setting, and what to set: for a line that already names the runbook (or its file). */
 export const describeStepNeed = (n: UnmetNeed) => `step ${n.step} (${n.action}) needs ${n.setting}: ${n.fix}`;
-
-/** One line a person can act on: which runbook, which step, which setting. */
-export function describeNeed(n: UnmetNeed): string {
-  return `runbook ${n.runbook}, ${describeStepNeed(n)}`;
-}
 
 /** Advice, one line per runbook and missing setting (several steps often lack the same one). */
 export function describeAdvice(needs: readonly UnmetNeed[]): string[] {

@@ -61,8 +61,7 @@ describe('the dev settings file', () => {
   });
 });
 
-/** A step's status, with why when it was skipped. */
-const statusOf = (s: { id: string; status: string; note?: string }) => `${s.id}:${s.status}`;
+const statusOf = (s: { id: string; status: string }) => `${s.id}:${s.status}`;
 
 describe('the built-in runbooks on the dev engine', () => {
   it('each runs as a dry run from alert to close: nothing fails, steps with nothing to act on say why they were skipped', async () => {

@@ -124,7 +124,10 @@ function program(): Command {
   runbooks.command('list').argument('[path...]').option('--json', 'machine-readable output')
     .action((paths: string[], opts: { json?: boolean }) => { process.exitCode = listCommand(runbookPaths(paths), opts.json ?? false); });
   runbooks.command('validate').argument('[path...]', 'runbook files or folders').option('--json', 'machine-readable output')
-    .action((paths: string[], opts: { json?: boolean }) => { process.exitCode = validateCommand(runbookPaths(paths), opts.json ?? false); });
+    .option('--settings <file>', 'also check what each runbook needs (secret sink, Splunk HEC, …) against this settings file and the environment, as `kafka-ir start` does')
+    .action((paths: string[], opts: { json?: boolean; settings?: string }) => {
+      process.exitCode = validateCommand(runbookPaths(paths), opts.json ?? false, opts.settings);
+    });
 
   cli.command('demo')
     .description('the 3 a.m. story on a real cluster: an attacker reads with a stolen password, runbooks contain and clean up, then the answers (needs KAFKA_BROKERS; `npm run demo` starts the dev cluster)')

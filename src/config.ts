@@ -214,6 +214,17 @@ export function loadSettings(file: string | undefined): Settings {
   throw new KafkaIrError('INVALID_CONFIG', `invalid settings in KAFKA_IR_CONFIG:\n${lines.join('\n')}`);
 }
 
+const DEFAULT_EVIDENCE_DIR = join(homedir(), '.local', 'share', 'kafka-ir', 'evidence');
+
+/** What `runbooks validate --settings` checks runbooks against beyond the settings file: the channels set, the evidence folder. */
+export function loadNeedsEnv(env: NodeJS.ProcessEnv = process.env) {
+  const set = (...names: string[]) => names.every((n) => Boolean(env[n]));
+  return {
+    hec: set('SPLUNK_HEC_URL', 'SPLUNK_HEC_TOKEN'), email: set('SMTP_URL', 'EMAIL_FROM'), slack: set('SLACK_BOT_TOKEN'),
+    evidenceDir: env.KAFKA_IR_EVIDENCE_DIR || DEFAULT_EVIDENCE_DIR,
+  };
+}
+
 /** Files or a server name mean TLS with them; TEMPORAL_TLS=true or an API key alone means TLS with the system's CAs. */
 function temporalTls(e: z.output<typeof ServerEnv>): TemporalConnectionSettings['tls'] {
   const files = { ca: e.TEMPORAL_TLS_CA, cert: e.TEMPORAL_TLS_CERT, key: e.TEMPORAL_TLS_KEY, serverName: e.TEMPORAL_TLS_SERVER_NAME };
@@ -279,7 +290,7 @@ const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServerEnv, env);
   const settings = loadSettings(e.KAFKA_IR_CONFIG);
-  const evidenceDir = e.KAFKA_IR_EVIDENCE_DIR ?? join(homedir(), '.local', 'share', 'kafka-ir', 'evidence');
+  const evidenceDir = e.KAFKA_IR_EVIDENCE_DIR ?? DEFAULT_EVIDENCE_DIR;
   const clusters = clustersOf(e, settings, evidenceDir);
   /** Where an alert naming no cluster goes (when the engine serves one, or one named "default"), and the intake topic's cluster. */
   const main = clusters.find((c) => c.name === DEFAULT_CLUSTER) ?? clusters[0]!;

@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';
 import type { Logger } from './logger.js';
 import { loadRunbookSet } from './runbooks/load.js';
+import { facilitiesOf, runbookSetNeeds } from './runbooks/needs.js';
+import { describeAdvice, disabledRunbooks } from './model/runbook-needs.js';
 import { buildServer } from './server/app.js';
 import { ensureBaselineSchedule } from './temporal/baseline-schedule.js';
 import { ensureEmbeddedTemporal } from './temporal/dev-server.js';
@@ -76,6 +78,17 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   // Refuses to start, naming the group and the variable or file, when a paging key the roster names is missing.
   const pager = createPager(roster, config.paging.readEnv, config.paging);
   log.info({ runbooks: runbooks.map((r) => `${r.id}@${r.version}`) }, 'runbooks loaded');
+  // Each runbook's needs on each cluster, before any incident: one that lacks a setting it cannot run without is disabled there, loudly.
+  const disabled = new Map<string, Map<string, string>>();
+  for (const c of config.clusters) {
+    const needs = runbookSetNeeds(runbooks, facilitiesOf({
+      settings: c.settings, hec: config.siem !== undefined, email: config.email !== undefined, slack: config.slack !== undefined, evidenceDir: c.evidenceDir,
+    }));
+    const where = config.clusters.length > 1 ? ` (cluster ${c.name})` : '';
+    disabled.set(c.name, new Map([...disabledRunbooks(needs)].map(([runbook, reason]) => [runbook, `${reason}${where}`])));
+    for (const [runbook, reason] of disabled.get(c.name)!) log.error({ runbook, cluster: c.name }, `${reason} (alerts for it are refused until then)`);
+    for (const advice of describeAdvice(needs)) log.warn({ cluster: c.name }, `${advice}${where}`);
+  }
   installRuntimeLogger(log);
   const temporalAddress = config.temporal.address ?? (await ensureEmbeddedTemporal(config.temporal.dataDir, log));
 
@@ -111,7 +124,7 @@ export async function startEngine(config: Config, log: Logger): Promise<Engine> 
   const intakeLog = await AlertLog.open<IntakeRecord>(config.intakeLog.dir);
   log.info({ dir: config.intakeLog.dir }, 'intake log');
   const incidents = countedIncidents(
-    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster }), {
+    createIncidentService(client, config.temporal.taskQueue, () => ({ runbooks, roster, disabled: (cluster, runbook) => disabled.get(cluster)?.get(runbook) }), {
       seal,
       continueAsNewAfter: config.temporal.continueAsNewAfter,
       maxOpenPerRunbook: config.edge.maxOpenIncidents,

@@ -1,6 +1,6 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
 import { ActivityFailure, ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
-import { actionCatalogue, timelineAdditions } from '../src/model/actions.js';
+import { actionCatalogue, nothingToDo, timelineAdditions } from '../src/model/actions.js';
 import { isUndoStep } from '../src/model/runbook.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
@@ -66,9 +66,12 @@ export class Steps {
       if (!isUndoStep(def)) {
         const { verifiesContainment, notice } = actionCatalogue[def.action];
         // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
-        if (dryRun && verifiesContainment) return this.finish(step, { dryRun: true, note: verifiesContainment.dryRunNote });
+        if (dryRun && verifiesContainment) return this.skip(step, verifiesContainment.dryRunNote);
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));
         const request = { ...state.about(step), input: resolveTemplates(def.with, state.scope()) };
+        // Such a step used to run (and fail on its input): histories from before keep that activity.
+        const idle = nothingToDo(def.action, request.input);
+        if (idle && patched('skip-nothing-to-do')) return this.skip(step, idle);
         const ask = () => runnerOf(def.action)(request);
         const output = await ask();
         // Only the view's timeline grows; the marker is asked for only when there is something to add, which no history
@@ -82,15 +85,14 @@ export class Steps {
         }
         return this.finish(step, output);
       }
+      if (dryRun) return this.skip(step, `skipped (dry run): step ${def.undo} was only planned, so there is nothing to undo`);
       const entry = state.undoLog.find((u) => u.step === def.undo);
       if (!entry) {
         return this.finish(step, { undone: def.undo, changed: [], note: `step ${def.undo} changed nothing, so there is nothing to undo` });
       }
-      const result = dryRun ? { changed: [], alreadyInPlace: 0 } : await applyChanges({ ...state.about(step), changes: entry.inverse });
-      if (!dryRun) {
-        state.stepView(def.undo).status = 'undone';
-        state.undoLog.splice(state.undoLog.indexOf(entry), 1);
-      }
+      const result = await applyChanges({ ...state.about(step), changes: entry.inverse });
+      state.stepView(def.undo).status = 'undone';
+      state.undoLog.splice(state.undoLog.indexOf(entry), 1);
       this.finish(step, { undone: def.undo, ...result });
     } catch (err) {
       this.fail(step, err);
@@ -151,6 +153,17 @@ export class Steps {
     log.warn('step unconfirmed', { ...state.about(step), brokers: waits.map((w) => w.id) });
     state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'unconfirmed', detail });
     state.events.push({ type: 'step.unconfirmed', step });
+  }
+
+  /** Over without running: a dry run left nothing for it to act on, or an earlier step found nothing. The machine moves on as after "done". */
+  private skip(step: string, reason: string): void {
+    const { state } = this;
+    const s = state.stepView(step);
+    s.status = 'skipped';
+    s.note = reason;
+    state.record('step.skipped', { step, reason });
+    state.notifier.send({ kind: 'step', incident: state.incidentNotice(), step, action: s.action, status: 'done', detail: reason });
+    state.events.push({ type: 'step.done', step });
   }
 
   private finish(step: string, output: unknown): void {

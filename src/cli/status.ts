@@ -22,7 +22,8 @@ export function formatIncident(v: IncidentView): string {
         : s.status === 'unconfirmed' && s.waitingFor ? ` — ${describeUnconfirmed(s.waitingFor)}`
         : s.waitingFor ? ` — ${describeWait(s.waitingFor)}`
         : s.error ? ` — ${s.error}` : s.plan ? ` — ${s.plan.summary}` : '';
-      return `    ${MARK[s.status] ?? ' '} ${s.phase.padEnd(11)} ${s.id} (${s.action}) ${s.status}${extra}`;
+      // A skipped step's note says "skipped …" itself: it stands for the status.
+      return `    ${MARK[s.status] ?? ' '} ${s.phase.padEnd(11)} ${s.id} (${s.action}) ${s.note ?? `${s.status}${extra}`}`;
     }),
     '  recent:',
     ...v.timeline.slice(-5).map((t) => `    ${t.at} ${t.type}${t.step ? ` ${String(t.step)}` : t.phase ? ` ${String(t.phase)}` : ''}`),

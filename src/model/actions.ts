@@ -31,3 +31,9 @@ export function timelineAdditions(action: ActionName, output: unknown): Timeline
   const spec = actionCatalogue[action] as { timelineOf?: (output: unknown) => TimelineAddition[] };
   return spec.timelineOf?.(output) ?? [];
 }
+
+/** Why a step of this action has nothing to do with this resolved input (it is then skipped), or undefined. */
+export function nothingToDo(action: ActionName, input: unknown): string | undefined {
+  const spec = actionCatalogue[action] as { nothingToDo?: (input: Record<string, unknown>) => string | undefined };
+  return input !== null && typeof input === 'object' ? spec.nothingToDo?.(input as Record<string, unknown>) : undefined;
+}

@@ -44,6 +44,8 @@ export const ReportAction = z.object({
   changed: z.array(Change).optional().describe('what the apply changed on the cluster'),
   alreadyInPlace: z.number().int().nonnegative().optional(),
   error: z.string().optional(),
+  /** Why a skipped step did not run (a dry run, nothing to work on). */
+  note: z.string().optional(),
   runs: z.array(ActivityRun),
   undone: z.object({ at: At, by: z.string() }).optional(),
 });

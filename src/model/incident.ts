@@ -44,6 +44,8 @@ export const StepView = z.object({
   }).optional(),
   output: z.unknown().optional(),
   error: z.string().optional(),
+  /** Why a skipped step did not run (a dry run, nothing to work on). */
+  note: z.string().optional(),
   /** Brokers the step is waiting to hear from, and since when; kept on an unconfirmed step. */
   waitingFor: z.array(BrokerWait).optional(),
 });

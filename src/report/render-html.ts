@@ -92,7 +92,7 @@ export function renderHtml(r: IncidentReport): string {
   }
   sections.push('<h2>Actions</h2>', table('actions', ['step', 'phase', 'action', 'status', 'plan / result', 'time'], r.actions.map((a) => [
     a.step, a.phase, a.action, a.undone ? `${a.status} (by ${a.undone.by})` : a.status,
-    [a.plan?.summary, a.changed ? `${a.changed.length} changed, ${a.alreadyInPlace ?? 0} already in place` : '', a.error ?? ''].filter(Boolean).join('; '),
+    [a.plan?.summary, a.changed ? `${a.changed.length} changed, ${a.alreadyInPlace ?? 0} already in place` : '', a.error ?? '', a.note ?? ''].filter(Boolean).join('; '),
     a.runs.map((run) => `${run.role} ${durationText(run.durationMs)}`).join(', '),
   ])));
   if (r.blastRadius) {

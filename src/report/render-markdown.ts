@@ -71,7 +71,7 @@ export function renderMarkdown(r: IncidentReport): string {
   }
   out.push('', '## Actions', '', table(['step', 'phase', 'action', 'status', 'plan / result', 'time'], r.actions.map((a) => [
     a.step, a.phase, a.action, a.undone ? `${a.status} (by ${a.undone.by})` : a.status,
-    [a.plan?.summary, a.changed ? `${a.changed.length} changed, ${a.alreadyInPlace ?? 0} already in place` : '', a.error ?? ''].filter(Boolean).join('; '),
+    [a.plan?.summary, a.changed ? `${a.changed.length} changed, ${a.alreadyInPlace ?? 0} already in place` : '', a.error ?? '', a.note ?? ''].filter(Boolean).join('; '),
     a.runs.map((run) => `${run.role} ${durationText(run.durationMs)}`).join(', '),
   ])));
   const changes = r.actions.filter((a) => a.changed?.length);

@@ -45,6 +45,7 @@ export function reportActions(view: IncidentView, facts: HistoryFacts | undefine
       ...(step.plan ? { plan: { summary: step.plan.summary, hash: step.plan.hash, notes: step.plan.notes, changes: step.plan.changes, inverse: step.plan.inverse } } : {}),
       ...(applied.success ? { changed: applied.data.changed, alreadyInPlace: applied.data.alreadyInPlace } : {}),
       ...(step.error ? { error: step.error } : {}),
+      ...(step.note ? { note: step.note } : {}),
       runs,
       ...(undone ? { undone } : {}),
     };

@@ -1,4 +1,5 @@
-// The Temporal schedule that runs refreshBaseline for one cluster every `every` ms: created on start-up, updated when the interval changes.
+// The Temporal schedule that runs refreshBaseline for one cluster every `every` ms: created on start-up (with a first run at
+// once), updated when the interval changes.
 import { DEFAULT_CLUSTER } from '../model/clusters.js';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
 
@@ -14,7 +15,10 @@ export async function ensureBaselineSchedule(client: Client, taskQueue: string, 
     args: cluster === DEFAULT_CLUSTER ? [] : [cluster],
   };
   try {
-    return await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
+    const handle = await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
+    // The first interval may be hours away: kafka.baseline.diff needs a baseline from the first incident on.
+    await handle.trigger();
+    return handle;
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     const handle = client.schedule.getHandle(scheduleId);

@@ -83,7 +83,11 @@ export interface IncidentServiceOptions {
 }
 
 export function createIncidentService(
-  client: Client, taskQueue: string, catalog: () => { runbooks: readonly Runbook[]; roster: Roster }, options: IncidentServiceOptions,
+  client: Client, taskQueue: string, catalog: () => {
+    runbooks: readonly Runbook[]; roster: Roster;
+    /** Why a runbook cannot run on a cluster of this engine (a setting it lacks), if it cannot: its alerts are refused. */
+    disabled?: (cluster: string, runbook: string) => string | undefined;
+  }, options: IncidentServiceOptions,
 ): IncidentService {
   const cap = options.maxOpenPerRunbook ? new OpenIncidentCap(client, taskQueue, options.maxOpenPerRunbook) : undefined;
   const capReason = (runbook: string) => `runbook ${runbook} has ${cap!.max} open incidents, its cap (KAFKA_IR_MAX_OPEN_INCIDENTS): this alert would open another; send it again later`;
@@ -174,6 +178,8 @@ export function createIncidentService(
       if (!chosen.ok) return { matched: false, reason: chosen.reason };
       const routed = routeAlert(catalog().runbooks, alert, sha256Hex, opts.dryRun, chosen.cluster, opts.drill);
       if (!routed.ok) return { matched: false, reason: routed.reason };
+      const off = catalog().disabled?.(chosen.cluster, routed.runbook.id);
+      if (off) return { matched: false, reason: off };
       const alertKey = opts.alertKey ?? keyOf(alert, sha256Hex);
       if (delivery && !opts.dryRun && opts.drill === undefined && !opts.attachOnly) {
         const reserve = cap ? () => cap.reserve(routed.runbook.id) : undefined;

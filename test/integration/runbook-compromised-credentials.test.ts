@@ -134,13 +134,14 @@ describe('compromised-credentials', () => {
     // No decision is needed in a dry run: the incident walks to the lessons record by itself.
     const view = await eventually(async () => { const v = await engine.view(id); return v.phase === 'lessons' ? v : undefined; }, 90_000, 'the lessons phase');
     expect(view.steps.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      // It read nothing, so there is nothing to capture (the step fails and the incident goes on).
-      'blast-radius:done', 'evidence:failed', 'deny:planned', 'verify:done', 'rotate:planned', 'hunt:done', 'restore-access:done', 'health:done',
+      // It read nothing, so there is nothing to capture; the check and the undo of the deny have nothing to act on.
+      'blast-radius:done', 'evidence:skipped', 'deny:planned', 'verify:skipped', 'rotate:planned', 'hunt:done', 'restore-access:skipped', 'health:done',
     ]);
     const steps = Object.fromEntries(view.steps.map((s: { id: string }) => [s.id, s]));
+    expect(steps.evidence.note).toMatch(/^skipped — nothing to capture/);
     // Nothing was applied, so the check that the deny holds would fail by construction: the step says so instead.
-    expect(steps.verify.output).toEqual({ dryRun: true, note: 'dry run: access is not verified because nothing was applied' });
-    expect(steps['restore-access'].output).toEqual({ undone: 'deny', changed: [], note: 'step deny changed nothing, so there is nothing to undo' });
+    expect(steps.verify.note).toBe('skipped (dry run): nothing was applied, so there is no access to verify');
+    expect(steps['restore-access'].note).toBe('skipped (dry run): step deny was only planned, so there is nothing to undo');
     const types = view.timeline.map((e: { type: string; step?: string }) => (e.step ? `${e.type}:${e.step}` : e.type));
     expect(types).toEqual(expect.arrayContaining(['step.dry-run:deny', 'step.dry-run:rotate']));
     expect(types).not.toContain('step.applying:deny');

@@ -1,9 +1,12 @@
 // An engine running the built-in runbooks (runbooks/*.yaml) with the test roster, a file secret sink and, if asked, the brokers' access records.
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devAccessLogFiles } from './access-log.js';
+import { Client, Connection } from '@temporalio/client';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
+import { infra } from './infra.js';
 import { token } from './people.js';
 
 /**
@@ -45,4 +48,13 @@ export async function abortLeftovers(engine: TestEngine, ids: string[]): Promise
       console.warn(`could not clean up ${id}: ${String(err)}`);
     }
   }
+}
+
+/** A dry-run incident's workflow id is fixed by runbook and subject: one left open by an aborted earlier run, served by no worker, would swallow the alert. */
+export async function endLeftoverDryRun(runbook: string, subject: string): Promise<void> {
+  const client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
+  const handle = client.workflow.getHandle(`ir-${runbook}-${createHash('sha256').update(subject).digest('hex').slice(0, 16)}-dry`);
+  const status = await handle.describe().then((d) => d.status.name, () => 'NONE');
+  if (status === 'RUNNING') await handle.terminate('left open by an earlier test run');
+  await client.connection.close();
 }

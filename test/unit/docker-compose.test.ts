@@ -1,10 +1,14 @@
 // docker-compose.yml is valid for a real Compose parser and sets only environment variables the engine reads.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENV_NAMES } from '../../src/config.js';
 import { Settings } from '../../src/model/settings.js';
+import { disabledRunbooks } from '../../src/model/runbook-needs.js';
+import { loadRunbookSet } from '../../src/runbooks/load.js';
+import { facilitiesOf, runbookSetNeeds } from '../../src/runbooks/needs.js';
 import { brokerLog4jProperties } from '../../scripts/infra/kafka/log4j-properties.js';
 
 describe('docker-compose.yml', () => {
@@ -33,6 +37,10 @@ describe('docker-compose.yml', () => {
     expect(compose.services['kafka-ir'].volumes).toContain('kafka-access-log:/var/log/kafka:ro');
     const settings = Settings.parse(parse(readFileSync('docker/kafka-ir.yaml', 'utf8')));
     expect(settings.accessLog?.files).toEqual([{ broker: 1, paths: ['/var/log/kafka/kafka-request.log*', '/var/log/kafka/kafka-authorizer.log*'] }]);
+    // With it, the engine in the image disables none of the built-in runbooks it ships (/app/runbooks). The container's
+    // evidence folder is not on this machine: a writable one stands in for it.
+    const facilities = facilitiesOf({ settings, hec: false, email: false, slack: false, evidenceDir: tmpdir() });
+    expect(disabledRunbooks(runbookSetNeeds(loadRunbookSet(['runbooks']).runbooks.map((r) => r.runbook), facilities))).toEqual(new Map());
   });
 
   it('starts the broker with the detection pack\'s JMX exporter and Prometheus with its rules', () => {

@@ -41,7 +41,7 @@ export const aclActions = {
   'kafka.access.verify': action({
     kind: 'read',
     summary: "Ask every broker for the principal's ACLs and check it is denied (or allowed) on all of them; retried until they agree, waiting for brokers that do not answer.",
-    verifiesContainment: { dryRunNote: 'dry run: access is not verified because nothing was applied' },
+    verifiesContainment: { dryRunNote: 'skipped (dry run): nothing was applied, so there is no access to verify' },
     input: z.strictObject({
       principal: Principal,
       expect: AccessVerdict,

@@ -15,6 +15,11 @@ export interface ActionSpec<K extends 'change' | 'read', I extends z.ZodType, O 
    * by construction: the step is skipped, and its output says so with this sentence.
    */
   verifiesContainment?: { dryRunNote: string };
+  /**
+   * The resolved input names nothing to work on (an earlier step found nothing): the step is skipped with this sentence
+   * instead of failing on its input.
+   */
+  nothingToDo?: (input: Record<string, unknown>) => string | undefined;
   /** The action is one of the incident's own notices on this channel, sent in order with its others, not by an activity. */
   notice?: ChannelName;
   /** Entries the step adds to the incident's timeline from its output (the hunt names each follow-up incident it raised). */

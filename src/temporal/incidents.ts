@@ -25,6 +25,9 @@ import { chooseCluster, DEFAULT_CLUSTER } from '../model/clusters.js';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** How long close() waits for calls to Temporal still in flight (a retried update backs off for seconds). */
+const CLOSE_WAIT_MS = 15_000;
+
 export type SubmitOutcome =
   | { matched: true; id: string; runbook: string; status: IntakeStatus }
   /** `deferred`: the alert would open an incident over the runbook's cap; sending it again later may succeed. */
@@ -127,7 +130,20 @@ export function createIncidentService(
   }
 
   /** Sends a sealed update to a running incident; an ended one refuses without reaching the workflow. */
-  async function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A, Seal?]>, request: A): Promise<DecisionResult | undefined> {
+  // Calls to Temporal still in flight: close() lets them settle before the connection goes, or a retry the client
+  // schedules for later would find the channel shut and throw from its timer.
+  const inFlight = new Set<Promise<unknown>>();
+  function tracked<T>(call: Promise<T>): Promise<T> {
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call)).catch(() => {});
+    return call;
+  }
+
+  function update<A>(id: string, def: UpdateDefinition<DecisionResult, [A, Seal?]>, request: A): Promise<DecisionResult | undefined> {
+    return tracked(updateNow(id, def, request));
+  }
+
+  async function updateNow<A>(id: string, def: UpdateDefinition<DecisionResult, [A, Seal?]>, request: A): Promise<DecisionResult | undefined> {
     let run = await currentRun(id);
     if (!run) return undefined;
     // The chain, not a run: a run closing by continue-as-new refuses the update, and the client's own retry of that
@@ -259,11 +275,18 @@ export function createIncidentService(
     decide: (id, request) => update(id, decide, request),
     forceAdvance: (id, request) => update(id, forceAdvance, request),
     backlog: () => delivery?.backlog ?? 0,
-    close: async () => delivery?.close(),
+    async close() {
+      await delivery?.close();
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => { bound = setTimeout(resolve, CLOSE_WAIT_MS); })]);
+      clearTimeout(bound);
+    },
     acknowledgePage: (id, ack) => update(id, acknowledgePage, ack),
     async refuse(id, refusal) {
       await update(id, recordRefusal, refusal);
     },
   };
+  const submitNow = service.submit.bind(service);
+  service.submit = (alert, opts) => tracked(submitNow(alert, opts));
   return service;
 }

@@ -169,7 +169,10 @@ export function slackRoutes(app: FastifyInstance, deps: SlackDeps): void {
     // No public URL: the engine opens the connection, Slack authenticated it with the app-level token, and the
     // acknowledgement carries what an HTTP answer would (a modal's errors).
     const socket = socketModeInteractions({ appToken: slack.interactions.appToken, apiUrl: slack.apiUrl }, log,
-      async (payload) => (await handle(payload as Interaction)).body);
+      async (payload) => {
+        const { body } = await handle(payload as Interaction);
+        return body && 'response_action' in body ? body : undefined; // a refusal's { error } is for HTTP callers only
+      });
     // Not awaited: the engine serves (health, intake, CLI decisions) while the connection is retried.
     app.addHook('onReady', async () => {
       void socket.start().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack socket mode did not connect (check SLACK_APP_TOKEN and its connections:write scope)'));

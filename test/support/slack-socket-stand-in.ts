@@ -20,7 +20,7 @@ export interface SlackSocketStandIn {
   /**
    * Sends an `interactive` envelope carrying `payload` and resolves with its acknowledgement. Sent on the open
    * connection, or on the next one; an envelope not acknowledged when its connection closes goes out again on the
-   * next connection, as Slack retries envelopes it has no acknowledgement for.
+   * next connection (the harder case for the app: a click crossing a refresh may then arrive twice).
    */
   interactive(payload: Record<string, unknown>, opts?: { acceptsResponsePayload?: boolean }): Promise<SocketAck>;
   /** Sends `disconnect` (refresh_requested) on the open connection; resolves when the client has connected again. */

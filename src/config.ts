@@ -113,6 +113,10 @@ const ServerEnv = EngineEnv.extend({
   OPSGENIE_API_URL: z.url({ protocol: /^https?$/, error: 'expected https://api.opsgenie.com or https://api.eu.opsgenie.com' }).optional(),
   PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, 'must be the signing secret of the PagerDuty webhook subscription').optional(),
   OPSGENIE_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters (make one with: openssl rand -base64 24)').optional(),
+  /** How card clicks reach kafka-ir: `http` (Slack posts to /v1/slack/interactions) or `socket` (Socket Mode, no public URL). */
+  SLACK_INTERACTIONS: z.enum(['http', 'socket'], { error: 'expected http (Slack posts to /v1/slack/interactions) or socket (Socket Mode)' }).default('http'),
+  /** Socket Mode's app-level token (xapp-…, scope connections:write). */
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp- (Slack app: Basic Information, App-Level Tokens, scope connections:write)').optional(),
   /** Email: an SMTP URL (smtp://user:pass@host:587, smtps://…), the sender, and who gets summaries. */
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:password@]host:port or smtps://…' }).optional(),
   EMAIL_FROM: z.string().min(3).optional(),
@@ -131,7 +135,8 @@ const ServerEnv = EngineEnv.extend({
   /** Signs email approval links; at least 32 characters. */
   KAFKA_IR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -base64 32)').optional(),
 }).superRefine((env, ctx) => {
-  const slack = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL', 'SLACK_TEAM_ID', 'SLACK_APP_ID'] as const;
+  // Socket Mode needs the app-level token instead of the signing secret (Slack signs nothing sent over the socket).
+  const slack = ['SLACK_BOT_TOKEN', env.SLACK_INTERACTIONS === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET', 'SLACK_CHANNEL', 'SLACK_TEAM_ID', 'SLACK_APP_ID'] as const;
   if (slack.some((k) => env[k]) && !slack.every((k) => env[k])) {
     const missing = slack.filter((k) => !env[k]);
     ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `Slack is partly configured: set ${missing.join(', ')} too (README: "Slack")` });
@@ -329,8 +334,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {
-        token: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET!, channel: e.SLACK_CHANNEL!,
-        teamId: e.SLACK_TEAM_ID!, appId: e.SLACK_APP_ID!, apiUrl: e.SLACK_API_URL,
+        token: e.SLACK_BOT_TOKEN, channel: e.SLACK_CHANNEL!, teamId: e.SLACK_TEAM_ID!, appId: e.SLACK_APP_ID!, apiUrl: e.SLACK_API_URL,
+        interactions: e.SLACK_INTERACTIONS === 'socket'
+          ? { mode: 'socket', appToken: e.SLACK_APP_TOKEN! }
+          : { mode: 'http', signingSecret: e.SLACK_SIGNING_SECRET! },
       } satisfies SlackSettings
       : undefined,
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM!, to: e.EMAIL_TO } satisfies EmailSettings : undefined,

@@ -57,8 +57,13 @@ export type HecSettings = z.infer<typeof HecSettings>;
 
 /** Slack, when SLACK_BOT_TOKEN is set (then all of its variables are). */
 export const SlackSettings = z.object({
-  token: z.string().min(1), signingSecret: z.string().min(1), channel: z.string().min(1),
+  token: z.string().min(1), channel: z.string().min(1),
   teamId: z.string().min(1), appId: z.string().min(1), apiUrl: z.string().min(1).optional(),
+  /** How card clicks arrive: signed HTTP posts, or Socket Mode over a WebSocket the engine opens with the app-level token. */
+  interactions: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('http'), signingSecret: z.string().min(1) }),
+    z.object({ mode: z.literal('socket'), appToken: z.string().min(1) }),
+  ]),
 });
 export type SlackSettings = z.infer<typeof SlackSettings>;
 

@@ -23,6 +23,11 @@ export interface SignedPost { body: string; headers: Record<string, string> }
 
 /** A block_actions payload for a click on `card` by Slack user `user`, signed at `at` (seconds). */
 export function click(card: SlackMessage, action: 'approve' | 'reject', user: string, opts: { at?: number; team?: string; app?: string; secret?: string } = {}): SignedPost {
+  return sign(clickPayload(card, action, user, opts), opts);
+}
+
+/** The block_actions payload itself, as Slack also sends it over Socket Mode (in an `interactive` envelope). */
+export function clickPayload(card: SlackMessage, action: 'approve' | 'reject', user: string, opts: { team?: string; app?: string } = {}): Record<string, any> {
   const payload = slackFixture('interaction.block_actions');
   const { value, block_id } = buttonOf(card, action);
   payload.team.id = opts.team ?? SLACK.team;
@@ -32,11 +37,16 @@ export function click(card: SlackMessage, action: 'approve' | 'reject', user: st
   payload.channel = { ...payload.channel, id: card.channel };
   payload.message = { ...payload.message, ts: card.ts };
   payload.actions = [{ ...payload.actions[0], action_id: action, block_id, value }];
-  return sign(payload, opts);
+  return payload;
 }
 
 /** The reject modal submitted with a reason; `view` is the modal kafka-ir opened. */
 export function submitReason(view: Record<string, any>, user: string, reason: string): SignedPost {
+  return sign(reasonPayload(view, user, reason), {});
+}
+
+/** The view_submission payload itself (Socket Mode sends it in an `interactive` envelope that accepts a response). */
+export function reasonPayload(view: Record<string, any>, user: string, reason: string): Record<string, any> {
   const payload = slackFixture('interaction.view_submission');
   payload.team.id = SLACK.team;
   payload.user = { ...payload.user, id: user };
@@ -45,7 +55,7 @@ export function submitReason(view: Record<string, any>, user: string, reason: st
     ...payload.view, callback_id: view.callback_id, private_metadata: view.private_metadata,
     state: { values: { reason: { reason: { type: 'plain_text_input', value: reason } } } },
   };
-  return sign(payload, {});
+  return payload;
 }
 
 function sign(payload: object, opts: { at?: number; secret?: string }): SignedPost {

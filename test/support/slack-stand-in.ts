@@ -42,6 +42,11 @@ export interface SlackStandIn {
    */
   dropAnswerNext(method: SlackMethod, when?: (args: Record<string, unknown>) => boolean): void;
   setUsergroup(id: string, users: string[]): void;
+  /**
+   * Answers `method` with `handler`'s body for requests carrying `methodToken` instead of the bot token (Socket Mode's
+   * apps.connections.open takes the app-level token: test/support/slack-socket-stand-in.ts).
+   */
+  serve(method: string, methodToken: string, handler: (args: Record<string, unknown>) => Body): void;
   /** The first message (posted or updated, before or after this call) matching `predicate`. */
   waitFor(predicate: (m: SlackMessage) => boolean, timeoutMs?: number): Promise<SlackMessage>;
   /** The replies under the message `ts` in `channel`, oldest first. */
@@ -179,7 +184,10 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
     },
   };
 
+  const served = new Map<string, { token: string; handler: (args: Record<string, unknown>) => Body }>();
   const answer = (method: string, args: Record<string, unknown>, presented: string | undefined): Answer => {
+    const extra = served.get(method);
+    if (extra) return presented === undefined ? error('not_authed') : presented !== extra.token ? error('invalid_auth') : ok(extra.handler(args));
     if (!Object.hasOwn(handlers, method)) return { status: 404, body: { ok: false, error: 'unknown_method', stand_in: `implements ${Object.keys(handlers).join(', ')}` } };
     if (presented === undefined) return error('not_authed');
     if (presented !== token) return error('invalid_auth');
@@ -224,6 +232,7 @@ export async function startSlackStandIn(opts: { token?: string } = {}): Promise<
     rateLimitNext: (method, seconds) => enqueue(method, { status: 429, body: slackFixture('error.ratelimited'), retryAfter: seconds }),
     dropAnswerNext: (method, when) => enqueue(method, 'lost', when),
     setUsergroup: (id, users) => { usergroups.set(id, [...users]); },
+    serve: (method, methodToken, handler) => { served.set(method, { token: methodToken, handler }); },
     waitFor: (predicate, timeoutMs = 5_000) => new Promise((resolve, reject) => {
       const check = () => {
         const found = messages.find(predicate);

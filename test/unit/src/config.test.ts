@@ -90,6 +90,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, KAFKA_IR_ALLOWED_HOSTS: 'ir.internal, *' }).edge.allowedHosts).toEqual(['ir.internal', '*']);
     expect(() => loadConfig({ ...base, KAFKA_IR_MAX_ALERTS_PER_REQUEST: '100', KAFKA_IR_INTAKE_BURST: '10' })).toThrow(/KAFKA_IR_MAX_ALERTS_PER_REQUEST: is larger than KAFKA_IR_INTAKE_BURST/);
   });
+  it('reads Slack interactions: signed HTTP posts by default, Socket Mode with the app-level token instead of the signing secret', () => {
+    const base = { KAFKA_BROKERS: '127.0.0.1:9092', SLACK_BOT_TOKEN: 'xoxb-1-2-bot', SLACK_CHANNEL: 'C0INCIDENT', SLACK_TEAM_ID: 'T0TEAM001', SLACK_APP_ID: 'A0APP0001' };
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ ...base, SLACK_SIGNING_SECRET: secret }).slack?.interactions).toEqual({ mode: 'http', signingSecret: secret });
+    expect(loadConfig({ ...base, SLACK_INTERACTIONS: 'socket', SLACK_APP_TOKEN: 'xapp-1-A0APP0001-1-abc' }).slack?.interactions)
+      .toEqual({ mode: 'socket', appToken: 'xapp-1-A0APP0001-1-abc' });
+    expect(() => loadConfig({ ...base, SLACK_INTERACTIONS: 'socket', SLACK_SIGNING_SECRET: secret }))
+      .toThrow('SLACK_APP_TOKEN: Slack is partly configured: set SLACK_APP_TOKEN too');
+    expect(() => loadConfig({ ...base })).toThrow('SLACK_SIGNING_SECRET: Slack is partly configured: set SLACK_SIGNING_SECRET too');
+    const wrong = () => loadConfig({ ...base, SLACK_INTERACTIONS: 'websocket', SLACK_APP_TOKEN: 'xoxb-not-an-app-token' });
+    expect(wrong).toThrow('SLACK_INTERACTIONS: expected http (Slack posts to /v1/slack/interactions) or socket (Socket Mode)');
+    expect(wrong).toThrow('SLACK_APP_TOKEN: expected an app-level token starting with xapp-');
+    expect(wrong).not.toThrow('xoxb-not-an-app-token');
+  });
 });
 
 describe('loadConfig with several clusters', () => {

@@ -86,9 +86,9 @@ export const IncidentView = z.object({
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
-/** What starts an incident workflow: the runbook travels pinned in the input, so editing YAML never changes it. */
 const NoticeChannels = z.partialRecord(z.enum(NOTICE_CHANNELS.map((c) => c.name) as [ChannelName, ...ChannelName[]]), z.boolean());
 
+/** What starts an incident workflow: the runbook travels pinned in the input, so editing YAML never changes it. */
 export const IncidentInput = z.object({
   runbook: Runbook,
   alert: Alert,

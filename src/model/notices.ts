@@ -5,7 +5,6 @@ import type { IncidentView, StepView } from './incident.js';
 import type { ApprovalNotice, IncidentSummary, NoticeIncident, NoticePerson } from './notice.js';
 import { describeFrom, fillSeats, groupsOf, quorumOf, seatsOf, votersOf } from './approval-seats.js';
 import type { Roster } from './roster.js';
-import { peopleOf } from './people-of.js';
 import type { Approval } from './runbook.js';
 
 export function noticeIncident(view: IncidentView, alert: Alert): NoticeIncident {

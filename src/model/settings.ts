@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Duration } from './duration-schema.js';
 import { AccessLogSettings } from './access-log-settings.js';
 import { KafkaSettings } from './connections.js';
-import { ClusterName } from './clusters.js';
+import { ClusterName } from './cluster-name.js';
 import { DetectionSettings } from './detection-settings.js';
 
 export const TopicClassification = z.strictObject({

@@ -28,7 +28,7 @@ export function prebuiltBundlePath(failureConverterPath?: string): string {
  */
 export const sharedWorkflowModules = [
   'to-machine', 'action-facts', 'runbook-steps', 'broker-wait', 'compact-timeline', 'duration', 'engine-seal', 'incident-id',
-  'incident-limits', 'notice', 'notices', 'people-of', 'template',
+  'incident-limits', 'notice', 'notices', 'people-of', 'template', 'approval-seats', 'clusters',
 ].map((name) => fileURLToPath(new URL(`../model/${name}.js`, import.meta.url)));
 
 /**

@@ -34,6 +34,6 @@ describe('update validators in the workflow', () => {
 
   it('say what the request needs', () => {
     expect(() => validDecision({ ...asker, step: 'deny', decision: 'maybe' }))
-      .toThrow('a decision needs { person, channel, step, decision: approve | reject } (decision: Invalid option: expected one of "approve"|"reject")');
+      .toThrow('a decision needs { person, channel, step, decision: approve | reject | retry | skip | abort } (decision: Invalid option: expected one of "approve"|"reject"|"retry"|"skip"|"abort")');
   });
 });

@@ -1,7 +1,7 @@
 // The incident's update validators, plain TypeScript in the sandbox: they refuse what the edges' schemas refuse, and say why.
 import { describe, expect, it } from 'vitest';
-import { AbortRequest, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../../../src/model/incident-requests.js';
-import { validAbort, validAlertDelivery, validDecision, validForceAdvance, validNote, validRefusal } from '../../../workflows/request-checks.js';
+import { AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest } from '../../../src/model/incident-requests.js';
+import { isAlertBatch, validAbort, validAlertDelivery, validDecision, validForceAdvance, validNote, validRefusal } from '../../../workflows/request-checks.js';
 
 const alert = { kind: 'auth.failures', severity: 'high', summary: 's', source: 'test', observedAt: '2026-12-07T10:00:00Z', subject: { principal: 'User:x' } };
 const asker = { person: 'carol', channel: 'api' };
@@ -29,6 +29,15 @@ describe('update validators in the workflow', () => {
         const issue = parsed.error!.issues[0]!;
         expect(() => check(payload)).toThrow(`(${issue.path.join('.') || 'payload'}: ${issue.message})`);
       }
+    }
+  });
+
+  it('take an alert batch from the intake only when the schema would', () => {
+    const delivery = { alert, alertKey: 'k', seq: 0 };
+    for (const batch of [{ log: 'l', alerts: [delivery] }, { log: 'l', alerts: [] }]) expect(isAlertBatch(batch)).toBe(AlertBatch.safeParse(batch).success);
+    for (const batch of [{ log: 'l', alerts: [{ ...delivery, seq: -1 }] }, { alerts: [delivery] }, { log: 'l', alerts: [{ ...delivery, alert: {} }] }]) {
+      expect(AlertBatch.safeParse(batch).success).toBe(false);
+      expect(isAlertBatch(batch)).toBe(false);
     }
   });
 

@@ -1,7 +1,7 @@
 // The incident's update and query handlers: each payload is checked (request-checks.ts) and, when it carries a person or a decision, against the engine's seal; then recorded and turned into machine events.
 import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
-import type { AlertBatch, AlertDelivery, PageAcknowledgement, RefusalSample } from '../src/model/incident-requests.js';
+import type { AlertBatch, AlertDelivery, RefusalSample } from '../src/model/incident-requests.js';
 import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, isAnswer, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';

@@ -1,6 +1,8 @@
 // Benchmark: the engine's memory with N incidents waiting for approval (default 500, the worker's workflow cache size):
 // `kafka-ir start` in its own process, N alerts of the approve-deny fixture (distinct principals), each incident
-// planned and waiting for its two approvals; RSS and heap idle (the in-run baseline), at checkpoints, and after all are
+// planned and waiting for its two approvals; RSS and the heap of each thread idle (the in-run baseline: the engine started,
+// its workflow thread running with the bundle loaded), after the first incident (the one-time costs of a first incident:
+// clients connected, code paths compiled), at checkpoints (the per-incident cost, from the first on), and after all are
 // aborted; then a note to the oldest and to the newest incidents, one at a time (with a cache smaller than N the
 // oldest were evicted and replay from history). The incidents run on a task queue of their own and are aborted at the
 // end, so none is left open.
@@ -31,7 +33,8 @@ const evidenceDir = await mkdtemp(join(tmpdir(), 'kafka-ir-bench-rss-'));
 const engine = await startEngineProcess({
   ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-rss-${tag}`, KAFKA_IR_EVIDENCE_DIR: evidenceDir,
   KAFKA_IR_CACHED_INCIDENTS: String(cache),
-  KAFKA_IR_MAX_OPEN_INCIDENTS: String(n + 1), // all of them on one runbook
+  // All of them on one runbook, whose cap counts its open incidents in the whole namespace (other runs' too).
+  KAFKA_IR_MAX_OPEN_INCIDENTS: String(n + 10_000),
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const call = async (method: string, path: string, body?: unknown, bearer?: string) => {
@@ -53,9 +56,16 @@ async function sample(): Promise<Memory> {
   await sleep(SETTLE_MS);
   const readings: Memory[] = [];
   for (let i = 0; i < 3; i++) { readings.push(await engine.memory()); if (i < 2) await sleep(1000); }
-  const median = (k: keyof Memory) => [...readings.map((r) => r[k])].sort((a, b) => a - b)[1]!;
-  return { rss: median('rss'), peakRss: Math.max(...readings.map((r) => r.peakRss)), heapUsed: median('heapUsed'), external: median('external') };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const figure = (k: 'rss' | 'heapUsed' | 'external') => median(readings.map((r) => r[k]));
+  const threads = [...new Set(readings.flatMap((r) => r.threads.map((t) => t.thread)))].map((thread) => ({
+    thread, heapUsed: median(readings.flatMap((r) => r.threads.filter((t) => t.thread === thread).map((t) => t.heapUsed))),
+  }));
+  return { rss: figure('rss'), peakRss: Math.max(...readings.map((r) => r.peakRss)), heapUsed: figure('heapUsed'), external: figure('external'), threads };
 }
+
+/** Temporal's workflow thread: the worker thread whose heap holds the incidents (the largest). */
+const workflowHeap = (m: Memory) => Math.max(0, ...m.threads.filter((t) => t.thread !== 'main').map((t) => t.heapUsed));
 
 async function waitForApprovalWait(ids: string[]): Promise<void> {
   let pending = ids;
@@ -82,8 +92,8 @@ let afterAbort: Memory | undefined;
 try {
   points.push({ incidents: 0, memory: await sample() });
   process.stderr.write(`  idle: RSS ${(points[0]!.memory.rss / 2 ** 20).toFixed(0)} MiB\n`);
-  for (let c = 1; c <= checkpoints; c++) {
-    const upTo = Math.round((n * c) / checkpoints);
+  const targets = [...new Set([1, ...Array.from({ length: checkpoints }, (_, c) => Math.round((n * (c + 1)) / checkpoints))])];
+  for (const upTo of targets) {
     const batch = Array.from({ length: upTo - ids.length }, (_, i) => ids.length + i);
     const opened: string[] = [];
     await each(batch, async (i) => {
@@ -124,26 +134,33 @@ const mib = (b: number) => b / 2 ** 20;
 const idle = points[0]!.memory;
 const last = points.at(-1)!.memory;
 const first = points[1]!;
-const perIncident = (from: { incidents: number; memory: Memory }, to: { incidents: number; memory: Memory }, k: keyof Memory) => (to.memory[k] - from.memory[k]) / 1024 / Math.max(1, to.incidents - from.incidents);
+type Point = { incidents: number; memory: Memory };
+const figureOf = { rss: (m: Memory) => m.rss, main: (m: Memory) => m.heapUsed, workflow: workflowHeap };
+const perIncident = (from: Point, to: Point, k: keyof typeof figureOf) => (figureOf[k](to.memory) - figureOf[k](from.memory)) / 1024 / Math.max(1, to.incidents - from.incidents);
 const rows = points.map((p, i) => [
-  p.incidents === 0 ? 'idle (baseline)' : `${p.incidents} waiting`, mib(p.memory.rss), mib(p.memory.heapUsed), mib(p.memory.external),
-  i === 0 ? '' : perIncident(points[i - 1]!, p, 'rss').toFixed(0), i === 0 ? '' : perIncident(points[i - 1]!, p, 'heapUsed').toFixed(0),
+  p.incidents === 0 ? 'idle (baseline)' : `${p.incidents} waiting`, mib(p.memory.rss), mib(p.memory.heapUsed), mib(workflowHeap(p.memory)), mib(p.memory.external),
+  i === 0 ? '' : perIncident(points[i - 1]!, p, 'rss').toFixed(0), i === 0 ? '' : perIncident(points[i - 1]!, p, 'workflow').toFixed(0),
 ] as const);
-if (afterAbort) rows.push(['all aborted', mib(afterAbort.rss), mib(afterAbort.heapUsed), mib(afterAbort.external), '', '']);
+if (afterAbort) rows.push(['all aborted', mib(afterAbort.rss), mib(afterAbort.heapUsed), mib(workflowHeap(afterAbort)), mib(afterAbort.external), '', '']);
+const threadRows = [...new Set(points.flatMap((p) => p.memory.threads.map((t) => t.thread)))].map((thread) => [
+  thread === 'main' ? 'main (HTTP, activities, Temporal client)' : idle.threads.some((t) => t.thread === thread && t.heapUsed === workflowHeap(idle)) ? `${thread} (workflows)` : thread,
+  ...points.map((p) => mib(p.memory.threads.find((t) => t.thread === thread)?.heapUsed ?? Number.NaN)),
+]);
 const total = points.at(-1)!;
 run.finish({
   tables: [
-    `### Engine memory with incidents waiting for approval (one process: worker, workflow threads, HTTP server)\n\n${markdownTable(
-      ['state', 'RSS MiB', 'heap used MiB', 'external MiB', 'Δ RSS KiB / incident', 'Δ heap KiB / incident'], rows,
-    )}\n\nPer incident over the whole run: RSS ${perIncident(points[0]!, total, 'rss').toFixed(0)} KiB, heap ${perIncident(points[0]!, total, 'heapUsed').toFixed(0)} KiB (the first checkpoint includes the workflow bundle's first load; from ${first.incidents} to ${total.incidents}: RSS ${perIncident(first, total, 'rss').toFixed(0)} KiB, heap ${perIncident(first, total, 'heapUsed').toFixed(0)} KiB). Peak RSS ${mib(Math.max(last.peakRss, afterAbort?.peakRss ?? 0)).toFixed(0)} MiB. Heap is the main thread's, measured after a full collection; workflows run in worker threads, counted in RSS only.`,
+    `### Engine memory with incidents waiting for approval (one process: worker, workflow thread, HTTP server)\n\n${markdownTable(
+      ['state', 'RSS MiB', 'main heap MiB', 'workflow thread heap MiB', 'external MiB', 'Δ RSS KiB / incident', 'Δ workflow heap KiB / incident'], rows,
+    )}\n\nOne-time: the idle engine (its workflow thread started, the bundle and the shared modules loaded: ${mib(workflowHeap(idle)).toFixed(1)} MiB of that thread's heap) is ${mib(idle.rss).toFixed(0)} MiB RSS; the first incident adds ${mib(first.memory.rss - idle.rss).toFixed(1)} MiB (clients connected, code paths compiled). Per incident from the first to the ${total.incidents}th: RSS ${perIncident(first, total, 'rss').toFixed(0)} KiB, workflow thread heap ${perIncident(first, total, 'workflow').toFixed(0)} KiB, main thread heap ${perIncident(first, total, 'main').toFixed(0)} KiB. Peak RSS ${mib(Math.max(last.peakRss, afterAbort?.peakRss ?? 0)).toFixed(0)} MiB. Heaps are live heaps after a full collection in each thread.`,
+    `### Heap by thread (MiB)\n\n${markdownTable(['thread', ...points.map((p) => (p.incidents === 0 ? 'idle' : `${p.incidents} waiting`))], threadRows)}`,
     percentileTable('Alert intake while opening them (ms)', [['POST /v1/alerts (new incident)', percentiles(intakeMs)]]),
     percentileTable(`A note to a waiting incident, one at a time, with ${cache} incidents cached (ms)`, [
       [`the ${NOTED} oldest incidents${cache < n ? ' (evicted: replayed from history)' : ''}`, percentiles(oldestNoteMs)],
       [`the ${NOTED} newest incidents (cached)`, percentiles(newestNoteMs)],
     ]),
   ],
-  figures: { unit: 'bytes', points, afterAbort, intakeMs: percentiles(intakeMs), noteMs: { oldest: percentiles(oldestNoteMs), newest: percentiles(newestNoteMs) }, perIncidentKiB: { rss: perIncident(points[0]!, total, 'rss'), heapUsed: perIncident(points[0]!, total, 'heapUsed'), marginalRss: perIncident(first, total, 'rss'), marginalHeapUsed: perIncident(first, total, 'heapUsed') } },
+  figures: { unit: 'bytes', points, afterAbort, intakeMs: percentiles(intakeMs), noteMs: { oldest: percentiles(oldestNoteMs), newest: percentiles(newestNoteMs) }, oneTime: { idleRss: idle.rss, idleWorkflowHeap: workflowHeap(idle), firstIncidentRss: first.memory.rss - idle.rss }, perIncidentKiB: { rss: perIncident(first, total, 'rss'), workflowHeap: perIncident(first, total, 'workflow'), mainHeap: perIncident(first, total, 'main') } },
   ratios: {
     [`note p50, oldest / newest incidents`]: percentiles(oldestNoteMs).p50 / percentiles(newestNoteMs).p50,
-    [`RSS with ${total.incidents} waiting / idle RSS`]: last.rss / idle.rss, [`heap with ${total.incidents} waiting / idle heap`]: last.heapUsed / idle.heapUsed },
+    [`RSS with ${total.incidents} waiting / idle RSS`]: last.rss / idle.rss, [`workflow thread heap with ${total.incidents} waiting / idle`]: workflowHeap(last) / workflowHeap(idle) },
 });

@@ -1,6 +1,7 @@
 // A step whose activity found brokers silent: ask again with a backoff while the view and the thread say who is awaited and since when.
 import { condition, log } from '@temporalio/workflow';
-import { BROKER_WAIT_DELAYS_MS, describeWait, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
+import { BROKER_WAIT_DELAYS_MS, describeWait, unconfirmedOf } from '../src/model/broker-wait.js';
+import type { BrokerWait } from '../src/model/unconfirmed-broker.js';
 import { now, type IncidentState } from './incident-state.js';
 
 /**

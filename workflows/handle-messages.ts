@@ -1,24 +1,14 @@
-// The incident's update and query handlers: each payload is checked against its model schema and, when it carries a person or a decision, against the engine's seal; then recorded and turned into machine events.
+// The incident's update and query handlers: each payload is checked (request-checks.ts) and, when it carries a person or a decision, against the engine's seal; then recorded and turned into machine events.
 import { ApplicationFailure, currentUpdateInfo, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { z } from 'zod';
 import { updateSealSubject, type SealedUpdate } from '../src/model/engine-seal.js';
-import {
-  AbortRequest, AlertBatch, AlertDelivery, DecisionRequest, EdgeRefusal, ForceAdvanceRequest, NoteRequest, PageAcknowledgement, type RefusalSample,
-} from '../src/model/incident-requests.js';
+import type { AlertBatch, AlertDelivery, RefusalSample } from '../src/model/incident-requests.js';
 import { alertSample, INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { COMMANDERS, isAnswer, judge, pendingOutcome, waitingOn } from './decision-policy.js';
 import { now, type IncidentState } from './incident-state.js';
+import {
+  isAlertBatch, validAbort, validAlertDelivery, validDecision, validForceAdvance, validNote, validPageAcknowledgement, validRefusal,
+} from './request-checks.js';
 import { abortIncident, acknowledgePage, addNote, attachAlert, attachAlerts, decide, forceAdvance, incidentView, recordRefusal, type DecisionResult } from './messages.js';
-
-/** A validator: a payload that does not fit is refused before the update is accepted, so nothing of it reaches the history. */
-function fits(schema: z.ZodType, needs: string): (payload: unknown, seal?: unknown) => void {
-  return (payload) => {
-    const parsed = schema.safeParse(payload);
-    if (parsed.success) return;
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${needs} (${issue.path.join('.') || 'payload'}: ${issue.message})`);
-  };
-}
 
 const NOT_STARTED_BY_ENGINE = 'this incident was not started by the engine, so it takes no requests';
 
@@ -96,7 +86,7 @@ export function handleMessages(state: IncidentState): void {
   setHandler(incidentView, () => view);
   setHandler(attachAlerts, (batch) => {
     // A signal has no validator: a batch that does not fit (not the engine's) is dropped here, before it counts.
-    if (!AlertBatch.safeParse(batch).success) return log.warn('alert batch dropped: not an alert batch', { incidentId: state.id });
+    if (!isAlertBatch(batch)) return log.warn('alert batch dropped: not an alert batch', { incidentId: state.id });
     if (!state.admission) return attachBatch(batch);
     // Batches wait for the start's check in arrival order, and count only if the start was the engine's.
     void state.admission.then((refused) => { if (!refused) attachBatch(batch); });
@@ -111,7 +101,7 @@ export function handleMessages(state: IncidentState): void {
         return attach(delivery);
       });
     },
-    { validator: fits(AlertDelivery, 'an alert delivery needs { alert, alertKey }') },
+    { validator: validAlertDelivery },
   );
   setHandler(
     addNote,
@@ -120,7 +110,7 @@ export function handleMessages(state: IncidentState): void {
       if (note.lessons) events.push({ type: 'lessons.recorded' });
       return { accepted: true };
     }),
-    { validator: fits(NoteRequest, 'a note needs { person, channel, text, lessons }') },
+    { validator: validNote },
   );
   setHandler(
     abortIncident,
@@ -132,7 +122,7 @@ export function handleMessages(state: IncidentState): void {
       events.push({ type: 'incident.abort' });
       return { accepted: true };
     }),
-    { validator: fits(AbortRequest, 'an abort needs { person, channel, reason, rollback }') },
+    { validator: validAbort },
   );
   setHandler(
     forceAdvance,
@@ -143,7 +133,7 @@ export function handleMessages(state: IncidentState): void {
       events.push({ type: 'incident.forceAdvance' });
       return { accepted: true };
     }),
-    { validator: fits(ForceAdvanceRequest, 'a force-advance needs { person, channel, reason }') },
+    { validator: validForceAdvance },
   );
   setHandler(
     recordRefusal,
@@ -158,7 +148,7 @@ export function handleMessages(state: IncidentState): void {
       if (refusal.step && state.defs.has(refusal.step)) state.refreshCard(refusal.step);
       return { accepted: true };
     }),
-    { validator: fits(EdgeRefusal, 'a refusal needs { channel, reason }') },
+    { validator: validRefusal },
   );
   setHandler(
     acknowledgePage,
@@ -168,7 +158,7 @@ export function handleMessages(state: IncidentState): void {
       state.record('page.acknowledged', { step: ack.step, via: ack.via, by: ack.by, ...(ack.at ? { ackedAt: ack.at } : {}) });
       return { accepted: true };
     }),
-    { validator: fits(PageAcknowledgement, 'a page acknowledgement needs { step, via: pagerduty | opsgenie, by }') },
+    { validator: validPageAcknowledgement },
   );
   setHandler(
     decide,
@@ -204,6 +194,6 @@ export function handleMessages(state: IncidentState): void {
       state.refreshCard(request.step, verdict.outcome === 'approved' || verdict.outcome === 'rejected' ? verdict.outcome : undefined);
       return { accepted: true };
     }),
-    { validator: fits(DecisionRequest, 'a decision needs { person, channel, step, decision: approve | reject | retry | skip | abort }') },
+    { validator: validDecision },
   );
 }

@@ -1,6 +1,6 @@
 // The machine's commands made real: phases, step work, approvals and escalations, the incident's end, and xstate's own raise/cancel.
 import { log } from '@temporalio/workflow';
-import { peopleOf } from '../src/model/roster.js';
+import { peopleOf } from '../src/model/people-of.js';
 import { noticePeople } from '../src/model/notices.js';
 import type { IncidentEvent, MachineCommand } from '../src/model/to-machine.js';
 import { askedOf, askTimeoutMs, describeFrom, quorumOf } from '../src/model/approval-seats.js';

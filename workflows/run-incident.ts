@@ -2,7 +2,8 @@
 import { allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { startSealSubject, type Seal } from '../src/model/engine-seal.js';
-import { incidentId, type IncidentInput, type IncidentView } from '../src/model/incident.js';
+import type { IncidentInput, IncidentView } from '../src/model/incident.js';
+import { incidentId } from '../src/model/incident-id.js';
 import { INCIDENT_LIMITS } from '../src/model/incident-limits.js';
 import { groupsOf } from '../src/model/approval-seats.js';
 import { incidentSummary } from '../src/model/notices.js';

@@ -1,10 +1,11 @@
 // A step's work: plan, apply (recording the inverse first), run, undo, and rollback of everything applied; each ends in a machine event.
 import { ActivityFailure, ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
-import { actionCatalogue, nothingToDo, timelineAdditions } from '../src/model/actions.js';
-import { isUndoStep } from '../src/model/runbook.js';
+import { ACTION_FACTS, nothingToDo, timelineAdditions } from '../src/model/action-facts.js';
+import { isUndoStep } from '../src/model/runbook-steps.js';
 import { resolveTemplates } from '../src/model/template.js';
 import { NOTICE_CHANNELS, type ChannelName } from '../src/model/notice.js';
-import { brokerWaitMs, describeUnconfirmed, unconfirmedOf, type BrokerWait } from '../src/model/broker-wait.js';
+import { brokerWaitMs, describeUnconfirmed, unconfirmedOf } from '../src/model/broker-wait.js';
+import type { BrokerWait } from '../src/model/unconfirmed-broker.js';
 import { awaitBrokers } from './await-brokers.js';
 import { applyChanges, plannerOf, runnerOf } from './dispatch.js';
 import type { IncidentState } from './incident-state.js';
@@ -64,7 +65,7 @@ export class Steps {
     state.record('step.running', { step });
     try {
       if (!isUndoStep(def)) {
-        const { verifiesContainment, notice } = actionCatalogue[def.action];
+        const { verifiesContainment, notice } = ACTION_FACTS[def.action];
         // Nothing was applied, so there is nothing to verify: the real check would fail by construction.
         if (dryRun && verifiesContainment) return this.skip(step, verifiesContainment.dryRunNote);
         if (notice) return this.finish(step, this.notify(step, notice, resolveTemplates(def.with, state.scope()) as Record<string, unknown>));

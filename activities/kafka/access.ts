@@ -1,7 +1,7 @@
 // kafka.access.verify: every broker, asked on its own connection, says what a principal can still do; silent brokers are named, not waited on here.
 import { evaluateAccess, overallVerdict, type BrokerAclView } from '../../src/model/access.js';
 import type { ActionInput, ActionOutput } from '../../src/model/actions.js';
-import type { UnconfirmedBroker } from '../../src/model/broker-wait.js';
+import type { UnconfirmedBroker } from '../../src/model/unconfirmed-broker.js';
 import { KafkaIrError } from '../../src/model/errors.js';
 import type { Settings } from '../../src/model/settings.js';
 import { describeBrokerBindings } from '../../adapters/kafka/acls.js';

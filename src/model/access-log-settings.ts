@@ -1,7 +1,7 @@
 // Where kafka-ir finds the brokers' access records: log files (rotated, gzipped) and/or a Kafka topic a shipper fills.
 import { z } from 'zod';
 import { ByteSize } from './byte-size.js';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 
 const BrokerName = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 

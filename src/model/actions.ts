@@ -1,4 +1,5 @@
-// The action catalogue: every runbook action, by domain. An action added here must be performed in workflows/dispatch.ts.
+// The action catalogue: every runbook action, by domain. An action added here must be performed in workflows/dispatch.ts
+// and described for the workflow in action-facts.ts.
 import { z } from 'zod';
 import { aclActions } from './actions/acl.js';
 import { credentialActions } from './actions/credentials.js';
@@ -7,7 +8,6 @@ import { forensicsActions } from './actions/forensics.js';
 import { clusterActions } from './actions/cluster.js';
 import { siemActions } from './actions/siem.js';
 import { notifyActions } from './actions/notify.js';
-import type { TimelineAddition } from './actions/define.js';
 
 export const actionCatalogue = {
   ...aclActions,
@@ -26,14 +26,3 @@ export const ActionName = z.enum(Object.keys(actionCatalogue) as [ActionName, ..
 export type ActionInput<A extends ActionName> = z.output<(typeof actionCatalogue)[A]['input']>;
 export type ActionOutput<A extends ActionName> = z.output<(typeof actionCatalogue)[A]['output']>;
 
-/** What a finished read step adds to the timeline beyond "done", from its output (nothing for most actions). */
-export function timelineAdditions(action: ActionName, output: unknown): TimelineAddition[] {
-  const spec = actionCatalogue[action] as { timelineOf?: (output: unknown) => TimelineAddition[] };
-  return spec.timelineOf?.(output) ?? [];
-}
-
-/** Why a step of this action has nothing to do with this resolved input (it is then skipped), or undefined. */
-export function nothingToDo(action: ActionName, input: unknown): string | undefined {
-  const spec = actionCatalogue[action] as { nothingToDo?: (input: Record<string, unknown>) => string | undefined };
-  return input !== null && typeof input === 'object' ? spec.nothingToDo?.(input as Record<string, unknown>) : undefined;
-}

@@ -1,19 +1,7 @@
 // Brokers a step is still waiting to hear from: what an action reports, how long the incident waits, and how people read it.
-import { z } from 'zod';
+// Plain functions (the schemas are in unconfirmed-broker.ts): the workflow sandbox evaluates no zod.
 import { durationMs } from './duration.js';
-
-/** A broker an action could not ask, so what it found is unconfirmed there. */
-export const UnconfirmedBroker = z.object({
-  id: z.number().int(),
-  /** Its client address, when the cluster still lists it. */
-  host: z.string().optional(),
-  reason: z.string(),
-});
-export type UnconfirmedBroker = z.infer<typeof UnconfirmedBroker>;
-
-/** A broker the step waits for, as the incident view shows it: since when the incident has been waiting. */
-export const BrokerWait = UnconfirmedBroker.extend({ since: z.string() });
-export type BrokerWait = z.infer<typeof BrokerWait>;
+import type { BrokerWait, UnconfirmedBroker } from './unconfirmed-broker.js';
 
 /**
  * How long a step waits for silent brokers before leaving the outcome to people, unless its input says otherwise
@@ -32,8 +20,14 @@ export function brokerWaitMs(input: unknown): number {
 /** The brokers an action output names as unconfirmed (none for outputs that do not report brokers). */
 export function unconfirmedOf(output: unknown): UnconfirmedBroker[] {
   const listed = (output as { unconfirmed?: unknown } | null | undefined)?.unconfirmed;
-  const parsed = z.array(UnconfirmedBroker).safeParse(listed);
-  return parsed.success ? parsed.data : [];
+  if (!Array.isArray(listed) || !listed.every(isUnconfirmedBroker)) return [];
+  return listed.map(({ id, host, reason }) => ({ id, ...(host === undefined ? {} : { host }), reason }));
+}
+
+function isUnconfirmedBroker(value: unknown): value is UnconfirmedBroker {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, host, reason } = value as Record<string, unknown>;
+  return Number.isInteger(id) && typeof reason === 'string' && (host === undefined || typeof host === 'string');
 }
 
 const named = (b: UnconfirmedBroker) => `broker ${b.id}${b.host ? ` (${b.host})` : ''}`;

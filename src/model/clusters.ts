@@ -1,12 +1,8 @@
-// The Kafka clusters one engine serves (docs/operations.md "Several clusters"): their names, and which one an alert is about.
-import { z } from 'zod';
+// The Kafka clusters one engine serves (docs/operations.md "Several clusters"): which one an alert is about. No zod: the
+// workflow sandbox reads DEFAULT_CLUSTER (a name's schema is cluster-name.ts).
 
 /** The cluster the environment (KAFKA_BROKERS and its companions) describes, and the one an alert naming none goes to. */
 export const DEFAULT_CLUSTER = 'default';
-
-/** Names travel in incident ids, schedule ids, folder names and metric labels: kept short and plain. */
-export const ClusterName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a cluster name is 1–40 lower-case letters, digits and dashes, starting with a letter or digit (e.g. "prod-eu")');
-export type ClusterName = z.infer<typeof ClusterName>;
 
 export type ClusterChoice = { ok: true; cluster: string } | { ok: false; reason: string };
 

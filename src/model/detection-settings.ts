@@ -1,7 +1,7 @@
 // Settings of the detections kafka-ir runs on the brokers' access records (docs/detections.md): which rules, how they judge.
 import { z } from 'zod';
 import { Severity } from './alert.js';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 
 const RuleBase = (severity: z.infer<typeof Severity>) => ({ enabled: z.boolean().default(true), severity: Severity.default(severity) });
 

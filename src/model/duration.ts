@@ -1,14 +1,11 @@
-// Durations as runbooks write them ("90s", "15m", "24h", "1d"), parsed to milliseconds.
-import { z } from 'zod';
+// Durations as runbooks write them ("90s", "15m", "24h", "1d"), parsed to milliseconds (the schema is duration-schema.ts;
+// this file stays free of zod for the workflow sandbox).
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const PATTERN = /^(\d+)(ms|s|m|h|d)$/;
-
-export const Duration = z.string().regex(PATTERN, 'a duration is a whole number and a unit: ms, s, m, h or d (e.g. "15m")');
-export type Duration = z.infer<typeof Duration>;
+export const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 
 export function durationMs(text: string): number {
-  const m = PATTERN.exec(text.trim());
+  const m = DURATION_PATTERN.exec(text.trim());
   if (!m) throw new Error(`not a duration: "${text}" (use e.g. 90s, 15m, 24h)`);
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }

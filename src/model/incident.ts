@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { Alert, Severity } from './alert.js';
 import { Phase, Runbook } from './runbook.js';
-import { NoticeChannels } from './notice.js';
+import { NOTICE_CHANNELS, type ChannelName } from './notice.js';
 import { Roster } from './roster.js';
 import { Plan } from './plan.js';
 import { RefusalSample } from './incident-requests.js';
-import { BrokerWait } from './broker-wait.js';
+import { BrokerWait } from './unconfirmed-broker.js';
 import { DEFAULT_CLUSTER } from './clusters.js';
+import { runTag } from './incident-id.js';
 
 export const StepStatus = z.enum([
   'pending', 'planned', 'awaiting_approval', 'running', 'done', 'failed', 'skipped', 'rejected', 'undone',
@@ -85,6 +86,8 @@ export const IncidentView = z.object({
 });
 export type IncidentView = z.infer<typeof IncidentView>;
 
+const NoticeChannels = z.partialRecord(z.enum(NOTICE_CHANNELS.map((c) => c.name) as [ChannelName, ...ChannelName[]]), z.boolean());
+
 /** What starts an incident workflow: the runbook travels pinned in the input, so editing YAML never changes it. */
 export const IncidentInput = z.object({
   runbook: Runbook,
@@ -108,27 +111,12 @@ export type IncidentInput = z.infer<typeof IncidentInput>;
 export const IntakeStatus = z.enum(['started', 'attached', 'duplicate']);
 export type IntakeStatus = z.infer<typeof IntakeStatus>;
 
-/**
- * The public incident id: `<workflow id>-<8 hex of the first run id>` (docs/design.md §4). Run ids are UUIDv7, whose leading
- * digits are a timestamp shared by runs started within about a minute, so the 8 digits are the id's random tail.
- */
-export function incidentId(workflowId: string, firstRunId: string): string {
-  return `${workflowId}-${runTag(firstRunId)}`;
-}
-
-/** The 8 hex digits of a run id that name its incident. */
-export function runTag(runId: string): string {
-  return runId.replace(/-/g, '').slice(-8);
-}
+// The id functions live apart, free of zod, for the workflow sandbox.
+export { incidentId, parseIncidentId, runTag } from './incident-id.js';
 
 /** An execution's tag: the one the intake chose before the start (its memo's `incidentTag`), else its first run id's. */
 export function tagOf(memo: Record<string, unknown> | undefined, firstRunId: string): string {
   return typeof memo?.incidentTag === 'string' ? memo.incidentTag : runTag(firstRunId);
-}
-
-export function parseIncidentId(id: string): { workflowId: string; runTag: string } | undefined {
-  const m = /^(ir-[a-z0-9-]+(?:\.[a-z0-9-]+)?-[0-9a-f]{16}(?:-dry|-drill)?)-([0-9a-f]{8})$/.exec(id);
-  return m ? { workflowId: m[1]!, runTag: m[2]! } : undefined;
 }
 
 /**

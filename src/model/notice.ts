@@ -1,5 +1,4 @@
 // What the incident tells people: one notice per event, and the channels that carry it, each described once.
-import { z } from 'zod';
 import type { Plan } from './plan.js';
 
 /** The incident as every notice names it. */
@@ -111,8 +110,7 @@ export const NOTICE_CHANNELS = [
 export type ChannelName = (typeof NOTICE_CHANNELS)[number]['name'];
 
 /** The channels an incident notifies, as configured when it opened; a channel it does not name is off. */
-export const NoticeChannels = z.partialRecord(z.enum(NOTICE_CHANNELS.map((c) => c.name) as [ChannelName, ...ChannelName[]]), z.boolean());
-export type NoticeChannels = z.infer<typeof NoticeChannels>;
+export type NoticeChannels = Partial<Record<ChannelName, boolean>>;
 
 export function carries(channel: NoticeChannel, notice: Notice): boolean {
   if (notice.kind === 'message' && notice.channel !== channel.name) return false;

@@ -61,8 +61,3 @@ export const Roster = z.strictObject({
 export type Roster = z.infer<typeof Roster>;
 
 export const EMPTY_ROSTER: Roster = { people: {}, groups: {} };
-
-/** The distinct people of the given groups. */
-export function peopleOf(roster: Roster, groups: readonly string[]): string[] {
-  return [...new Set(groups.flatMap((g) => roster.groups[g] ?? []))];
-}

@@ -1,5 +1,6 @@
 // What each runbook step needs from the engine's settings (a secret sink, Splunk HEC, …), checked before any incident starts. Pure.
-import { isUndoStep, stepsOf, type Runbook } from './runbook.js';
+import type { Runbook } from './runbook.js';
+import { isUndoStep, stepsOf } from './runbook-steps.js';
 import type { ActionName } from './actions.js';
 
 /** What an engine has set up, as far as runbook steps care. */

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { Severity } from './alert.js';
 import { ActionName } from './actions.js';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
+import { PHASES } from './runbook-steps.js';
 
-export const PHASES = ['preparation', 'detection', 'containment', 'eradication', 'recovery', 'lessons'] as const;
 export const Phase = z.enum(PHASES);
 export type Phase = z.infer<typeof Phase>;
 
@@ -50,6 +50,7 @@ export const UndoStep = z.strictObject({
   ...StepCommon,
   undo: StepId,
 });
+export type UndoStep = z.infer<typeof UndoStep>;
 
 export const Step = z.union([ActionStep, UndoStep]);
 export type Step = z.infer<typeof Step>;
@@ -62,10 +63,6 @@ export type ParallelGroup = z.infer<typeof ParallelGroup>;
 
 export const PhaseItem = z.union([Step, ParallelGroup]);
 export type PhaseItem = z.infer<typeof PhaseItem>;
-
-export function isParallel(item: PhaseItem): item is ParallelGroup {
-  return 'parallel' in item;
-}
 
 /** When a message is sent: a phase starting or done (the next one started, or the incident closed from it). */
 export const MessageTrigger = z.string().regex(
@@ -109,16 +106,3 @@ export const Runbook = z.strictObject({
   communications: z.array(Communication).optional(),
 });
 export type Runbook = z.infer<typeof Runbook>;
-
-export function isUndoStep(step: Step): step is z.infer<typeof UndoStep> {
-  return 'undo' in step;
-}
-
-/** Steps in the order they start, each with its phase (a parallel group's steps in their listed order). */
-export function stepsOf(runbook: Runbook): { phase: Phase; step: Step; path: (string | number)[] }[] {
-  return PHASES.flatMap((phase) =>
-    (runbook.phases[phase] ?? []).flatMap((item, i) =>
-      isParallel(item)
-        ? item.parallel.map((step, j) => ({ phase, step, path: ['phases', phase, i, 'parallel', j] }))
-        : [{ phase, step: item, path: ['phases', phase, i] }]));
-}

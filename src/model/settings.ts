@@ -1,9 +1,9 @@
 // Structured settings from the KAFKA_IR_CONFIG YAML file: what an operator tunes beyond environment variables.
 import { z } from 'zod';
-import { Duration } from './duration.js';
+import { Duration } from './duration-schema.js';
 import { AccessLogSettings } from './access-log-settings.js';
 import { KafkaSettings } from './connections.js';
-import { ClusterName } from './clusters.js';
+import { ClusterName } from './cluster-name.js';
 import { DetectionSettings } from './detection-settings.js';
 
 export const TopicClassification = z.strictObject({

@@ -1,10 +1,11 @@
 // Compiles a runbook into a pure xstate v5 machine: the machine says what may happen next; the workflow makes it happen.
 import { assign, setup } from 'xstate';
-import { actionCatalogue } from './actions.js';
+import { ACTION_FACTS } from './action-facts.js';
 import { askTimeoutMs } from './approval-seats.js';
 import { durationMs } from './duration.js';
 import type { Severity } from './alert.js';
-import { PHASES, isParallel, isUndoStep, type Phase, type Runbook, type Step } from './runbook.js';
+import type { Phase, Runbook, Step } from './runbook.js';
+import { PHASES, isParallel, isUndoStep } from './runbook-steps.js';
 
 export interface IncidentContext {
   /** A kafka.access.verify step passed: eradication may start. */
@@ -98,7 +99,7 @@ function stepState(runbook: Runbook, step: Step, next: string, severity?: Severi
       ],
     },
   });
-  const isChange = !isUndoStep(step) && actionCatalogue[step.action].kind === 'change';
+  const isChange = !isUndoStep(step) && ACTION_FACTS[step.action].kind === 'change';
   const doing = isChange ? 'applying' : 'running';
   const verifies = !isUndoStep(step) && (step.action as string) === 'kafka.access.verify';
   const done = { guard: is, target: next, actions: verifies ? ['markVerified' as const] : [] };

@@ -1,7 +1,8 @@
 // Builds the post-mortem from the decoded workflow history plus the final view: the history says who did what and when, the view adds the machine's phases.
 import { DEFAULT_CLUSTER } from '../model/clusters.js';
 import { BlastRadius, EvidenceCapture } from '../model/actions/forensics.js';
-import { describeWait, type BrokerWait } from '../model/broker-wait.js';
+import { describeWait } from '../model/broker-wait.js';
+import type { BrokerWait } from '../model/unconfirmed-broker.js';
 import type { IncidentView, TimelineEntry } from '../model/incident.js';
 import { historyFacts, type HistoryFacts } from './history-facts.js';
 import type { DecodedHistory } from '../model/decoded-history.js';

@@ -2,7 +2,8 @@
 import { actionCatalogue, type ActionName } from '../model/actions.js';
 import { quorumOf } from '../model/approval-seats.js';
 import type { IncidentView, StepView } from '../model/incident.js';
-import { isParallel, isUndoStep, PHASES, Runbook, type Phase, type Step } from '../model/runbook.js';
+import { Runbook, type Phase, type Step } from '../model/runbook.js';
+import { isParallel, isUndoStep, PHASES } from '../model/runbook-steps.js';
 import type { FlowPhase, FlowStep, ReportFlow } from '../model/incident-report.js';
 
 function flowStep(view: StepView | undefined, def: Step | undefined, fallback: { id: string; action: string }): FlowStep {

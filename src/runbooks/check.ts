@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { Alert } from '../model/alert.js';
 import { durationMs } from '../model/duration.js';
 import { missingSegment } from './schema-path.js';
-import { isUndoStep, stepsOf, type Approval, type Runbook, type Step } from '../model/runbook.js';
+import type { Approval, Runbook, Step } from '../model/runbook.js';
+import { isUndoStep, stepsOf } from '../model/runbook-steps.js';
 import { askedOf, describeFrom, fillSeats, groupsOf, quorumOf, seatsOf } from '../model/approval-seats.js';
-import { peopleOf, type Roster } from '../model/roster.js';
+import type { Roster } from '../model/roster.js';
+import { peopleOf } from '../model/people-of.js';
 import { parseExpression, TemplateError } from '../model/template.js';
 
 export interface Problem { path: (string | number)[]; message: string }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Runbook, stepsOf } from '../../src/model/runbook.js';
+import { Runbook } from '../../src/model/runbook.js';
+import { stepsOf } from '../../src/model/runbook-steps.js';
 import { abortLeftovers, startBuiltinEngine } from '../support/builtin-engine.js';
 import { eventually } from '../support/engine.js';
 import { unique } from '../support/infra.js';

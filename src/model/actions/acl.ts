@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { AclBinding, AclResourceType } from '../acl.js';
 import { AccessVerdict } from '../access.js';
 import { Principal } from '../alert.js';
-import { BROKER_WAIT, UnconfirmedBroker } from '../broker-wait.js';
-import { Duration } from '../duration.js';
+import { BROKER_WAIT } from '../broker-wait.js';
+import { UnconfirmedBroker } from '../unconfirmed-broker.js';
+import { Duration } from '../duration-schema.js';
 import { ApplyResult } from '../plan.js';
 import { action } from './define.js';
 
@@ -41,7 +42,6 @@ export const aclActions = {
   'kafka.access.verify': action({
     kind: 'read',
     summary: "Ask every broker for the principal's ACLs and check it is denied (or allowed) on all of them; retried until they agree, waiting for brokers that do not answer.",
-    verifiesContainment: { dryRunNote: 'skipped (dry run): nothing was applied, so there is no access to verify' },
     input: z.strictObject({
       principal: Principal,
       expect: AccessVerdict,

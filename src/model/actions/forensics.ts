@@ -89,19 +89,11 @@ export const forensicsActions = {
       followUp: z.boolean().default(true),
     }),
     output: AdminAudit,
-    timelineOf: (audit) => audit.followUps.map((f) => ({
-      type: 'followUp',
-      fields: {
-        kind: f.kind, principal: f.principal, status: f.status, fingerprint: f.fingerprint,
-        ...(f.incident ? { incident: f.incident, runbook: f.runbook } : {}), ...(f.reason ? { reason: f.reason } : {}),
-      },
-    })),
   }),
   'kafka.evidence.capture': action({
     kind: 'read',
     summary: 'Topic metadata, configs, group offsets and the messages of topics (exact offset ranges, or a time range) to the evidence store: NDJSON, SHA-256 manifest, custody log.',
     // `topics: "${steps.blast-radius.output.readTopics}"` is empty when nothing was seen read.
-    nothingToDo: (input) => (Array.isArray(input.topics) && input.topics.length === 0 ? 'skipped — nothing to capture: no topics were named (nothing was found read)' : undefined),
     input: z.strictObject({
       topics: z.array(z.string().min(1)).min(1),
       /** Exact offsets per partition (e.g. kafka.blastRadius' `ranges`); a topic without ranges is captured by time. */

@@ -13,14 +13,12 @@ const Queued = z.strictObject({
 export const notifyActions = {
   'slack.notify': action({
     kind: 'read',
-    notice: 'slack',
     summary: 'Posts text into the incident\'s Slack thread (SLACK_CHANNEL); skipped, and said so, when Slack is not configured.',
     input: z.strictObject({ text: z.string().min(1).max(3000) }),
     output: Queued,
   }),
   'email.notify': action({
     kind: 'read',
-    notice: 'email',
     summary: 'Emails text to the given addresses (default EMAIL_TO) with the incident\'s facts; skipped, and said so, when SMTP is not configured.',
     input: z.strictObject({
       subject: z.string().min(1).max(200),

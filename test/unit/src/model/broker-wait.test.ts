@@ -12,6 +12,8 @@ describe('broker waits', () => {
     expect(unconfirmedOf({ verdict: 'denied' })).toEqual([]);
     expect(unconfirmedOf(undefined)).toEqual([]);
     expect(unconfirmedOf({ unconfirmed: 'broker 3' })).toEqual([]);
+    expect(unconfirmedOf({ unconfirmed: [{ id: 3, reason: 'fenced' }, { id: 'three' }] })).toEqual([]);
+    expect(unconfirmedOf({ unconfirmed: [{ id: 3, host: 'b3:9092', reason: 'fenced', extra: true }] })).toEqual([{ id: 3, host: 'b3:9092', reason: 'fenced' }]);
   });
 
   it('waits as long as the step input says, ten minutes otherwise', () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { getNextTransitions, type AnyMachineSnapshot, type SnapshotFrom } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { parse } from 'yaml';
-import { Runbook, stepsOf } from '../../../../src/model/runbook.js';
+import { Runbook } from '../../../../src/model/runbook.js';
+import { stepsOf } from '../../../../src/model/runbook-steps.js';
 import { toMachine, type IncidentEvent } from '../../../../src/model/to-machine.js';
 
 const folders = ['runbooks', 'test/fixtures/runbooks', 'test/fixtures/runbooks-model'];

@@ -46,6 +46,13 @@ export async function startPrometheus(options: { targets: string[]; rules: strin
       if (child.exitCode !== null) throw new Error(`prometheus exited: ${output}`);
       return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined;
     }, 30_000, 'prometheus to be ready');
+    // A counter's increase needs two samples: an attack before the second scrape would be the first sample, and count nothing.
+    await eventually(async () => {
+      const query = encodeURIComponent('count_over_time(up{job="kafka"}[1m])');
+      const body = await (await fetch(`${url}/api/v1/query?query=${query}`)).json() as { data: { result: { value: [number, string] }[] } };
+      const scrapes = body.data.result.map((r) => Number(r.value[1]));
+      return scrapes.length === options.targets.length && scrapes.every((n) => n >= 2) ? true : undefined;
+    }, 30_000, 'prometheus to scrape every target twice');
   } catch (err) {
     await stop();
     throw err;

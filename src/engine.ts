@@ -4,7 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { clusterSet, createActivities } from '../activities/index.js';
 import type { ClusterSet } from '../activities/kafka/cluster-set.js';
 import { KafkaClient } from '../adapters/kafka/client.js';
-import { accessRecordSource, type AccessRecordSource } from '../adapters/access-log/access-source.js';
+import { accessRecordSource } from '../adapters/access-log/access-source.js';
 import { kafkaTopicMessages } from '../adapters/kafka/topic-messages.js';
 import type { Config } from './config.js';
 import { KafkaIrError } from './model/errors.js';

@@ -21,7 +21,7 @@ describe('kafka-ir.example.yaml', () => {
 describe('runbooks/_roster.yaml', () => {
   it('shows paging and audiences that are valid once uncommented', () => {
     const text = readFileSync('runbooks/_roster.yaml', 'utf8');
-    const uncommented = text.replace(/^# (paging:|audiences:|  [a-z-]+: \{.*)$/gm, '$1');
+    const uncommented = text.replace(/^# (paging:|audiences:| {2}[a-z-]+: \{.*)$/gm, '$1');
     const roster = Roster.parse(parse(uncommented));
     expect(Object.keys(roster.paging ?? {})).toEqual(['kafka-oncall', 'incident-commanders']);
     expect(Object.keys(roster.audiences ?? {})).toEqual(['execs', 'legal', 'customers-support']);

@@ -14,12 +14,13 @@ import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
+// Alerts from the view: it counts each once, however it came (the start, an update, a batch from the intake log).
 const FROM_VIEW = new Set([
-  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
+  'alert', 'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
   'step.waiting', 'step.confirmed', 'step.unconfirmed',
   'page.triggered', 'page.acknowledged', 'page.resolved', 'message.sent', 'message.unsent', 'message.dry-run',
 ]);
-const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
+const PEOPLE_IN_VIEW = new Set(['decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
 
 const str = (x: unknown) => (x === undefined || x === null ? '' : String(x));
 const who = (e: Record<string, unknown>) => ({ person: str(e.person), channel: str(e.channel) });
@@ -58,12 +59,7 @@ function peopleEvents(facts: HistoryFacts): ReportEvent[] {
     const a = u.args as Record<string, unknown>;
     const r = u.result ?? {};
     const accepted = r.accepted !== false;
-    if (u.name === 'attachAlert' && (r.status === 'started' || r.status === 'attached')) {
-      const alert = (a.alert ?? {}) as Record<string, unknown>;
-      // The alert that started the incident came with the start request; its update is accepted only at the first workflow task.
-      const at = r.status === 'started' && facts.startedAt ? facts.startedAt : u.at;
-      events.push({ at, type: 'alert', summary: `${str(alert.kind)}: ${str(alert.summary)} (${str(alert.source)})` });
-    } else if (u.name === 'decide') {
+    if (u.name === 'decide') {
       const vote = a.decision === 'approve' || a.decision === 'reject';
       events.push(accepted
         ? {

@@ -12,7 +12,7 @@ import { loadRunbookSet } from '../../src/runbooks/load.js';
 import { buildServer } from '../../src/server/app.js';
 import { createIncidentService } from '../../src/temporal/incidents.js';
 import { clientInterceptors } from '../../src/temporal/connection-options.js';
-import { startTestEngine, type TestEngine } from '../support/engine.js';
+import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 
 const engines: TestEngine[] = [];
@@ -47,7 +47,15 @@ describe('forged email links', () => {
     const engine = await start({ KAFKA_IR_LINK_SECRET: randomBytes(32).toString('base64'), KAFKA_IR_REFUSAL_INTERVAL: '60' });
     const principal = `User:${unique('forged')}`;
     const id: string = (await engine.post('/v1/alerts', alert('test.hold', principal))).body.incidents[0].id;
-    const before = await historyLength(id);
+    // The 202 comes once the alert is logged: the incident starts, and settles, after it. Counted from there.
+    let last = -1;
+    const before = await eventually(async () => {
+      const now = await historyLength(id).catch(() => 0);
+      const settled = now > 0 && now === last;
+      last = now;
+      if (!settled) await new Promise((resolve) => setTimeout(resolve, 500));
+      return settled ? now : undefined;
+    }, 30_000, `${id} to settle`);
     const forged = signLink('an attacker does not have the link secret, 32+', {
       incident: id, step: 'lessons', planHash: '', person: 'ana', expires: new Date(Date.now() + 3_600_000).toISOString(), nonce: 'n',
     });

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentId } from '../../src/model/incident.js';
 import { eventually, startTestEngine } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 import { admin, createTopic } from '../support/kafka.js';
@@ -63,11 +62,15 @@ describe('Kafka alert intake', () => {
     await produce([alert(), '{not json', JSON.stringify({ kind: 'test.hold', severity: 'catastrophic' }), alert({ fingerprint: 'fp-kafka-1', summary: 'again' })]);
     await eventually(async () => ((await committed()) === '4' ? true : undefined), 60_000, 'the intake to commit all four messages');
 
-    const runs: string[] = [];
-    for await (const e of new Client({ connection }).workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(e.runId);
-    expect(runs).toHaveLength(1);
-    id = incidentId(workflowId, runs[0]!);
-    const view = (await engine.get(`/v1/incidents/${id}`)).body;
+    // One incident for both good alerts: found by its subject (its id is fixed when the intake logs the first alert).
+    const open = await eventually(async () => {
+      const listed = ((await engine.get('/v1/incidents?status=open')).body.incidents as { id: string; subject: string }[]).filter((i) => i.subject === principal);
+      return listed.length > 0 ? listed : undefined;
+    }, 30_000, 'the incident to open');
+    expect(open).toHaveLength(1);
+    id = open[0]!.id;
+    expect(id.startsWith(`${workflowId}-`)).toBe(true);
+    const view = await eventually(async () => { const v = (await engine.get(`/v1/incidents/${id}`)).body; return v.alerts === 2 ? v : undefined; }, 30_000, 'both alerts to be counted');
     expect(view).toMatchObject({ runbook: { id: 'hold' }, subject: principal, severity: 'high', status: 'open', alerts: 2 });
     expect(view.timeline.filter((t: { type: string }) => t.type === 'alert').map((t: { alertKey: string }) => t.alertKey))
       .toEqual([`kafka:${topic}:0:0`, 'fp:fp-kafka-1']);

@@ -4,14 +4,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentId } from '../../src/model/incident.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager.js';
 import { renderedDom } from '../support/chromium.js';
-import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
+import { eventually, incidentAbout, startTestEngine, type TestEngine } from '../support/engine.js';
 import { startHecStandIn, type HecStandIn } from '../support/hec-stand-in.js';
-import { infra, unique } from '../support/infra.js';
+import { unique } from '../support/infra.js';
 import { admin, bindingsOf, createTopic } from '../support/kafka.js';
 import { token } from '../support/people.js';
 
@@ -50,12 +48,7 @@ describe('alert → incident → SIEM → report', () => {
       startsAt: new Date(Date.now() - 60_000).toISOString(),
     }]);
     const workflowId = `ir-alert-to-siem-${createHash('sha256').update(principal).digest('hex').slice(0, 16)}`;
-    const client = new Client({ connection: await Connection.connect({ address: infra().TEMPORAL_ADDRESS }) });
-    const id = await eventually(async () => {
-      for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) return incidentId(workflowId, run.runId);
-      return undefined;
-    }, 30_000, `an incident for ${principal} (alertmanager said: ${alertmanager.output().slice(-300)})`);
-    await client.connection.close();
+    const id = await incidentAbout(engine, workflowId, principal, 30_000, `an incident for ${principal} (alertmanager said: ${alertmanager.output().slice(-300)})`);
 
     await engine.waitForStep(id, 'deny', 'awaiting_approval');
     // The evidence reached the SIEM: every captured message, once, as HEC events naming the topic.

@@ -3,9 +3,8 @@
 import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentId } from '../../src/model/incident.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager.js';
-import { eventually, startTestEngine } from '../support/engine.js';
+import { eventually, incidentAbout, startTestEngine } from '../support/engine.js';
 import { infra, unique } from '../support/infra.js';
 
 const INTAKE_TOKEN = unique('am-intake-token-0123456789');
@@ -40,12 +39,8 @@ describe('Alertmanager webhook intake', () => {
     const startsAt = new Date(Date.now() - 60_000).toISOString();
     await alertmanager.post([{ labels, annotations, startsAt }]);
 
-    const runs = await eventually(async () => {
-      const found = await runsOf(workflowId);
-      return found.length > 0 ? found : undefined;
-    }, 30_000, `an incident for ${principal} (alertmanager said: ${alertmanager.output().slice(-500)})`);
-    expect(runs).toHaveLength(1);
-    const id = incidentId(workflowId, runs[0]!);
+    const id = await incidentAbout(engine, workflowId, principal, 30_000, `an incident for ${principal} (alertmanager said: ${alertmanager.output().slice(-500)})`);
+    expect(await runsOf(workflowId)).toHaveLength(1);
     const opened = (await engine.get(`/v1/incidents/${id}`)).body;
     expect(opened).toMatchObject({ id, runbook: { id: 'hold' }, subject: principal, severity: 'medium', status: 'open', alerts: 1 });
     expect(opened.timeline[0]).toMatchObject({

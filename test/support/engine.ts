@@ -54,6 +54,19 @@ export async function startTestEngine(overrides: Record<string, string> = {}, op
   });
 }
 
+/**
+ * The id of the one open incident about `subject` (of workflow `workflowId`), once the engine lists it: an alert is
+ * answered when the intake logs it, and its incident starts just after.
+ */
+export async function incidentAbout(engine: Pick<TestEngine, 'get'>, workflowId: string, subject: string, timeoutMs = 30_000, what = `an incident about ${subject}`): Promise<string> {
+  return eventually(async () => {
+    const listed = ((await engine.get('/v1/incidents?status=open')).body.incidents as { id: string; subject: string }[])
+      .filter((i) => i.subject === subject && i.id.startsWith(`${workflowId}-`));
+    if (listed.length > 1) throw new Error(`${listed.length} open incidents about ${subject}: ${listed.map((i) => i.id).join(', ')}`);
+    return listed[0]?.id;
+  }, timeoutMs, what);
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` with the last reason. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

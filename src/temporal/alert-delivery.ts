@@ -2,6 +2,7 @@
 // batches (one signal per batch per subject, in log order; a new incident opens with one signal-with-start).
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { AlertLog, Logged } from '../../adapters/intake-log/alert-log.js';
 import type { Alert } from '../model/alert.js';
 import { tagOf, type IntakeStatus } from '../model/incident.js';
@@ -166,6 +167,8 @@ export class AlertDelivery {
   /** Whether an incident of the subject runs now, and its tag (set by the intake at its start, else its first run id's). */
   private async look(s: Subject): Promise<void> {
     try {
+      // The status first, read raw: an ended run's memo may be sealed with a payload key this engine no longer holds.
+      if (!(await isRunning(this.deps.client, s.workflowId))) return;
       const described = await this.deps.client.workflow.getHandle(s.workflowId).describe();
       if (described.status.name !== 'RUNNING') return;
       s.tag = tagOf(described.memo, described.raw.workflowExecutionInfo?.firstRunId ?? described.runId);
@@ -264,12 +267,33 @@ export class AlertDelivery {
   }
 
   private async tagTaken(workflowId: string, tag: string): Promise<boolean> {
-    for await (const e of this.deps.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) if (e.memo?.incidentTag === tag) return true;
+    for (const runId of await runIdsOf(this.deps.client, workflowId)) {
+      // A run whose memo this engine cannot read (sealed with another payload key) is not one it tagged.
+      const described = await this.deps.client.workflow.getHandle(workflowId, runId).describe().catch(() => undefined);
+      if (described?.memo?.incidentTag === tag) return true;
+    }
     return false;
   }
 
   private forget(): void {
     const idle = Date.now() - IDLE_MS;
     for (const [id, s] of this.subjects) if (!s.busy && !s.queue.length && s.lastUsed < idle) this.subjects.delete(id);
+  }
+}
+
+/** The run ids of a workflow id, newest first, listed without decoding their memos. */
+export async function runIdsOf(client: Client, workflowId: string): Promise<string[]> {
+  const { executions } = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query: `WorkflowId = '${workflowId}'` });
+  return (executions ?? []).flatMap((e) => (e.execution?.runId ? [e.execution.runId] : []));
+}
+
+/** Whether the workflow id's latest run is running, read without decoding its memo (false: none, or ended). */
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    const { workflowExecutionInfo } = await client.workflowService.describeWorkflowExecution({ namespace: client.options.namespace, execution: { workflowId } });
+    return workflowExecutionInfo?.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  } catch (err) {
+    if ((err as { code?: number }).code === 5) return false; // gRPC NOT_FOUND
+    throw err;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '../../workflows/messages.js';
 import type { Roster } from '../model/roster.js';
 import type { Logger } from '../logger.js';
-import { AlertDelivery, type IntakeRecord } from './alert-delivery.js';
+import { AlertDelivery, runIdsOf, type IntakeRecord } from './alert-delivery.js';
 import type { AlertLog } from '../../adapters/intake-log/alert-log.js';
 import type { NoticeChannels } from '../model/notice.js';
 import type { runIncident, RunIncidentInput } from '../../workflows/run-incident.js';
@@ -121,11 +121,16 @@ export function createIncidentService(
     const parsed = parseIncidentId(id);
     if (!parsed) return undefined;
     await delivery?.settled(parsed.workflowId);
-    for await (const execution of client.workflow.list({ query: `WorkflowId = '${parsed.workflowId}'` })) {
-      const described = await client.workflow.getHandle(parsed.workflowId, execution.runId).describe();
-      const first = described.raw.workflowExecutionInfo?.firstRunId ?? execution.runId;
-      if (tagOf(described.memo, first) === parsed.runTag) return lastRun(parsed.workflowId, execution.runId, described);
+    let unreadable: unknown;
+    for (const runId of await runIdsOf(client, parsed.workflowId)) {
+      // A run whose memo cannot be read (sealed with a payload key this engine no longer holds) may be another
+      // incident's: passed over, and reported only if no run is this one.
+      const described = await client.workflow.getHandle(parsed.workflowId, runId).describe().catch((err: unknown) => { unreadable ??= err; return undefined; });
+      if (!described) continue;
+      const first = described.raw.workflowExecutionInfo?.firstRunId ?? runId;
+      if (tagOf(described.memo, first) === parsed.runTag) return lastRun(parsed.workflowId, runId, described);
     }
+    if (unreadable) throw unreadable;
     return undefined;
   }
 

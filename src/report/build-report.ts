@@ -14,13 +14,12 @@ import { reportFlow } from './report-flow.js';
 import { reportMetrics } from './report-metrics.js';
 
 /** Entries only the view holds (the machine's own moves); with no history, the view's record of people's acts is used too. */
-// Alerts from the view: it counts each once, however it came (the start, an update, a batch from the intake log).
 const FROM_VIEW = new Set([
-  'alert', 'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
+  'phase', 'approval.requested', 'approval.escalated', 'step.ended', 'closed', 'aborted', 'rollback.started', 'rollback.done', 'rollback.failed', 'followUp',
   'step.waiting', 'step.confirmed', 'step.unconfirmed',
   'page.triggered', 'page.acknowledged', 'page.resolved', 'message.sent', 'message.unsent', 'message.dry-run',
 ]);
-const PEOPLE_IN_VIEW = new Set(['decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
+const PEOPLE_IN_VIEW = new Set(['alert', 'decision', 'decision.refused', 'note', 'lessons', 'abort.requested', 'abort.refused', 'force-advance', 'force-advance.refused']);
 
 const str = (x: unknown) => (x === undefined || x === null ? '' : String(x));
 const who = (e: Record<string, unknown>) => ({ person: str(e.person), channel: str(e.channel) });
@@ -55,6 +54,21 @@ function viewEvent(t: TimelineEntry): ReportEvent {
 
 function peopleEvents(facts: HistoryFacts): ReportEvent[] {
   const events: ReportEvent[] = [];
+  // Every alert the history holds, each alert key once (the incident counts a resent one once): those that came with
+  // an update, and those the intake log delivered in batches by signal.
+  const seen = new Set<string>();
+  const alertEvent = (at: string, alert: Record<string, unknown>, key: unknown) => {
+    if (typeof key === 'string' && seen.has(key)) return;
+    if (typeof key === 'string') seen.add(key);
+    events.push({ at, type: 'alert', summary: `${str(alert.kind)}: ${str(alert.summary)} (${str(alert.source)})` });
+  };
+  const arrivals = [
+    ...facts.updates.filter((u) => u.name === 'attachAlert' && (u.result?.status === 'started' || u.result?.status === 'attached'))
+      // The alert that started the incident came with the start request; its update is accepted only at the first workflow task.
+      .map((u) => ({ at: u.result?.status === 'started' && facts.startedAt ? facts.startedAt : u.at, alerts: [u.args as Record<string, unknown>] })),
+    ...facts.signals.filter((s) => s.name === 'attachAlerts').map((s) => ({ at: s.at, alerts: ((s.args.alerts ?? []) as Record<string, unknown>[]) })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  for (const { at, alerts } of arrivals) for (const a of alerts) alertEvent(at, (a.alert ?? {}) as Record<string, unknown>, a.alertKey);
   for (const u of facts.updates) {
     const a = u.args as Record<string, unknown>;
     const r = u.result ?? {};

@@ -22,11 +22,19 @@ export interface UpdateFact {
   result?: Record<string, unknown>;
 }
 
+/** A signal the workflow received, e.g. a batch of alerts from the engine's intake log. */
+export interface SignalFact {
+  name: string;
+  args: Record<string, unknown>;
+  at: string;
+}
+
 export interface HistoryFacts {
   startedAt?: string;
   input?: Attrs;
   activities: ActivityFact[];
   updates: UpdateFact[];
+  signals: SignalFact[];
 }
 
 /** History times carry nanoseconds; reports use milliseconds like the view. */
@@ -43,7 +51,7 @@ function failureMessage(failure: Attrs | undefined): string | undefined {
 }
 
 export function historyFacts(history: DecodedHistory): HistoryFacts {
-  const facts: HistoryFacts = { activities: [], updates: [] };
+  const facts: HistoryFacts = { activities: [], updates: [], signals: [] };
   const bySchedule = new Map<string, ActivityFact>();
   const byUpdate = new Map<string, UpdateFact>();
   // An update is stamped with the start of the workflow task that took it: the workflow's own clock, which the view's
@@ -76,6 +84,8 @@ export function historyFacts(history: DecodedHistory): HistoryFacts {
     } else if ((a = attrsOf(e, 'activityTaskCanceled'))) {
       const fact = bySchedule.get(String(a.scheduledEventId));
       if (fact) Object.assign(fact, { closedAt: at, outcome: 'canceled' });
+    } else if ((a = attrsOf(e, 'workflowExecutionSignaled'))) {
+      facts.signals.push({ name: a.signalName ?? '?', args: a.input?.payloads?.[0] ?? {}, at });
     } else if ((a = attrsOf(e, 'workflowExecutionUpdateAccepted'))) {
       const input = a.acceptedRequest?.input ?? {};
       const fact: UpdateFact = { name: input.name ?? '?', args: input.args?.payloads?.[0] ?? {}, at: taskStartedAt ?? at };

@@ -1,5 +1,6 @@
 // Debian's prometheus-alertmanager as a real webhook peer: one process per test file, on a free loopback port, no clustering.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnServer } from './spawned.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,18 +47,14 @@ export async function startAlertmanager(webhookUrl: string, bearerToken: string)
     `            credentials: ${bearerToken}`,
     '',
   ].join('\n'));
-  const child: ChildProcess = spawn(binary, [
+  const { child, output: printed, exited } = spawnServer(binary, [
     `--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+]);
   const url = `http://127.0.0.1:${port}`;
   try {
     await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`alertmanager exited: ${output}`);
+      if (child.exitCode !== null) throw new Error(`alertmanager exited: ${printed()}`);
       return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
     }, 20_000, 'alertmanager to be ready');
   } catch (err) {
@@ -66,7 +63,7 @@ export async function startAlertmanager(webhookUrl: string, bearerToken: string)
   }
   return {
     url,
-    output: () => output,
+    output: printed,
     async post(alerts) {
       const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       if (!res.ok) throw new Error(`alertmanager refused the alerts: ${res.status} ${await res.text()}`);

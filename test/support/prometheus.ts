@@ -1,5 +1,6 @@
 // Debian's prometheus as a real scraper and rule evaluator: one process per test file, on a free loopback port.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnServer } from './spawned.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,14 +28,10 @@ export async function startPrometheus(options: { targets: string[]; rules: strin
     alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager.replace(/^https?:\/\//, '')] }] }] },
     scrape_configs: [{ job_name: 'kafka', static_configs: [{ targets: options.targets }] }],
   }));
-  const child: ChildProcess = spawn(binary, [
+  const { child, output: printed, exited } = spawnServer(binary, [
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
     '--rules.alert.resend-delay=1s',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+]);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     child.kill();
@@ -43,7 +40,7 @@ export async function startPrometheus(options: { targets: string[]; rules: strin
   };
   try {
     await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited: ${output}`);
+      if (child.exitCode !== null) throw new Error(`prometheus exited: ${printed()}`);
       return (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined;
     }, 30_000, 'prometheus to be ready');
     // A counter's increase needs two samples: an attack before the second scrape would be the first sample, and count nothing.
@@ -59,7 +56,7 @@ export async function startPrometheus(options: { targets: string[]; rules: strin
   }
   return {
     url,
-    output: () => output,
+    output: printed,
     async alerts() {
       const body = await (await fetch(`${url}/api/v1/alerts`)).json() as { data: { alerts: [] } };
       return body.data.alerts;

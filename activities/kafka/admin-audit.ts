@@ -56,7 +56,6 @@ async function readRecords(client: KafkaClient, source: AccessRecordSource, wind
   return { records, coverage, problems: scan.problems };
 }
 
-/** Each finding that calls for one raised once, as the alert `followUpAlert` makes; the intake routes and deduplicates it. */
 /** One follow-up may wait on a busy incident; the hunt's answer must not wait on it for ever. */
 const RAISE_WAIT_MS = 10_000;
 
@@ -70,6 +69,7 @@ async function withinRaiseTime<T>(raising: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** Each finding that calls for one raised once, as the alert `followUpAlert` makes; the intake routes and deduplicates it. */
 async function raiseFollowUps(
   raise: RaiseAlert | undefined, findings: AdminFinding[], from: { incidentId: string; step: string; cluster?: string }, progress: Progress,
 ): Promise<FollowUp[]> {
@@ -81,7 +81,13 @@ async function raiseFollowUps(
   return Promise.all([...once.values()].map(async (f): Promise<FollowUp> => {
     const base = { fingerprint: f.fingerprint, kind: f.followUp.kind, principal: f.followUp.principal };
     if (!raise) return { ...base, status: 'not raised', reason: 'this engine has no intake to raise it into' };
-    const outcome = await withinRaiseTime(raise(followUpAlert(f, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) }));
+    let outcome: Awaited<ReturnType<RaiseAlert>> | undefined;
+    try {
+      outcome = await withinRaiseTime(raise(followUpAlert(f, from, new Date().toISOString()), { dryRun: isDryRunIncident(from.incidentId) }));
+    } catch (err) {
+      // One follow-up the intake refused must not cost the hunt its findings, nor the other follow-ups.
+      return { ...base, status: 'not raised', reason: `the engine's intake refused it (${err instanceof Error ? err.message : String(err)}): raise it by hand` };
+    }
     if (!outcome) return { ...base, status: 'not raised', reason: `the engine's intake did not answer within ${RAISE_WAIT_MS / 1000} s: raise it by hand` };
     return outcome.matched
       ? { ...base, status: outcome.status, incident: outcome.id, runbook: outcome.runbook }

@@ -5,6 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { AlertLog, Logged } from '../../adapters/intake-log/alert-log.js';
 import type { Alert } from '../model/alert.js';
+import { KafkaIrError } from '../model/errors.js';
 import { tagOf, type IntakeStatus } from '../model/incident.js';
 import type { Seal } from '../model/engine-seal.js';
 import type { Logger } from '../logger.js';
@@ -67,6 +68,8 @@ interface Subject {
   lastUsed: number;
   /** Its queue came from the log at start: its tag may belong to an incident started before the crash and closed since. */
   replayed: boolean;
+  /** Why its running incident cannot take alerts from this engine (sealed with a payload key it does not hold). */
+  unreadable?: string;
 }
 
 /** The 8 hex digits of an incident's id: from what routed its first alert (the workflow id) and that alert's place in the log. */
@@ -102,11 +105,12 @@ export class AlertDelivery {
 
   /** Writes the alert to the log (resolves once it is on disk) and answers with its incident's id. */
   async admit(alert: Alert, alertKey: string, to: { workflowId: string; runbook: string; cluster?: string; requestedBy?: string }, reserve?: () => Promise<((started: boolean) => void) | undefined>):
-    Promise<{ id: string; status: IntakeStatus } | { deferred: true }> {
+    Promise<{ id: string; status: IntakeStatus } | { deferred: true } | { refused: string }> {
     if (this.pending >= this.deps.maxPending) throw new IntakeBacklog(this.pending, this.deps.maxPending);
     const s = this.subject(to.workflowId);
     await s.known;
     s.lastUsed = Date.now();
+    if (s.unreadable) return { refused: s.unreadable };
     if (s.tag && s.keys.has(alertKey)) return { id: `${s.workflowId}-${s.tag}`, status: 'duplicate' };
     let status: IntakeStatus = s.tag ? 'attached' : 'started';
     if (!s.tag && reserve) {
@@ -169,8 +173,13 @@ export class AlertDelivery {
     try {
       // The status first, read raw: an ended run's memo may be sealed with a payload key this engine no longer holds.
       if (!(await isRunning(this.deps.client, s.workflowId))) return;
-      const described = await this.deps.client.workflow.getHandle(s.workflowId).describe();
-      if (described.status.name !== 'RUNNING') return;
+      const described = await this.deps.client.workflow.getHandle(s.workflowId).describe().catch((err: unknown) => {
+        // Its memo is sealed with a payload key this engine does not hold: neither its id nor a signal would be right.
+        if (!(err instanceof KafkaIrError)) throw err;
+        s.unreadable = `an incident of ${s.workflowId} is running that this engine cannot read (${err.message})`;
+        return undefined;
+      });
+      if (described?.status.name !== 'RUNNING') return;
       s.tag = tagOf(described.memo, described.raw.workflowExecutionInfo?.firstRunId ?? described.runId);
       s.open = true;
     } catch (err) {

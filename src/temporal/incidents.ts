@@ -207,6 +207,7 @@ export function createIncidentService(
         const to = { workflowId: routed.workflowId, runbook: routed.runbook.id, ...(chosen.cluster !== DEFAULT_CLUSTER ? { cluster: chosen.cluster } : {}), ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}) };
         const admitted = await delivery.admit(alert, alertKey, to, reserve);
         if ('deferred' in admitted) return { matched: false, deferred: true, reason: capReason(routed.runbook.id) };
+        if ('refused' in admitted) return { matched: false, reason: admitted.refused };
         return { matched: true, id: admitted.id, runbook: routed.runbook.id, status: admitted.status };
       }
       // Attach-only, a dry run, a drill: one update, answered by the incident, after what the log holds for it was delivered.

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyBuiltinRunbooks } from '../../src/demo/demo-engine.js';
 import { devAccessLogFiles } from './access-log.js';
 import { Client, Connection } from '@temporalio/client';
 import { eventually, startTestEngine, type TestEngine } from './engine.js';
@@ -18,7 +19,8 @@ export async function startBuiltinEngine(
 ): Promise<TestEngine & { secrets: string; evidence: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-ir-builtin-'));
   const runbooks = join(dir, 'runbooks');
-  cpSync('runbooks', runbooks, { recursive: true, filter: (src) => !src.endsWith('_roster.yaml') });
+  // The shared cluster holds the whole suite's admin changes of the day: the hunts look back only 10 minutes.
+  copyBuiltinRunbooks(runbooks, '10m');
   cpSync('test/fixtures/runbooks/_roster.yaml', join(runbooks, '_roster.yaml'));
   const secrets = join(dir, 'secrets');
   const evidence = join(dir, 'evidence');

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from './engine.js';
+import { eventually } from './eventually.js';
 
 export interface RunningAlertmanager {
   url: string;

@@ -3,6 +3,9 @@ import { startEngine, type Engine } from '../../src/engine.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { expect } from 'vitest';
 import { testConfig } from './infra.js';
+import { eventually } from './eventually.js';
+
+export { eventually };
 import { token, type Person } from './people.js';
 
 export interface TestEngine extends Engine {
@@ -67,18 +70,3 @@ export async function incidentAbout(engine: Pick<TestEngine, 'get'>, workflowId:
   }, timeoutMs, what);
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` with the last reason. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}

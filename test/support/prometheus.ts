@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ephemeralPort } from '../../scripts/infra/ports.js';
-import { eventually } from './engine.js';
+import { eventually } from './eventually.js';
 
 export interface RunningPrometheus {
   url: string;

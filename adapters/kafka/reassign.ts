@@ -55,6 +55,9 @@ export async function applyReassignments(
     const replicas = now.get(key(m.topic, m.partition))?.replicas ?? [];
     if (target ? same(target, m.after) : same(replicas, m.after)) {
       if (target) inFlight.push(m);
+    } else if (!target && settling(replicas, m)) {
+      // Between the two: a move to the plan's target that the controller just finished, not yet in every broker's metadata.
+      inFlight.push(m);
     } else if (target ? same(target, m.before) : same(replicas, m.before)) {
       submit.push(m);
     } else {
@@ -79,6 +82,11 @@ export async function applyReassignments(
   for (const m of waiting) done.add(m);
   const changed = changes.filter((c) => done.has(c));
   return { changed, alreadyInPlace: moves.length + throttles.length - changed.length };
+}
+
+/** Replicas that hold every planned one and only brokers of the plan's before or after: a move towards `after` ending. */
+function settling(replicas: number[], m: ReassignChange): boolean {
+  return replicas.length > m.after.length && m.after.every((b) => replicas.includes(b)) && replicas.every((b) => m.before.includes(b) || m.after.includes(b));
 }
 
 /** Bytes the new replicas of `moves` hold, against what their leaders hold; undefined where the brokers do not say. */

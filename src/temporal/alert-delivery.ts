@@ -110,7 +110,11 @@ export class AlertDelivery {
     const s = this.subject(to.workflowId);
     await s.known;
     s.lastUsed = Date.now();
-    if (s.unreadable) return { refused: s.unreadable };
+    if (s.unreadable) {
+      // Looked at again by the next alert: the incident may have ended, or the key come back, by then.
+      if (this.subjects.get(s.workflowId) === s && !s.queue.length) this.subjects.delete(s.workflowId);
+      return { refused: s.unreadable };
+    }
     if (s.tag && s.keys.has(alertKey)) return { id: `${s.workflowId}-${s.tag}`, status: 'duplicate' };
     let status: IntakeStatus = s.tag ? 'attached' : 'started';
     if (!s.tag && reserve) {

@@ -55,11 +55,11 @@ export async function applyReassignments(
     const replicas = now.get(key(m.topic, m.partition))?.replicas ?? [];
     if (target ? same(target, m.after) : same(replicas, m.after)) {
       if (target) inFlight.push(m);
+    } else if (target ? same(target, m.before) : same(replicas, m.before)) {
+      submit.push(m);
     } else if (!target && settling(replicas, m)) {
       // Between the two: a move to the plan's target that the controller just finished, not yet in every broker's metadata.
       inFlight.push(m);
-    } else if (target ? same(target, m.before) : same(replicas, m.before)) {
-      submit.push(m);
     } else {
       throw new KafkaIrError('PLAN_DRIFT',
         `${key(m.topic, m.partition)} has replicas [${replicas.join(',')}]${target ? ` moving to [${target.join(',')}]` : ''}, but the plan expected [${m.before.join(',')}]`,

@@ -73,12 +73,25 @@ async function watch(ms: number, seen: Map<string, Set<string>>): Promise<void> 
   }
 }
 
+/** Retried while the brokers have not all learned the new ACLs from the metadata log. */
+async function onceAuthorized<T>(call: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (tries >= 60 || !/authoriz/i.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 // The demo's normal business.
 const erp = as(users.erp, passwords[users.erp]!).kafka.producer();
 await erp.connect();
+await onceAuthorized(() => erp.send({ topic: purchasing, messages: [{ value: 'opening' }] }));
 const sync = as(users.sync, passwords[users.sync]!).kafka.consumer({ groupId: `${users.sync}-group` });
 await sync.connect();
-await sync.subscribe({ topics: [purchasing, customers], fromBeginning: true });
+await onceAuthorized(() => sync.subscribe({ topics: [purchasing, customers], fromBeginning: true }));
 let consumed = 0;
 await sync.run({ eachMessage: async () => { consumed++; } });
 let produced = 0;

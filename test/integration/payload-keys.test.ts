@@ -56,7 +56,8 @@ describe('a payload key that does not match the history', () => {
   it('marks /healthz degraded, logs the incident, makes `kafka-ir status` say what to fix, and resumes once the old key is kept for reading', async () => {
     const taskQueue = unique('kafka-ir-keys');
     const first = await engineWith(taskQueue, k1);
-    const started = await first.engine.post('/v1/alerts', alert('test.hold', `User:${unique('keys')}`));
+    const principal = `User:${unique('keys')}`;
+    const started = await first.engine.post('/v1/alerts', alert('test.hold', principal));
     const id: string = started.body.incidents[0].id;
     await first.engine.close();
 
@@ -69,6 +70,12 @@ describe('a payload key that does not match the history', () => {
     expect(body.reason).toContain("key id 'k1', which KAFKA_IR_PAYLOAD_KEY does not hold");
     expect(body.fix).toContain('put the retired key back after the current one');
     const { workflowId } = parseIncidentId(id)!;
+    // Another alert about the same subject starts nothing beside the unreadable incident: it is unmatched, saying why.
+    const again = await wrong.engine.post('/v1/alerts', { ...alert('test.hold', principal), summary: 'again' });
+    expect(again.status).toBe(202);
+    expect(again.body.incidents).toEqual([]);
+    expect(again.body.unmatched).toEqual([{ index: 0, reason: expect.stringContaining(`an incident of ${workflowId} is running that this engine cannot read`) }]);
+    expect(again.body.unmatched[0].reason).toContain("key id 'k1', which KAFKA_IR_PAYLOAD_KEY does not hold");
     expect(wrong.lines.some((l) => l.includes(workflowId) && l.includes("'k1'"))).toBe(true);
     // Not spawnSync: the engine answering it runs in this process.
     const status = await run(process.execPath, ['scripts/kafka-ir-from-sources.js', 'status'], { env: { ...process.env, KAFKA_IR_PUBLIC_URL: wrong.engine.url } })

@@ -31,6 +31,12 @@ const principals = { quorum: unique('User:quorum'), escalated: unique('User:esca
 const ids: Record<keyof typeof principals, string> = { quorum: '', escalated: '', proceed: '', ask: '', drill: '' };
 let aclsBeforeDrill = '';
 
+/** Waits (≤ 10 s) until the brokers list DENY bindings for `principal` as `expected` wants: each learns them from the metadata log on its own time. */
+const denyOnBrokers = (principal: string, expected: (count: number) => boolean) => eventually(async () => {
+  const count = (await bindingsOf(kafka, principal)).filter((b) => b.permission === 'deny').length;
+  return expected(count) ? true : undefined;
+}, 10_000, `the DENY bindings of ${principal}`);
+
 describe('approval policy per team, proceed on timeout, failures that ask, and drills (one engine)', () => {
   beforeAll(async () => {
     engine = await startTestEngine({ KAFKA_IR_EVIDENCE_DIR: evidenceDir });
@@ -65,7 +71,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     expect((await engine.stepOf(id, 'deny')).status).toBe('awaiting_approval');
     expect(await decision(id, 'deny', 'bob', 'approve')).toEqual({ accepted: true });
     await engine.closed(id, 30_000);
-    expect((await bindingsOf(kafka, principals.quorum)).filter((b) => b.permission === 'deny').length).toBeGreaterThan(0);
+    await denyOnBrokers(principals.quorum, (n) => n > 0);
   });
 
   it('lets the escalated incident commander complete the step once escalated', async () => {
@@ -77,7 +83,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     expect(await decision(id, 'deny', 'carol', 'approve')).toEqual({ accepted: true });
     const final = await engine.closed(id, 30_000);
     expect(final.steps.find((s: { id: string }) => s.id === 'deny').approvals.votes.map((v: { person: string }) => v.person)).toEqual(['alice', 'carol']);
-    expect((await bindingsOf(kafka, principals.escalated)).some((b) => b.permission === 'deny')).toBe(true);
+    await denyOnBrokers(principals.escalated, (n) => n > 0);
   });
 
   it('applies a reversible deny when nobody answers a high-severity alert (onTimeout: proceed)', async () => {
@@ -85,7 +91,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     const deny = final.steps.find((s: { id: string }) => s.id === 'deny');
     expect(deny.status).toBe('done');
     expect(deny.approvals.votes).toEqual([]);
-    expect((await bindingsOf(kafka, principals.proceed)).filter((b) => b.permission === 'deny').length).toBe(deny.plan.changes.length);
+    await denyOnBrokers(principals.proceed, (n) => n === deny.plan.changes.length);
   });
 
   it('asks about a failed step, and a retry someone approves runs it again to done', async () => {

@@ -18,6 +18,7 @@ import { startDemoEngine } from '../src/demo/demo-engine.js';
 import type { IncidentView } from '../src/model/incident.js';
 import { createLogger } from '../src/logger.js';
 import { startAlertmanager } from '../test/support/alertmanager.js';
+import { eventually } from '../test/support/eventually.js';
 import { startPrometheus } from '../test/support/prometheus.js';
 import { numberArg } from './args.js';
 import { createFreshTopic } from './fresh-topic.js';
@@ -82,25 +83,14 @@ async function watch(ms: number, seen: Map<string, Set<string>>): Promise<void> 
   }
 }
 
-/** Retried while the brokers have not all learned the new ACLs from the metadata log. */
-async function onceAuthorized<T>(call: () => Promise<T>): Promise<T> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (tries >= 60 || !/authoriz/i.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 // The demo's normal business.
 const erp = as(users.erp, passwords[users.erp]!).kafka.producer();
 await erp.connect();
-await onceAuthorized(() => erp.send({ topic: purchasing, messages: [{ value: 'opening' }] }));
+// Retried while the brokers have not all learned the new ACLs from the metadata log.
+await eventually(() => erp.send({ topic: purchasing, messages: [{ value: 'opening' }] }), 30_000, 'the ERP to be allowed to write');
 const sync = as(users.sync, passwords[users.sync]!).kafka.consumer({ groupId: `${users.sync}-group` });
 await sync.connect();
-await onceAuthorized(() => sync.subscribe({ topics: [purchasing, customers], fromBeginning: true }));
+await eventually(() => sync.subscribe({ topics: [purchasing, customers], fromBeginning: true }).then(() => true), 30_000, 'the sync service to be allowed to read');
 let consumed = 0;
 await sync.run({ eachMessage: async () => { consumed++; } });
 let produced = 0;

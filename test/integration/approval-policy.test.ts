@@ -8,7 +8,7 @@ import { kafkaActivities } from '../../activities/kafka/index.js';
 import { Settings } from '../../src/model/settings.js';
 import { eventually, startTestEngine, type TestEngine } from '../support/engine.js';
 import { unique } from '../support/infra.js';
-import { admin, allow, bindingsOf } from '../support/kafka.js';
+import { admin, allow, denyBindingsBecome } from '../support/kafka.js';
 import { kafkaTool } from '../support/kafka-tools.js';
 import { token, type Person } from '../support/people.js';
 
@@ -30,12 +30,6 @@ const aclCommand = (principal: string) => kafkaTool('kafka.admin.AclCommand', ['
 const principals = { quorum: unique('User:quorum'), escalated: unique('User:escalated'), proceed: unique('User:proceed'), ask: unique('User:ask'), drill: unique('User:drill') };
 const ids: Record<keyof typeof principals, string> = { quorum: '', escalated: '', proceed: '', ask: '', drill: '' };
 let aclsBeforeDrill = '';
-
-/** Waits (≤ 10 s) until the brokers list DENY bindings for `principal` as `expected` wants: each learns them from the metadata log on its own time. */
-const denyOnBrokers = (principal: string, expected: (count: number) => boolean) => eventually(async () => {
-  const count = (await bindingsOf(kafka, principal)).filter((b) => b.permission === 'deny').length;
-  return expected(count) ? true : undefined;
-}, 10_000, `the DENY bindings of ${principal}`);
 
 describe('approval policy per team, proceed on timeout, failures that ask, and drills (one engine)', () => {
   beforeAll(async () => {
@@ -71,7 +65,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     expect((await engine.stepOf(id, 'deny')).status).toBe('awaiting_approval');
     expect(await decision(id, 'deny', 'bob', 'approve')).toEqual({ accepted: true });
     await engine.closed(id, 30_000);
-    await denyOnBrokers(principals.quorum, (n) => n > 0);
+    await denyBindingsBecome(kafka, principals.quorum, (n) => n > 0);
   });
 
   it('lets the escalated incident commander complete the step once escalated', async () => {
@@ -83,7 +77,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     expect(await decision(id, 'deny', 'carol', 'approve')).toEqual({ accepted: true });
     const final = await engine.closed(id, 30_000);
     expect(final.steps.find((s: { id: string }) => s.id === 'deny').approvals.votes.map((v: { person: string }) => v.person)).toEqual(['alice', 'carol']);
-    await denyOnBrokers(principals.escalated, (n) => n > 0);
+    await denyBindingsBecome(kafka, principals.escalated, (n) => n > 0);
   });
 
   it('applies a reversible deny when nobody answers a high-severity alert (onTimeout: proceed)', async () => {
@@ -91,7 +85,7 @@ describe('approval policy per team, proceed on timeout, failures that ask, and d
     const deny = final.steps.find((s: { id: string }) => s.id === 'deny');
     expect(deny.status).toBe('done');
     expect(deny.approvals.votes).toEqual([]);
-    await denyOnBrokers(principals.proceed, (n) => n === deny.plan.changes.length);
+    await denyBindingsBecome(kafka, principals.proceed, (n) => n === deny.plan.changes.length);
   });
 
   it('asks about a failed step, and a retry someone approves runs it again to done', async () => {

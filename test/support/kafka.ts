@@ -38,6 +38,12 @@ export async function allow(client: KafkaClient, principal: string, grants: Omit
 
 export const bindingsOf = (client: KafkaClient, principal: string) => describeBindings(client, principal);
 
+/** Waits (≤ 10 s) until the DENY bindings listed for `principal` satisfy `expected`: each broker learns ACLs from the metadata log on its own time. */
+export const denyBindingsBecome = (client: KafkaClient, principal: string, expected: (count: number) => boolean) => eventually(async () => {
+  const count = (await bindingsOf(client, principal)).filter((b) => b.permission === 'deny').length;
+  return expected(count) ? true : undefined;
+}, 10_000, `the DENY bindings of ${principal}`);
+
 export function userKafka(user: string, password: string): Kafka {
   return new Kafka({
     ...kafkaJsConfig({ brokers: infra().KAFKA_BROKERS.split(','), sasl: { mechanism: 'scram-sha-512', username: user, password }, ssl: false }, `test-${user}`),

@@ -1,6 +1,7 @@
 // Reads the cluster's security state for a baseline: ACLs, SCRAM users and tokens (never secrets), quotas, configs, topics, groups.
-import { ConfigSources, describeClientQuotasV0, describeDelegationTokenV3, metadataV12 } from '@platformatic/kafka';
+import { ConfigSources, describeClientQuotasV0, describeDelegationTokenV3 } from '@platformatic/kafka';
 import type { BaselineState, DynamicConfig, QuotaEntry, TokenEntry, TopicEntry } from '../../src/model/baseline.js';
+import { allTopicsMetadata } from './all-topics.js';
 import { describeBindings } from './acls.js';
 import { describeBrokerConfigs, describeTopicConfigs, liveBrokers } from './broker-config.js';
 import { withBrokerConnection, type BrokerAddress } from './broker-connection.js';
@@ -68,7 +69,7 @@ async function readTokens(client: KafkaClient, broker: BrokerAddress): Promise<T
 
 /** Every topic, internal ones included, with its id as the logs write it. */
 async function readTopics(client: KafkaClient, broker: BrokerAddress): Promise<TopicEntry[]> {
-  const meta = await withBrokerConnection(client.settings, broker, 'reading topics', (c) => metadataV12.api.async(c, null, false, false));
+  const meta = await withBrokerConnection(client.settings, broker, 'reading topics', allTopicsMetadata);
   return meta.topics.flatMap((t) => (t.name ? [{ name: t.name, topicId: logTopicId(t.topicId) }] : [])).sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,7 +1,8 @@
 // Which brokers make up the cluster: the live ones (DescribeCluster), and those gone silent, which only the KRaft quorum still lists.
-import { GenericError, MultipleErrors, describeClusterV0, describeQuorumV2, metadataV12 } from '@platformatic/kafka';
+import { GenericError, MultipleErrors, describeClusterV0, describeQuorumV2 } from '@platformatic/kafka';
 import type { KafkaSettings } from '../../src/model/connections.js';
 import { KafkaIrError } from '../../src/model/errors.js';
+import { allTopicsMetadata } from './all-topics.js';
 import { withAnyBroker, type BrokerAddress } from './broker-connection.js';
 import type { KafkaClient } from './client.js';
 
@@ -25,7 +26,7 @@ export async function silentBrokers(settings: KafkaSettings, live: BrokerAddress
       const quorum = await describeQuorumV2.api.async(c, [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0 }] }]);
       const partition = quorum.topics[0]?.partitions[0];
       if (!partition) return [];
-      const metadata = await metadataV12.api.async(c, null, false, false);
+      const metadata = await allTopicsMetadata(c);
       const hosting = new Set(metadata.topics.flatMap((t) => t.partitions.flatMap((p) => p.replicaNodes)));
       const liveIds = new Set(live.map((b) => b.id));
       const members = [...partition.observers, ...partition.currentVoters.filter((v) => hosting.has(v.replicaId))];

@@ -1,6 +1,6 @@
 // Topic ids as Kafka's logs write them (Uuid.toString: URL-safe base64, no padding) → topic names, from metadata.
-import { metadataV12 } from '@platformatic/kafka';
 import { KafkaIrError } from '../../src/model/errors.js';
+import { allTopicsMetadata } from './all-topics.js';
 import { withBrokerConnection } from './broker-connection.js';
 import type { KafkaClient } from './client.js';
 
@@ -14,7 +14,6 @@ export async function topicIdNames(client: KafkaClient): Promise<Map<string, str
   const { brokers } = await client.withAdmin('describing the cluster', (a) => a.describeCluster());
   const broker = brokers[0];
   if (!broker) throw new KafkaIrError('KAFKA_UNAVAILABLE', 'describing the cluster: no broker listed', 'it will be retried');
-  const meta = await withBrokerConnection(client.settings, { id: broker.nodeId, host: broker.host, port: broker.port }, 'reading topic ids',
-    (c) => metadataV12.api.async(c, null, false, false));
+  const meta = await withBrokerConnection(client.settings, { id: broker.nodeId, host: broker.host, port: broker.port }, 'reading topic ids', allTopicsMetadata);
   return new Map(meta.topics.flatMap((t) => (t.name ? [[logTopicId(t.topicId), t.name] as const] : [])));
 }

@@ -17,8 +17,10 @@ export async function createUser(name: string): Promise<string> {
   return password;
 }
 
-export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicationFactor = 1, numPartitions = 1): Promise<void> {
-  await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false }));
+/** `replicas`: how many, or exactly which brokers hold them (then in one partition). */
+export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicas: number | { onBrokers: number[] } = 1, numPartitions = 1): Promise<void> {
+  const placed = typeof replicas === 'number' ? { numPartitions, replicationFactor: replicas } : { replicaAssignment: [{ partition: 0, replicas: replicas.onBrokers }] };
+  await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, ...placed }], waitForLeaders: false }));
   // KRaft brokers learn of a new topic asynchronously; kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION.
   await eventually(async () => {
     const { topics } = await client.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [topic] }));

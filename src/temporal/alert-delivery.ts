@@ -26,6 +26,12 @@ const MAX_IN_FLIGHT = 8;
  * each signal carries more alerts, and Temporal's work grows with the subjects, not with the alerts. Openings never wait.
  */
 const LINGER_MS = 500;
+/**
+ * Signals to open incidents per second across subjects, at most (a full batch is never held back): a storm over
+ * hundreds of subjects then costs Temporal this many workflow tasks a second, however many subjects it touches, and
+ * each signal carries what its subject gathered meanwhile; with few subjects the linger above is the only wait.
+ */
+const SIGNALS_PER_S = 40;
 /** A subject quiet this long is forgotten (and looked up again), so an incident closed meanwhile is noticed. */
 const IDLE_MS = 30_000;
 
@@ -82,8 +88,10 @@ export class AlertDelivery {
   private readonly waiting = new Set<Subject>();
   private inFlight = 0;
   private pending = 0;
+  /** Signals that may be sent now (SIGNALS_PER_S, refilled continuously, at most a second's worth), and when counted. */
+  private signals = { left: SIGNALS_PER_S, at: Date.now() };
   private closing = false;
-  private wakeup?: NodeJS.Timeout;
+  private wakeup?: { timer: NodeJS.Timeout; at: number };
   private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly deps: DeliveryDeps) {
@@ -153,7 +161,7 @@ export class AlertDelivery {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.sweep);
-    clearTimeout(this.wakeup);
+    clearTimeout(this.wakeup?.timer);
     for (let i = 0; i < 100 && this.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
     await this.deps.log.close(this.pending === 0 && this.inFlight === 0);
   }
@@ -199,20 +207,26 @@ export class AlertDelivery {
 
   private pump(): void {
     const now = Date.now();
+    const { signals } = this;
+    signals.left = Math.min(SIGNALS_PER_S, signals.left + ((now - signals.at) * SIGNALS_PER_S) / 1000);
+    signals.at = now;
     let lingering = Infinity;
-    // Openings first (a new incident starts its runbook), then the others in turn.
+    // Openings first (a new incident starts its runbook), then the others in turn (the longest waiting first).
     for (const opening of [true, false]) {
       for (const s of this.waiting) {
         if (this.closing || this.inFlight >= MAX_IN_FLIGHT) return;
         if (s.open === opening || s.busy || s.retryAt > now || !s.queue.length || !this.deps.log.isDurable(s.queue[0]!.seq)) continue;
-        const due = s.open && s.queue.length < MAX_BATCH ? s.sentAt + LINGER_MS : 0;
+        const full = s.queue.length >= MAX_BATCH;
+        const due = s.open && !full ? Math.max(s.sentAt + LINGER_MS, signals.left >= 1 ? 0 : now + ((1 - signals.left) * 1000) / SIGNALS_PER_S) : 0;
         if (due > now) { lingering = Math.min(lingering, due); continue; }
+        if (s.open && !full) signals.left--;
         this.waiting.delete(s);
         void this.deliver(s);
       }
     }
-    if (lingering < Infinity && !this.wakeup) {
-      this.wakeup = setTimeout(() => { this.wakeup = undefined; this.pump(); }, lingering - now).unref();
+    if (lingering < (this.wakeup?.at ?? Infinity)) {
+      clearTimeout(this.wakeup?.timer);
+      this.wakeup = { at: lingering, timer: setTimeout(() => { this.wakeup = undefined; this.pump(); }, lingering - now).unref() };
     }
   }
 

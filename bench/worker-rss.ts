@@ -1,4 +1,4 @@
-// Benchmark: the engine's memory with N incidents waiting for approval (default 500, the worker's workflow cache size):
+// Benchmark: the engine's memory with N incidents waiting for approval (default 500; the worker caches 100, the engine's default):
 // `kafka-ir start` in its own process, N alerts of the approve-deny fixture (distinct principals), each incident
 // planned and waiting for its two approvals; RSS and the heap of each thread idle (the in-run baseline: the engine started,
 // its workflow thread running with the bundle loaded), after the first incident (the one-time costs of a first incident:
@@ -6,7 +6,7 @@
 // aborted; then a note to the oldest and to the newest incidents, one at a time (with a cache smaller than N the
 // oldest were evicted and replay from history). The incidents run on a task queue of their own and are aborted at the
 // end, so none is left open.
-// Usage: npm run bench -- worker-rss [--n 500] [--cache 500] [--checkpoints 5] [--concurrency 10] [--note text]
+// Usage: npm run bench -- worker-rss [--n 500] [--cache 100] [--checkpoints 5] [--concurrency 10] [--note text]
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,10 +20,10 @@ import { markdownTable, percentiles, percentileTable, startRun } from './report.
 const n = numberArg('--n', 500);
 const checkpoints = Math.min(n, numberArg('--checkpoints', 5));
 const concurrency = numberArg('--concurrency', 10);
-const cache = numberArg('--cache', 500);
+const cache = numberArg('--cache', 100);
 const SETTLE_MS = 3_000;
 const NOTED = Math.min(20, Math.floor(n / 2));
-const run = startRun(cache === 500 ? 'worker-rss' : `worker-rss-cache-${cache}`, {
+const run = startRun(cache === 100 ? 'worker-rss' : `worker-rss-cache-${cache}`, {
   incidents: n, 'KAFKA_IR_CACHED_INCIDENTS': cache, checkpoints, 'alerts in flight': concurrency,
   runbook: 'approve-deny (test/fixtures/runbooks): plan, then wait for 2 approvals', 'settle before sampling (ms)': SETTLE_MS,
   'notes timed (oldest, newest)': NOTED,

@@ -1,7 +1,7 @@
 // The npm package as a user gets it: `npm pack` (which builds dist/) installed into an empty folder, then the installed
-// `kafka-ir`: help, validating the runbooks it ships, and `kafka-ir start` from dist/ running an incident on the test cluster.
+// `kafka-ir`: help, validating the runbooks it ships, and `kafka-ir start` from dist/ (with its memory settings) running an incident on the test cluster.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,10 @@ describe('the npm package', () => {
 
   it('starts the engine from dist/ with its prebuilt workflow bundle and runs a dry-run incident to its end', async () => {
     engine = await startEngineProcess({ KAFKA_IR_RUNBOOKS: resolve('test/fixtures/runbooks'), KAFKA_IR_EVIDENCE_DIR: join(tmp, 'evidence') }, kafkaIr);
+    // It started over in the same process with its memory settings, as `ps` shows them.
+    const pid = engine.child.pid!;
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=1');
+    expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
     const cli = (...args: string[]) => run(kafkaIr, args, { cwd: app, env: { ...env, KAFKA_IR_PUBLIC_URL: engine!.url } });
     const triggered = ok(cli('trigger', '--kind', 'test.auto-deny', '--severity', 'low', '--principal', `User:${unique('package')}`, '--dry-run', '--json'));
     const id = JSON.parse(triggered.stdout).incidents[0].id as string;

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093', KAFKA_IR_RUNBOOKS: 'a:b' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093']);
     expect(config.runbookDirs).toEqual(['a', 'b']);
-    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'kafka-ir', cachedIncidents: 500 });
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'kafka-ir', cachedIncidents: 100 });
     expect(config.port).toBe(8080);
   });
 

@@ -33,12 +33,18 @@ export class OpenIncidentCap {
    */
   async reserve(runbook: string): Promise<((started: boolean) => void) | undefined> {
     let seen = this.seen.get(runbook);
-    if (!seen || this.now() - seen.at > REFRESH_MS) {
-      // One read at a time per runbook: concurrent alerts share it.
-      const reading = seen?.reading ?? this.read(runbook);
+    // One read at a time per runbook, shared by concurrent alerts. Only a first count is waited for; later ones
+    // refresh it behind the answers (this engine's own starts count on top until then), so a storm of new incidents
+    // does not queue behind a visibility query every few seconds. A failed refresh keeps the last count.
+    const stale = !seen || seen.at === 0 || this.now() - seen.at > REFRESH_MS;
+    if (stale && !seen?.reading) {
+      const reading = this.read(runbook);
       if (seen) seen.reading = reading;
       else this.seen.set(runbook, { count: 0, at: 0, reading });
-      await reading.finally(() => { const s = this.seen.get(runbook); if (s?.reading === reading) delete s.reading; });
+      void reading.catch(() => {}).finally(() => { const s = this.seen.get(runbook); if (s?.reading === reading) delete s.reading; });
+    }
+    if (!seen || seen.at === 0) {
+      await this.seen.get(runbook)!.reading;
       seen = this.seen.get(runbook)!;
     }
     const recent = (this.starts.get(runbook) ?? []).filter((t) => t >= seen.at - LAG_MS);

@@ -94,7 +94,7 @@ const ServerEnv = EngineEnv.extend({
   KAFKA_IR_DECISION_KEY: DecisionKeys.optional(),
   /** History events after which an incident continues as new (Temporal's own suggestion also counts). */
   KAFKA_IR_CONTINUE_AS_NEW_AFTER: z.coerce.number().int().min(50).default(10_000),
-  /** Incident workflows a worker keeps in memory (≈ 2.5 MiB each while waiting); others replay from history when they wake. */
+  /** Incident workflows a worker keeps in memory (≈ 150 KiB of workflow-thread heap each while waiting); others replay from history when they wake. */
   KAFKA_IR_CACHED_INCIDENTS: z.coerce.number().int().min(2, 'must be at least 2 (Temporal needs two)').default(100),
   /** Splunk HTTP Event Collector for siem.export: the base URL (https://splunk:8088) or the full /services/collector/event URL. */
   SPLUNK_HEC_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://splunk.example:8088' }).optional(),

@@ -211,7 +211,7 @@ export class AlertDelivery {
     signals.left = Math.min(SIGNALS_PER_S, signals.left + ((now - signals.at) * SIGNALS_PER_S) / 1000);
     signals.at = now;
     let lingering = Infinity;
-    // Openings first (a new incident starts its runbook), then the others in turn (the longest waiting first).
+    // Openings first (a new incident starts its runbook), then the others in turn.
     for (const opening of [true, false]) {
       for (const s of this.waiting) {
         if (this.closing || this.inFlight >= MAX_IN_FLIGHT) return;

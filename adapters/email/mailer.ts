@@ -1,5 +1,5 @@
 // Email over SMTP (nodemailer): sends the mails a notice makes; a failure says what to check in SMTP_URL, never the password.
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Notice } from '../../src/model/notice.js';
 import { renderHtml, renderText } from './mail-blocks.js';
 import { noticeMails, type NoticeMailSettings } from './notice-mails.js';
@@ -25,14 +25,17 @@ export function createMailer(settings: MailerSettings): Mailer {
   const server = URL.canParse(settings.smtpUrl) ? new URL(settings.smtpUrl) : undefined;
   // Node's URL error carries the input, password included: say what is wrong without it.
   if (!server) throw new EmailError('SMTP_URL is not a URL: expected smtp://[user:password@]host:port or smtps://…', false);
-  const transport = createTransport({ url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  // nodemailer is loaded with the first mail: an engine that sends none never loads it.
+  let transport: Promise<Transporter> | undefined;
+  const open = () => (transport ??= import('nodemailer').then(({ createTransport }) =>
+    createTransport({ url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 })));
 
   return {
     async send(notice) {
       let sent = 0;
       for (const mail of noticeMails(notice, settings)) {
         try {
-          await transport.sendMail({
+          await (await open()).sendMail({
             from: settings.from, to: mail.to, subject: mail.subject, messageId: mail.messageId,
             text: renderText(mail.blocks), html: renderHtml(mail.subject, mail.blocks),
           });
@@ -43,7 +46,7 @@ export function createMailer(settings: MailerSettings): Mailer {
       }
       return { sent };
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
 

@@ -259,7 +259,9 @@ describe('a broker started with the generated log config (an extra one-node clus
     const r = await kafkaActivities({ kafka: client, evidenceDir: dir, settings, accessRecords: own })
       .measureBlastRadius({ incidentId: unique('ir-ar'), step: 'blast', input: { principal: `User:${thief}`, since: from } });
     expect(r.coverage).toMatchObject({ basis: 'records', answer: 'exact', brokers: [{ broker: 1, covered: true }], missing: [] });
-    expect(r.reads).toEqual([expect.objectContaining({ topic, ranges: [expect.objectContaining({ partition: 0, from: 0, provenTo: 3, possibleTo: 3 })] })]);
+    expect(r.reads).toEqual([expect.objectContaining({ topic, ranges: [expect.objectContaining({ partition: 0, from: 0, possibleTo: 3 })] })]);
+    // kcat (-e) may exit on reaching the end before its next fetch is sent: only that fetch proves the three were held.
+    expect([0, 3]).toContain(r.reads[0]!.ranges[0]!.provenTo);
     expect(rangesFromKcat(lines)).toEqual([{ partition: 0, from: 0, to: 3 }]);
   });
 });

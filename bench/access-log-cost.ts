@@ -2,7 +2,7 @@
 // as fast as it can from a topic a producer keeps filling, in alternating phases with the request and authorizer
 // loggers at DEBUG (records on) and at WARN (off): broker CPU per second and per fetch, and log bytes per fetch.
 // Usage: npm run bench -- access-log-cost [--seconds 20] [--rounds 2] [--rate 200] [--note text]
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaJsConfig } from '../adapters/kafka/client.js';
@@ -10,6 +10,7 @@ import { readInfraEnv, startExtraBroker } from '../scripts/infra/index.js';
 import { AUTHORIZER_LOG, REQUEST_LOG } from '../scripts/infra/kafka/log4j-properties.js';
 import { setAccessLogLevels } from '../scripts/infra/kafka/access-log-levels.js';
 import { numberArg } from './args.js';
+import { processCpuSeconds } from './machine.js';
 import { markdownTable, startRun } from './report.js';
 
 const seconds = numberArg('--seconds', 20);
@@ -19,11 +20,7 @@ const run = startRun('access-log-cost', { 'seconds per phase': seconds, rounds, 
 const env = readInfraEnv();
 const broker = await startExtraBroker({ name: 'bench-access-log-cost' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** utime + stime of the broker's JVM, in seconds (clock ticks of 1/100 s). */
-const brokerCpu = () => {
-  const fields = readFileSync(`/proc/${broker.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
+const brokerCpu = () => processCpuSeconds(broker.pid);
 const logBytes = () => [REQUEST_LOG, AUTHORIZER_LOG].reduce((n, f) => n + statSync(join(broker.logDir, f)).size, 0);
 
 try {

@@ -3,7 +3,7 @@
 // measured in the same run: the same POST, validated, routed and written to the intake log, without Temporal.
 // Each shape: intake rate and latency (opening and attaching apart), HTTP statuses, then delivery: every incident must
 // count exactly the distinct alerts about its subject (none lost, none twice); delivered rate to the last one counted.
-// Usage: npm run bench -- alert-storm [--alerts 10000] [--concurrency 50] [--opening 500] [--note text]
+// Usage: npm run bench -- alert-storm [--alerts 10000] [--concurrency 50] [--opening 500] [--shape all|spread|hot|duplicates|opening] [--note text]
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -19,15 +19,17 @@ import { alertKey, routeAlert } from '../src/model/route-alert.js';
 import { loadRunbookSet } from '../src/runbooks/load.js';
 import { buildServer } from '../src/server/app.js';
 import type { IncidentService } from '../src/temporal/incidents.js';
-import { readInfraEnv } from '../scripts/infra/index.js';
-import { numberArg } from './args.js';
+import { readInfraEnv, status } from '../scripts/infra/index.js';
+import { choiceArg, numberArg } from './args.js';
+import { processCpuSeconds } from './machine.js';
 import { markdownTable, percentiles, percentileTable, startRun, type Percentiles } from './report.js';
 import type { StormResult, StormSpec } from './storm-client.js';
 
 const alerts = numberArg('--alerts', 10_000);
 const concurrency = numberArg('--concurrency', 50);
 const opening = numberArg('--opening', 500);
-const run = startRun('alert-storm', { alerts, 'in flight': concurrency, 'opening storm': opening, runbook: 'hold (test/fixtures/runbooks)', client: 'own process' });
+const only = choiceArg('--shape', ['all', 'spread', 'hot', 'duplicates', 'opening'], 'all');
+const run = startRun('alert-storm', { alerts, 'in flight': concurrency, 'opening storm': opening, shapes: only, runbook: 'hold (test/fixtures/runbooks)', client: 'own process' });
 const tag = randomBytes(3).toString('hex');
 const dataDir = mkdtempSync(join(tmpdir(), 'kafka-ir-bench-storm-'));
 const env = { ...readInfraEnv(), KAFKA_IR_RUNBOOKS: 'test/fixtures/runbooks', KAFKA_IR_PORT: '0', TEMPORAL_TASK_QUEUE: `bench-storm-${tag}`, KAFKA_IR_DATA_DIR: dataDir,
@@ -75,19 +77,34 @@ const shapes: Shape[] = [
   { name: 'hot', subjects: 2, alerts },
   { name: 'duplicates', subjects: 2, fingerprints: 20, alerts },
   { name: 'opening', subjects: opening, alerts: opening },
-];
+].filter((s) => only === 'all' || s.name === only);
 
 const engine = await startEngine(loadConfig(env), log);
+const temporalPid = (await status()).temporal.pid;
+/** CPU seconds so far of the engine (this process: the bench's own polling is a small part) and of Temporal's dev server. */
+const cpuNow = () => {
+  const own = process.cpuUsage();
+  return { engine: (own.user + own.system) / 1e6, temporal: temporalPid ? processCpuSeconds(temporalPid) : NaN };
+};
+type Cpu = ReturnType<typeof cpuNow>;
+const cpuSince = (from: Cpu): Cpu => { const to = cpuNow(); return { engine: to.engine - from.engine, temporal: to.temporal - from.temporal }; };
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
 const temporal = new Client({ connection });
 const opened = new Set<string>();
-const rows: { shape: Shape; result: StormResult; deliveredS: number; counted: number; unread: number; expected: number; incidents: number; split: number }[] = [];
+const rows: {
+  shape: Shape; result: StormResult; deliveredS: number; counted: number; unread: number; expected: number; incidents: number; split: number;
+  /** CPU seconds by process while the storm was answered, then until every alert was delivered. */
+  cpu: { answering: Cpu; delivering: Cpu };
+}[] = [];
 let floor: StormResult | undefined;
+let floorCpu: Cpu | undefined;
 try {
   for (const shape of shapes) {
     process.stderr.write(`  ${shape.name}: ${shape.alerts} alerts over ${shape.subjects} subjects\n`);
     const prefix = `storm-${tag}-${shape.name}`;
+    const cpu0 = cpuNow();
     const result = await stormProcess({ url: engine.url, alerts: shape.alerts, concurrency, subjects: shape.subjects, prefix, ...(shape.fingerprints ? { fingerprints: shape.fingerprints } : {}) });
+    const answering = cpuSince(cpu0);
     // Delivered: each incident counts the distinct alerts about its subject (its view waits for what the log holds for it).
     const expected = new Map<string, Set<string>>();
     for (let n = 0; n < shape.alerts; n++) {
@@ -102,6 +119,8 @@ try {
       await new Promise((r) => setTimeout(r, 50));
     }
     const deliveredS = result.seconds + (performance.now() - t) / 1000;
+    const delivering = cpuSince(cpu0);
+    for (const k of ['engine', 'temporal'] as const) delivering[k] -= answering[k];
     // Then each incident must count exactly the distinct alerts about its subject (a signal in history is handled by
     // the incident's next workflow task: read until it is, at most a minute).
     let counted = 0;
@@ -124,12 +143,14 @@ try {
       }
     }));
     const want = [...expected.values()].reduce((n, s) => n + s.size, 0);
-    rows.push({ shape, result, deliveredS, counted, unread, expected: want, incidents: Object.keys(result.ids).length, split: Object.values(result.ids).filter((ids) => ids.length > 1).length });
+    rows.push({ shape, result, deliveredS, counted, unread, expected: want, incidents: Object.keys(result.ids).length, split: Object.values(result.ids).filter((ids) => ids.length > 1).length, cpu: { answering, delivering } });
   }
   process.stderr.write('  floor: the same POST, logged durably, no Temporal\n');
   const f = await startFloor();
   try {
+    const cpu0 = cpuNow();
     floor = await stormProcess({ url: f.url, alerts, concurrency, subjects: 200, prefix: `floor-${tag}` });
+    floorCpu = cpuSince(cpu0);
   } finally {
     await f.close();
   }
@@ -148,9 +169,10 @@ for (const { shape, result } of rows) {
   for (const [status, ms] of Object.entries(result.ms)) latencyRows.push([`${shape.name}: ${status === 'started' ? 'opening' : status === 'attached' ? 'attaching' : status}`, percentiles(ms)]);
 }
 const rate = (r: (typeof rows)[number]) => r.shape.alerts / r.result.seconds;
+const ms = (seconds: number, n: number) => (seconds * 1000) / n;
 const fiveXX = (r: StormResult) => Object.entries(r.http).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
 const byName = Object.fromEntries(rows.map((r) => [r.shape.name, r]));
-const openingRow = byName.opening!;
+const openingRow = byName.opening;
 run.finish({
   tables: [
     percentileTable(`Intake latency, ${concurrency} in flight (ms, from the client's process)`, latencyRows),
@@ -165,13 +187,24 @@ run.finish({
         ]),
       ],
     )}`,
-    `### Opening\n\n${markdownTable(['measure', 'value'], [
+    `### CPU by process (ms per alert)\n\n${markdownTable(
+      ['shape', 'client', 'engine, answering', 'Temporal, answering', 'engine, delivering after', 'Temporal, delivering after', 'all, per alert'],
+      [
+        ['floor', ms(floor!.cpuS, alerts), ms(floorCpu!.engine, alerts), ms(floorCpu!.temporal, alerts), '—', '—', ms(floor!.cpuS + floorCpu!.engine + floorCpu!.temporal, alerts)],
+        ...rows.map(({ shape, result, cpu: { answering: a, delivering: d } }) => [
+          shape.name, ms(result.cpuS, shape.alerts), ms(a.engine, shape.alerts), ms(a.temporal, shape.alerts), ms(d.engine, shape.alerts), ms(d.temporal, shape.alerts),
+          ms(result.cpuS + a.engine + a.temporal + d.engine + d.temporal, shape.alerts),
+        ]),
+      ],
+    )}\n\nCPU time from the client's own count, the engine's process (this benchmark's, the engine runs in it) and /proc of Temporal's dev server; "delivering after": from the last answer until the intake log was empty.`,
+    ...(openingRow ? [`### Opening\n\n${markdownTable(['measure', 'value'], [
       ['new incidents answered per second (opening storm)', opening / openingRow.result.seconds],
       ['new incidents started (delivered to Temporal), per second', opening / openingRow.deliveredS],
-    ])}`,
+    ])}`] : []),
   ],
-  figures: { floor: { ...floorP, perSecond: floorRate, http: floor!.http }, shapes: Object.fromEntries(rows.map((r) => [r.shape.name, {
+  figures: { floor: { ...floorP, perSecond: floorRate, http: floor!.http, cpuS: { client: floor!.cpuS, ...floorCpu! } }, shapes: Object.fromEntries(rows.map((r) => [r.shape.name, {
     perSecond: rate(r), deliveredPerSecond: r.shape.alerts / r.deliveredS, http: r.result.http, retried: r.result.retried, incidents: r.incidents, counted: r.counted, expected: r.expected,
+    cpuS: { client: r.result.cpuS, ...r.cpu },
     latency: Object.fromEntries(Object.entries(r.result.ms).map(([s, ms]) => [s, percentiles(ms)])),
   }])) },
   ratios: Object.fromEntries([

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface EngineProcess { url: string; child: ChildProcess; memory(): Promise<Memory>; stop(): Promise<void> }
-/** A thread's live V8 heap after a full collection, bytes: `main`, or a worker thread by its id. */
-export interface ThreadHeap { thread: string; heapUsed: number }
+/**
+ * A thread's V8 heap after a full collection, bytes: `main`, or a worker thread by its id. `heapUsed`: what is live;
+ * `heapTotal`: what V8 holds for it (its share of RSS, whatever is live).
+ */
+export interface ThreadHeap { thread: string; heapUsed: number; heapTotal: number }
 /**
  * Bytes. `rss`: resident set of the whole process (workflow threads included); `heapUsed`: the main thread's live V8 heap;
  * `threads`: every thread's.
@@ -26,7 +29,7 @@ import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { writeFileSync } from 'node:fs';
 const channel = new BroadcastChannel('kafka-ir-bench-heaps');
 channel.unref();
-const own = () => { globalThis.gc(); return { thread: isMainThread ? 'main' : 'thread ' + threadId, heapUsed: process.memoryUsage().heapUsed }; };
+const own = () => { globalThis.gc(); const { heapUsed, heapTotal } = process.memoryUsage(); return { thread: isMainThread ? 'main' : 'thread ' + threadId, heapUsed, heapTotal }; };
 if (isMainThread) {
   process.on('SIGWINCH', () => {
     const heaps = [own()];

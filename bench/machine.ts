@@ -1,5 +1,6 @@
 // What a benchmark ran on: CPU, memory, load, and the versions of everything on the measured path.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { findTemporalBinary, TEMPORAL_CLI_MODULE } from '../scripts/infra/temporal/temporal-binary.js';
@@ -10,6 +11,12 @@ export interface Load { at: string; loadavg1m: number; loadavg5m: number; loadav
 
 export function machine(): Machine {
   return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, ramGiB: Number((totalmem() / 2 ** 30).toFixed(1)), kernel: release() };
+}
+
+/** CPU time a process has used so far (user + system, its threads included), in seconds; clock ticks of 1/100 s. */
+export function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function load(): Load {

@@ -23,10 +23,13 @@ export interface StormResult {
   ids: Record<string, string[]>;
   /** Seconds from the storm's start to the last answer that opened an incident. */
   lastOpenedAt: number;
+  /** CPU seconds the client's process used for the storm. */
+  cpuS: number;
 }
 
 export async function storm(spec: StormSpec): Promise<StormResult> {
-  const result: StormResult = { seconds: 0, ms: {}, http: {}, retried: 0, ids: {}, lastOpenedAt: 0 };
+  const result: StormResult = { seconds: 0, ms: {}, http: {}, retried: 0, ids: {}, lastOpenedAt: 0, cpuS: 0 };
+  const cpu = process.cpuUsage();
   const ids = new Map<string, Set<string>>();
   let next = 0;
   const t0 = performance.now();
@@ -58,6 +61,8 @@ export async function storm(spec: StormSpec): Promise<StormResult> {
     }
   }));
   result.seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  result.cpuS = (used.user + used.system) / 1e6;
   for (const [subject, set] of ids) result.ids[subject] = [...set];
   return result;
 }

@@ -58,9 +58,10 @@ async function sample(): Promise<Memory> {
   for (let i = 0; i < 3; i++) { readings.push(await engine.memory()); if (i < 2) await sleep(1000); }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const figure = (k: 'rss' | 'heapUsed' | 'external') => median(readings.map((r) => r[k]));
-  const threads = [...new Set(readings.flatMap((r) => r.threads.map((t) => t.thread)))].map((thread) => ({
-    thread, heapUsed: median(readings.flatMap((r) => r.threads.filter((t) => t.thread === thread).map((t) => t.heapUsed))),
-  }));
+  const threads = [...new Set(readings.flatMap((r) => r.threads.map((t) => t.thread)))].map((thread) => {
+    const of = (k: 'heapUsed' | 'heapTotal') => median(readings.flatMap((r) => r.threads.filter((t) => t.thread === thread).map((t) => t[k])));
+    return { thread, heapUsed: of('heapUsed'), heapTotal: of('heapTotal') };
+  });
   return { rss: figure('rss'), peakRss: Math.max(...readings.map((r) => r.peakRss)), heapUsed: figure('heapUsed'), external: figure('external'), threads };
 }
 
@@ -144,7 +145,7 @@ const rows = points.map((p, i) => [
 if (afterAbort) rows.push(['all aborted', mib(afterAbort.rss), mib(afterAbort.heapUsed), mib(workflowHeap(afterAbort)), mib(afterAbort.external), '', '']);
 const threadRows = [...new Set(points.flatMap((p) => p.memory.threads.map((t) => t.thread)))].map((thread) => [
   thread === 'main' ? 'main (HTTP, activities, Temporal client)' : idle.threads.some((t) => t.thread === thread && t.heapUsed === workflowHeap(idle)) ? `${thread} (workflows)` : thread,
-  ...points.map((p) => mib(p.memory.threads.find((t) => t.thread === thread)?.heapUsed ?? Number.NaN)),
+  ...points.map((p) => { const t = p.memory.threads.find((x) => x.thread === thread); return t ? `${mib(t.heapUsed).toFixed(1)} / ${mib(t.heapTotal).toFixed(1)}` : '—'; }),
 ]);
 const total = points.at(-1)!;
 run.finish({
@@ -152,7 +153,7 @@ run.finish({
     `### Engine memory with incidents waiting for approval (one process: worker, workflow thread, HTTP server)\n\n${markdownTable(
       ['state', 'RSS MiB', 'main heap MiB', 'workflow thread heap MiB', 'external MiB', 'Δ RSS KiB / incident', 'Δ workflow heap KiB / incident'], rows,
     )}\n\nOne-time: the idle engine (its workflow thread started, the bundle and the shared modules loaded: ${mib(workflowHeap(idle)).toFixed(1)} MiB of that thread's heap) is ${mib(idle.rss).toFixed(0)} MiB RSS; the first incident adds ${mib(first.memory.rss - idle.rss).toFixed(1)} MiB (clients connected, code paths compiled). Per incident from the first to the ${total.incidents}th: RSS ${perIncident(first, total, 'rss').toFixed(0)} KiB, workflow thread heap ${perIncident(first, total, 'workflow').toFixed(0)} KiB, main thread heap ${perIncident(first, total, 'main').toFixed(0)} KiB. Peak RSS ${mib(Math.max(last.peakRss, afterAbort?.peakRss ?? 0)).toFixed(0)} MiB. Heaps are live heaps after a full collection in each thread.`,
-    `### Heap by thread (MiB)\n\n${markdownTable(['thread', ...points.map((p) => (p.incidents === 0 ? 'idle' : `${p.incidents} waiting`))], threadRows)}`,
+    `### Heap by thread, live / held by V8 (MiB)\n\n${markdownTable(['thread', ...points.map((p) => (p.incidents === 0 ? 'idle' : `${p.incidents} waiting`))], threadRows)}`,
     percentileTable('Alert intake while opening them (ms)', [['POST /v1/alerts (new incident)', percentiles(intakeMs)]]),
     percentileTable(`A note to a waiting incident, one at a time, with ${cache} incidents cached (ms)`, [
       [`the ${NOTED} oldest incidents${cache < n ? ' (evicted: replayed from history)' : ''}`, percentiles(oldestNoteMs)],

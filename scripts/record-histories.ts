@@ -1,6 +1,6 @@
 // Records incident histories for the replay test (test/fixtures/histories/): completed, aborted with rollback, dry,
 // approved, rejected, timed out with escalation, two with Slack and email notices (against the test stand-ins), and
-// one with sealed requests, a forged one, sampled alerts and a veto racing the quorum.
+// two with sealed requests, a forged one, sampled alerts and a veto racing the quorum (from before and since the intake log).
 // `npx tsx scripts/record-histories.ts [name…]` records only the named ones. Needs the dev infrastructure (`npm run infra -- up`). Re-record
 // after a change to workflow code that is meant to alter commands — and put that change behind patched() for running incidents.
 import { writeFileSync } from 'node:fs';
@@ -107,16 +107,20 @@ try {
     const id = (await call('POST', '/v1/alerts', alert('test.approval-timeout', 'notified-timeout'), undefined, notifying.url)).incidents[0].id;
     await save('notified-timeout', id);
   }
-  if (wanted('sealed-decisions')) {
-    // Seal checks and bounded state: 25 alerts (20 listed), a vote sent straight to Temporal (no seal: refused), then
-    // alice's approve, and bob's quorum-completing approve and dave's reject at once (one of them is refused).
-    const id = (await call('POST', '/v1/alerts', alert('test.approve-deny', 'sealed'))).incidents[0].id;
-    for (let i = 1; i < 25; i++) await call('POST', '/v1/alerts', { ...alert('test.approve-deny', 'sealed'), fingerprint: `sealed-${i}` });
+  // Seal checks and bounded state: 25 alerts (20 listed), a vote sent straight to Temporal (no seal: refused), then
+  // alice's approve, and bob's quorum-completing approve and dave's reject at once (one of them is refused).
+  // sealed-decisions was recorded when each alert was its own update-with-start and the start's seal took an activity;
+  // intake-sealed-decisions since the intake log (signal-with-start, alerts in batches) and the lean start (one patch
+  // marker, the start's seal checked within its first workflow task).
+  for (const name of ['sealed-decisions', 'intake-sealed-decisions']) {
+    if (!wanted(name)) continue;
+    const id = (await call('POST', '/v1/alerts', alert('test.approve-deny', name))).incidents[0].id;
+    for (let i = 1; i < 25; i++) await call('POST', '/v1/alerts', { ...alert('test.approve-deny', name), fingerprint: `${name}-${i}` });
     await until(id, (v) => v.steps[0].status === 'awaiting_approval');
     await client.workflow.getHandle(parseIncidentId(id)!.workflowId).executeUpdate(decide, { args: [{ person: 'alice', channel: 'api', step: 'deny', decision: 'approve' }] });
     await call('POST', `/v1/incidents/${id}/decisions`, { step: 'deny', decision: 'approve' }, 'alice');
     await Promise.all(['bob', 'dave'].map((who) => call('POST', `/v1/incidents/${id}/decisions`, { step: 'deny', decision: who === 'bob' ? 'approve' : 'reject' }, who)));
-    await save('sealed-decisions', id);
+    await save(name, id);
   }
 } finally {
   await engine.close();

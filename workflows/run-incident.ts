@@ -12,7 +12,7 @@ import { archiveAtClose } from './archive-at-close.js';
 import { handleMessages } from './handle-messages.js';
 import { IncidentState, now, type CarriedState } from './incident-state.js';
 import { perform } from './perform.js';
-import { SealChecker } from './seal-check.js';
+import { SealChecker, startProblem } from './seal-check.js';
 import { Steps } from './steps.js';
 
 export type RunIncidentInput = IncidentInput & {
@@ -35,10 +35,11 @@ function idOf(input: RunIncidentInput, info: WorkflowInfo): string {
  * Why this run must not act, or undefined: a fresh start must carry the engine's seal over its input, made when it was
  * started; a run carrying state must have been continued from an earlier run (Temporal says so, a client cannot).
  */
-async function admit(input: RunIncidentInput, seal: Seal | undefined, info: WorkflowInfo, seals: SealChecker): Promise<string | undefined> {
+async function admit(input: RunIncidentInput, seal: Seal | undefined, info: WorkflowInfo, seals: SealChecker, lean: boolean): Promise<string | undefined> {
   if (typeof input !== 'object' || input === null) return 'its input is not an incident';
   if (input.carried !== undefined) return info.continuedFromExecutionRunId ? undefined : "it carries an earlier run's state but no earlier run continued into it";
-  return seals.problem(startSealSubject(info.workflowId, input), seal, info.runStartTime.getTime());
+  const subject = startSealSubject(info.workflowId, input);
+  return (lean ? startProblem : seals.problem.bind(seals))(subject, seal, info.runStartTime.getTime());
 }
 
 /** What a refused start leaves: an aborted incident whose timeline says why, having done nothing at all. */
@@ -59,11 +60,14 @@ function refusedStart(id: string, reason: string, view?: IncidentView): Incident
 export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise<IncidentView> {
   const info = workflowInfo();
   const id = idOf(input, info);
-  // Behind patched(): histories recorded before the seal and the bounds still replay as they ran.
-  const hardening = { sealed: patched('sealed-requests'), bounded: patched('bounded-state') };
+  // Behind patched(): histories recorded before the seal and the bounds still replay as they ran. A run started since
+  // records one marker (each costs two history events) for the seal, the bounds and the archive, and checks its own
+  // start's seal within its first workflow task.
+  const lean = patched('lean-start');
+  const hardening = { sealed: lean || patched('sealed-requests'), bounded: lean || patched('bounded-state') };
   // Started before anything else, so a forged start is refused before any notice or Kafka action.
   const seals = hardening.sealed ? new SealChecker() : undefined;
-  const admission = seals ? admit(input, seal, info, seals) : undefined;
+  const admission = seals ? admit(input, seal, info, seals, lean) : undefined;
   let state: IncidentState;
   try {
     state = new IncidentState(input, id, input.carried, hardening);
@@ -132,7 +136,7 @@ export async function runIncident(input: RunIncidentInput, seal?: Seal): Promise
   // earlier incident had a plan or paged, so earlier histories replay as they ran.
   if (input.runbook.communications?.length || notifier.has('page')) await condition(() => notifier.idle());
   // Behind patched(): incidents that ended before the archive existed still replay.
-  if (patched('archive-at-close')) await archiveAtClose(view, (type, fields) => state.record(type, fields));
+  if (lean || patched('archive-at-close')) await archiveAtClose(view, (type, fields) => state.record(type, fields));
   notifier.send({ kind: 'closed', incident: state.incidentNotice(), summary: incidentSummary(view, (step) => { const a = state.approvalOf(step); return a ? groupsOf(a) : []; }) });
   await condition(() => notifier.idle());
   log.info('incident ended', { incidentId: id, status: view.status });

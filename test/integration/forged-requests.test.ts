@@ -105,9 +105,12 @@ describe('an incident started straight in Temporal', () => {
       expect(view.status, what).toBe('aborted');
       expect(view.timeline.at(-1), what).toMatchObject({ type: 'start.refused', reason: expect.stringMatching(/^not started by the engine: (it carries no seal of this engine|its seal does not verify)/) });
       const { events } = await handle.fetchHistory();
-      // Nothing ran but the seal check itself: no Kafka action, no notice.
+      // Nothing ran but the seal check itself (a local activity, recorded as a marker, when there is a seal to check):
+      // no Kafka action, no notice.
       const activities = events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-      expect(activities, what).toEqual(seal ? ['checkSeals'] : []);
+      expect(activities, what).toEqual([]);
+      const markers = events!.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? []);
+      expect(markers.filter((m) => m === 'core_local_activity'), what).toHaveLength(seal ? 1 : 0);
       expect(await bindingsOf(kafka, principal), what).toEqual([]);
     }
   });

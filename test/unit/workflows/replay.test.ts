@@ -9,9 +9,9 @@ const dir = 'test/fixtures/histories';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('recorded histories', () => {
-  it('include completed, aborted-with-rollback, dry, approved, rejected, timed-out, notifying and sealed runs', () => {
+  it('include completed, aborted-with-rollback, dry, approved, rejected, timed-out, notifying and sealed runs (before and since the intake log)', () => {
     expect(files.sort()).toEqual([
-      'aborted-with-rollback.json', 'approved-quorum.json', 'completed-auto-deny.json', 'dry-run-auto-deny.json',
+      'aborted-with-rollback.json', 'approved-quorum.json', 'completed-auto-deny.json', 'dry-run-auto-deny.json', 'intake-sealed-decisions.json',
       'notified-approved.json', 'notified-timeout.json', 'rejected.json', 'sealed-decisions.json', 'timeout-with-escalation.json',
     ]);
   });

@@ -1,4 +1,5 @@
-// An incident stays within Temporal's limits whatever it is sent: 20,000 alerts about one subject, texts of hundreds
+// An incident stays within Temporal's limits whatever it is sent: 6,000 alerts about one subject (three times the
+// updates Temporal lets one run take, each its own update here, as dry runs and drills still send them), texts of hundreds
 // of kilobytes, floods of refused requests. It keeps answering its view, continues as new, and reports at close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
@@ -40,14 +41,14 @@ async function closeAndArchive(id: string) {
   }, 120_000, `${id} to close and archive`);
 }
 
-describe('20,000 alerts about one subject', () => {
+describe('6,000 alerts about one subject', () => {
   it('are counted once each and sampled; the incident answers its view throughout, continues as new, and reports at close', async () => {
     const principal = `User:${unique('flood')}`;
     const first = await incidents.submit(alert(principal, 'flood-0'));
     expect(first).toMatchObject({ matched: true, status: 'started' });
     const id = (first as { id: string }).id;
     // Ten at a time: Temporal takes at most ten updates in flight per workflow.
-    const total = 20_000;
+    const total = 6_000;
     const statuses: Record<string, number> = {};
     for (let sent = 1; sent < total; sent += 10) {
       const answers = await Promise.all(Array.from({ length: Math.min(10, total - sent) }, (_, i) => incidents.submit(alert(principal, `flood-${sent + i}`))));
@@ -55,10 +56,10 @@ describe('20,000 alerts about one subject', () => {
         const status = a.matched && a.id === id ? a.status : 'other';
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
-      if ((sent - 1) % 5_000 === 0) expect((await incidents.view(id))!.alerts).toBe(sent + 10);
+      if ((sent - 1) % 2_000 === 0) expect((await incidents.view(id))!.alerts).toBe(sent + 10);
     }
     expect(statuses).toEqual({ attached: total - 1 });
-    expect(await incidents.submit(alert(principal, 'flood-19999'))).toMatchObject({ id, status: 'duplicate' });
+    expect(await incidents.submit(alert(principal, `flood-${total - 1}`))).toMatchObject({ id, status: 'duplicate' });
 
     const view = (await incidents.view(id))!;
     expect(view.alerts).toBe(total);

@@ -79,6 +79,10 @@ describe('paging and the communication plan', () => {
     const told = await slack.waitFor((m) => m.channel === 'C0CUSTSUP', 10_000);
     expect(told.text).toBe(`We are looking into unusual access by ${principal} (incident ${id}).`);
 
+    // Legal's message waits 3 s from the start of containment for an incident commander, who never answers: it is
+    // skipped while containment still waits (were containment done first, the close would drop it for that reason).
+    await eventually(async () => ((await engine.view(id)).timeline.some((t: { type: string; message?: string }) => t.type === 'message.unsent' && t.message === 'tell-legal') ? true : undefined), 10_000, "legal's message to time out");
+
     // First vote: both pages acknowledged; second vote decides: both resolved; the DENY reaches the broker.
     await engine.decide(id, 'deny', 'alice');
     await eventually(async () => (pagers.actionsFor(key).includes('opsgenie:acknowledge') ? true : undefined), 10_000, 'the acknowledgements');

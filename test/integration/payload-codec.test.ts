@@ -98,10 +98,12 @@ describe('with KAFKA_IR_PAYLOAD_KEY set', () => {
     expect(rawText).not.toContain(summary);
     const payloads = payloadsIn(history);
     expect(payloads.length).toBeGreaterThan(5);
-    // Only Temporal's own patch bookkeeping (the patch id, in a marker and a search attribute) is not ours to encrypt.
+    // Only Temporal's own bookkeeping is not ours to encrypt: the patch id (in a marker and a search attribute) and the
+    // local activity's record (its type, attempt and times; its result is encrypted).
     const plain = payloads.filter((p) => encodingOf(p) !== 'binary/encrypted').map((p) => Buffer.from(p.data!).toString());
-    const patch = '"(sealed-requests|bounded-state|archive-at-close)"';
-    const bookkeeping = new RegExp(`^(\\{"id":${patch},"deprecated":false\\}|\\[${patch}(,${patch})*\\])$`);
+    const patch = '"(lean-start|sealed-requests|bounded-state|archive-at-close)"';
+    const localActivity = '\\{"seq":\\d+,"attempt":\\d+,"activity_id":"\\d+","activity_type":"checkSeals",.*\\}';
+    const bookkeeping = new RegExp(`^(\\{"id":${patch},"deprecated":false\\}|\\[${patch}(,${patch})*\\]|${localActivity})$`);
     expect(plain.filter((text) => !bookkeeping.test(text))).toEqual([]);
     expect(new Set(payloads.filter((p) => encodingOf(p) === 'binary/encrypted').map((p) => Buffer.from(p.metadata!['encryption-key-id']!).toString()))).toEqual(new Set(['it-1']));
 

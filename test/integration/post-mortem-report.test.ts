@@ -168,10 +168,11 @@ describe('the post-mortem report', () => {
     expect(custody.entries[0]!.sha256).toBe(sha256Of(archivedText));
     const history = JSON.parse(await readFile(join(dir, 'history.json'), 'utf8')) as { events: Record<string, any>[] };
     const scheduled = history.events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes);
-    // Decoded, not base64: the start's seal check first, then the step's plan.
-    expect(scheduled[0].activityType.name).toBe('checkSeals');
-    expect(scheduled[0].input.payloads[0]).toEqual([expect.objectContaining({ subject: expect.objectContaining({ start: 'runIncident' }) })]);
-    expect(scheduled.find((a) => a.activityType.name !== 'checkSeals').input.payloads[0]).toMatchObject({ incidentId: approvedId, step: 'deny' });
+    // Decoded, not base64: the step's plan is the first activity (the start's seal was checked within its first
+    // workflow task, a local activity recorded as a marker).
+    expect(history.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+    expect(scheduled[0].activityType.name).toBe('planDenyPrincipal');
+    expect(scheduled[0].input.payloads[0]).toMatchObject({ incidentId: approvedId, step: 'deny' });
     const view = (await finished(approvedId)) as { timeline: { type: string; custodyHead?: string }[] };
     expect(view.timeline.at(-1)!.custodyHead).toBe(custody.head);
 

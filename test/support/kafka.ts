@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { kafkaJsConfig, KafkaClient } from '../../adapters/kafka/client.js';
 import { toAclEntry, describeBindings } from '../../adapters/kafka/acls.js';
+import { allTopicsMetadata } from '../../adapters/kafka/all-topics.js';
+import { withBrokerConnection } from '../../adapters/kafka/broker-connection.js';
+import { liveBrokers } from '../../adapters/kafka/cluster-members.js';
 import { upsertScramCredential } from '../../adapters/kafka/scram.js';
 import type { AclBinding } from '../../src/model/acl.js';
 import { eventually } from './engine.js';
@@ -21,11 +24,17 @@ export async function createUser(name: string): Promise<string> {
 export async function createTopic(client: KafkaClient, topic: string, messages: string[] = [], replicas: number | { onBrokers: number[] } = 1, numPartitions = 1): Promise<void> {
   const placed = typeof replicas === 'number' ? { numPartitions, replicationFactor: replicas } : { replicaAssignment: [{ partition: 0, replicas: replicas.onBrokers }] };
   await client.withAdmin('creating topic', (a) => a.createTopics({ topics: [{ topic, ...placed }], waitForLeaders: false }));
-  // KRaft brokers learn of a new topic asynchronously; kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION.
+  // KRaft brokers learn of a new topic asynchronously, each on its own time; kafkajs' own wait gives up on
+  // UNKNOWN_TOPIC_OR_PARTITION. Ready once every live broker lists it with a leader for each partition (a request the
+  // code under test sends to any broker then finds it).
   await eventually(async () => {
-    const { topics } = await client.withAdmin('reading metadata', (a) => a.fetchTopicMetadata({ topics: [topic] }));
-    return topics[0]?.partitions.length === numPartitions && topics[0].partitions.every((p) => p.leader >= 0) ? true : undefined;
-  }, 20_000, `topic ${topic} to have leaders`);
+    for (const broker of await liveBrokers(client)) {
+      const { topics } = await withBrokerConnection(client.settings, broker, 'reading metadata', allTopicsMetadata);
+      const found = topics.find((t) => t.name === topic);
+      if (found?.partitions.length !== numPartitions || !found.partitions.every((p) => p.leaderId >= 0)) return undefined;
+    }
+    return true;
+  }, 20_000, `topic ${topic} to have leaders on every broker`);
   if (messages.length === 0) return;
   const producer = client.kafka.producer();
   await producer.connect();

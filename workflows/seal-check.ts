@@ -9,20 +9,20 @@ import { sealTimeProblem, type Seal } from '../src/model/engine-seal.js';
  * updates arriving in bursts while the incident continued as new were rejected by Temporal as "not processed by
  * worker" (the SDK core got a second workflow task for the run while it waited on the local activity).
  */
-const { checkSeals } = proxyActivities<Activities>({
+const quick = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
-});
+} as const;
+const { checkSeals } = proxyActivities<Activities>(quick);
+const NOT_VERIFIED = "its seal does not verify with the engine's key";
+const unchecked = (err: unknown) => `its seal could not be checked (${err instanceof Error ? err.message : String(err)})`;
 
 /**
  * A fresh start's own seal, checked in the start's first workflow task: a local activity, recorded as one marker, where
  * a regular one would cost the start an activity task and a second workflow task (a storm opens hundreds a minute). Only
  * there: no run continues into a fresh start, so the burst above cannot reach it.
  */
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
-});
+const local = proxyLocalActivities<Activities>(quick);
 
 /** Why a fresh start is not the engine's (as SealChecker.problem says it), or undefined when its seal verifies. */
 export async function startProblem(subject: Record<string, unknown>, seal: unknown, now: number): Promise<string | undefined> {
@@ -35,9 +35,6 @@ export async function startProblem(subject: Record<string, unknown>, seal: unkno
     return unchecked(err);
   }
 }
-
-const NOT_VERIFIED = "its seal does not verify with the engine's key";
-const unchecked = (err: unknown) => `its seal could not be checked (${err instanceof Error ? err.message : String(err)})`;
 
 /**
  * Checks seals in batches: every request that arrived in one workflow task goes in one activity, and their

@@ -1,5 +1,5 @@
 // Security baselines as a chain of files under <evidence dir>/baselines/: each written once (0600) naming the hash of the one before it.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { BaselineRef } from '../../src/model/actions/cluster.js';
 import { BaselineState } from '../../src/model/baseline.js';
@@ -26,7 +26,15 @@ export async function saveBaseline(evidenceDir: string, state: Omit<BaselineStat
   // ISO time without colons: a valid file name everywhere, and names sort in time order (what 'latest' relies on).
   const ref = join(dir, `${state.takenAt.replace(/:/g, '-')}.json`);
   const body = `${JSON.stringify({ ...state, previous }, null, 2)}\n`;
-  await writeFile(ref, body, { mode: 0o600, flag: 'wx' });
+  // Whole or not at all: written beside it under a name the chain ignores, then linked in (which, like 'wx', refuses
+  // an existing file), so a diff or a hunt reading 'latest' meanwhile never finds it half written.
+  const partial = `${ref}.${process.pid}.partial`;
+  await writeFile(partial, body, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(partial, ref);
+  } finally {
+    await rm(partial, { force: true });
+  }
   return {
     ref,
     sha256: sha256Of(body),
